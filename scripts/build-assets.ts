@@ -1,0 +1,63 @@
+/**
+ * Builds the front-end assets into dist/assets with content-hashed names and a manifest:
+ * two stylesheets (GDS Transport for gov.uk deployments, a system font stack otherwise),
+ * one JS module, and govuk-frontend's fonts and images under a versioned path.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import * as sass from 'sass';
+import { fromRoot } from '../src/platform/paths.ts';
+
+const out = fromRoot('dist/assets');
+const govuk = fromRoot('node_modules/govuk-frontend/dist/govuk');
+const govukVersion = JSON.parse(readFileSync(fromRoot('node_modules/govuk-frontend/package.json'), 'utf8')).version as string;
+const govukAssetBase = `/assets/govuk-${govukVersion}`;
+
+const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 12);
+
+function writeHashed(name: string, ext: string, data: string): string {
+  const file = `${name}-${hash(data)}.${ext}`;
+  writeFileSync(join(out, file), data);
+  return `/assets/${file}`;
+}
+
+function buildCss(fontFamily: string | null): string {
+  const config = [
+    `$govuk-fonts-path: "${govukAssetBase}/fonts/"`,
+    `$govuk-images-path: "${govukAssetBase}/images/"`,
+    ...(fontFamily ? [`$govuk-font-family: (${fontFamily})`, '$govuk-include-default-font-face: false'] : []),
+  ].join(', ');
+  const result = sass.compileString(`@use "pkg:govuk-frontend" with (${config});\n@use "app";`, {
+    loadPaths: [fromRoot('assets/scss')],
+    importers: [new sass.NodePackageImporter(fromRoot('.'))],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  });
+  return result.css;
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const cssGovuk = writeHashed('app-govuk', 'css', buildCss(null));
+const cssSystem = writeHashed('app', 'css', buildCss('system-ui, -apple-system, "Segoe UI", Roboto, arial, sans-serif'));
+
+const js = await esbuild.build({
+  entryPoints: [fromRoot('assets/js/app.ts')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: ['es2020'],
+  write: false,
+  legalComments: 'none',
+});
+const jsFile = writeHashed('app', 'js', js.outputFiles[0]!.text);
+
+cpSync(join(govuk, 'assets'), join(out, `govuk-${govukVersion}`), { recursive: true });
+
+const manifest = { css: cssSystem, cssGovuk, js: jsFile, govukAssetBase };
+writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+console.log('assets built:', manifest);

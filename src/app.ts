@@ -1,0 +1,89 @@
+import formbody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { loadContentTree } from './content/load.ts';
+import { primaryNavigation } from './content/render.ts';
+import { registerContentRoutes } from './content/routes.ts';
+import { buildContentSite, type ContentSite } from './content/site.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { loadManifest, registerAssets } from './platform/assets.ts';
+import { registerCsrf } from './platform/csrf.ts';
+import { registerErrorPages } from './platform/errors.ts';
+import { fromRoot } from './platform/paths.ts';
+import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
+import { registerSessions } from './platform/session.ts';
+import { createViews, type NavigationItem } from './platform/views.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+}
+
+/** Links to the service's tools, after the content's own menu. */
+const toolNavigation: NavigationItem[] = [];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    contentSite: ContentSite;
+  }
+}
+
+/** Builds the service. Plugins are registered here, in one visible order. */
+export async function buildApp({ config, database }: AppDeps): Promise<FastifyInstance> {
+  const assets = loadManifest();
+  const tree = loadContentTree(fromRoot(config.contentDir));
+  const views = createViews({ assets, govukBrand: config.govukBrand, primaryNavigation: [...primaryNavigation(tree), ...toolNavigation] });
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    // Request lines are logged below without query strings, which may hold what people typed.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 256 * 1024,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.decorate('views', views);
+  // Before any plugin context: error handlers are inherited only by contexts registered after them.
+  registerErrorPages(app);
+
+  // Pages are rendered once, so the CSP allows govuk-frontend's inline script by its hash.
+  const probe = views.render('error.njk', { pageTitle: 'probe', heading: 'probe', paragraphs: [] });
+  const headers = securityHeaders(inlineScripts(probe).map(scriptHash));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+  if (['info', 'debug', 'trace'].includes(config.logLevel)) {
+    app.addHook('onResponse', (request, reply, done) => {
+      if (!request.url.startsWith('/assets/')) {
+        request.log.info({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      }
+      done();
+    });
+  }
+
+  const site = buildContentSite(tree, views);
+  for (const problem of site.problems.filter((p) => p.severity === 'error')) {
+    app.log.warn({ file: problem.file, line: problem.line }, `content: ${problem.message}`);
+  }
+  app.decorate('contentSite', site);
+
+  registerAssets(app, site.images);
+  registerContentRoutes(app, site, config.publicUrl);
+
+  app.get('/health', async (_request, reply) => {
+    const ok = await database.ping();
+    return reply.code(ok ? 200 : 503).header('cache-control', 'no-store').send({ status: ok ? 'ok' : 'unavailable', database: { status: ok ? 'ok' : 'unreachable', dialect: database.dialect } });
+  });
+
+  // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
+  await app.register(async (forms) => {
+    await forms.register(formbody, { bodyLimit: 64 * 1024 });
+    registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
+    registerCsrf(forms);
+    registerFeedbackRoutes(forms, database.db);
+  });
+
+  return app;
+}

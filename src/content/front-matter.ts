@@ -1,0 +1,110 @@
+import { parseDocument, type YAMLError } from 'yaml';
+import { z } from 'zod';
+
+/** A partial reference: a path beginning `content/`, without the underscore and extension. */
+const partialRef = z.string().regex(/^content\/[A-Za-z0-9_\-/]+$/, 'must be a path beginning content/ without the underscore and extension');
+
+/** Front matter as the seed pages use it. Unknown keys are errors: editors' typos must not go unseen. */
+export const frontMatterSchema = z.strictObject({
+  title: z.string().trim().min(1, 'title must not be empty'),
+  description: z.string().trim().min(1).optional(),
+  related_content: z.record(z.string().trim().min(1), z.string().min(1)).optional(),
+  promo_content: z.array(partialRef).optional(),
+  navigation: z.number().finite().optional(),
+  navigation_title: z.string().trim().min(1).optional(),
+  navigation_description: z.string().trim().min(1).optional(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"').optional(),
+  image: z.string().min(1).optional(),
+  backlink: z.string().min(1).optional(),
+  keywords: z.array(z.string().trim().min(1)).optional(),
+  noindex: z.boolean().optional(),
+  accordion: z
+    .strictObject({
+      numbered: z.boolean().optional(),
+      steps: z.record(z.string().trim().min(1), z.strictObject({ partial: partialRef })),
+      content_after_accordion: z.strictObject({ partial: partialRef }).optional(),
+    })
+    .optional(),
+});
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+export interface SplitSource {
+  /** The YAML text between the fences, or null when the file has no front matter. */
+  yaml: string | null;
+  body: string;
+  /** 1-based line number of the first body line in the file. */
+  bodyLine: number;
+}
+
+/** Front matter starts at a leading `---` line and ends at the next line that is `---` (trailing whitespace allowed). */
+export function splitFrontMatter(source: string): SplitSource {
+  const text = source.replace(/^\uFEFF/, '');
+  const lines = text.split('\n');
+  if (!/^---[ \t]*\r?$/.test(lines[0] ?? '')) return { yaml: null, body: text, bodyLine: 1 };
+  for (let i = 1; i < lines.length; i++) {
+    if (/^---[ \t]*\r?$/.test(lines[i] ?? '')) {
+      return { yaml: lines.slice(1, i).join('\n'), body: lines.slice(i + 1).join('\n'), bodyLine: i + 2 };
+    }
+  }
+  return { yaml: null, body: text, bodyLine: 1 };
+}
+
+export interface FrontMatterProblem {
+  line: number;
+  message: string;
+}
+
+export type ParsedFrontMatter = { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> };
+
+/** The 1-based file line where a top-level (or nested) key appears, for lint messages. */
+export function lineOfKey(yaml: string, path: (string | number)[]): number {
+  const lines = yaml.split('\n');
+  let from = 0;
+  let found = -1;
+  for (const key of path) {
+    if (typeof key !== 'string') continue;
+    for (let i = from; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      const trimmed = line.trimStart();
+      if (trimmed.startsWith(`${key}:`) || trimmed.startsWith(`${key} :`) || trimmed.startsWith(`"${key}"`) || trimmed.startsWith(`'${key}'`)) {
+        found = i;
+        from = i + 1;
+        break;
+      }
+    }
+  }
+  // +2: the opening fence is line 1.
+  return found === -1 ? 1 : found + 2;
+}
+
+/** Reads YAML safely (core schema: no custom tags, quoted dates stay strings) and validates it. */
+export function parseFrontMatter(yaml: string): ParsedFrontMatter {
+  const doc = parseDocument(yaml, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const lineOf = (e: YAMLError) => (e.linePos ? e.linePos[0].line + 1 : 1);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    return { ok: false, problems: [{ line: lineOf(e), message: `front matter is not valid YAML: ${e.message.split('\n')[0]}` }], data: {} };
+  }
+  // Custom tags are refused, not silently read as strings.
+  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) return { ok: false, problems: [{ line: lineOf(tag), message: 'front matter must not use custom YAML tags' }], data: {} };
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ line: 1, message: 'front matter must be a map of keys' }], data: {} };
+  }
+  const result = frontMatterSchema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  const problems = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys;
+      return {
+        line: lineOfKey(yaml, [...issue.path.map(String), keys[0] ?? '']),
+        message: `unknown front-matter key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${[...issue.path, k].join('.')}"`).join(', ')}`,
+      };
+    }
+    const where = issue.path.join('.');
+    return { line: lineOfKey(yaml, issue.path.map((k) => (typeof k === 'symbol' ? '' : k))), message: `${where || 'front matter'}: ${issue.message}` };
+  });
+  return { ok: false, problems, data: raw as Partial<FrontMatter> };
+}

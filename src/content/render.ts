@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { MarkdownIt } from 'markdown-it';
+import type nunjucks from 'nunjucks';
+import type { NavigationItem } from '../platform/views.ts';
+import { partialFile, parentPath, resolveBacklink, type ContentPage, type ContentTree } from './load.ts';
+import { createMarkdown, uniqueId, type RenderEnv } from './markdown.ts';
+import { fillVariables } from './variables.ts';
+
+export interface Problem {
+  severity: 'error' | 'warning';
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface ContentImage {
+  key: string;
+  urlPath: string;
+  file: string;
+  alt: string;
+}
+
+export interface RenderedPage {
+  path: string;
+  title: string;
+  description: string;
+  keywords: string[];
+  /** Plain text of the body and its partials, for site search. */
+  text: string;
+  date?: string;
+  noindex: boolean;
+  html: string;
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** Images in the register whose files exist, with hashed URLs to serve them under. */
+export function contentImages(tree: ContentTree): ContentImage[] {
+  return Object.entries(tree.images).flatMap(([key, entry]) => {
+    const file = join(tree.root, key);
+    if (!existsSync(file)) return [];
+    const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
+    return [{ key, urlPath: `/assets/content/${hash}/${basename(key)}`, file, alt: entry.alt }];
+  });
+}
+
+/** Pages with one path segment and a navigation number, in number order (ties keep file order). */
+export function primaryNavigation(tree: ContentTree): NavigationItem[] {
+  return [...tree.pages.values()]
+    .filter((p) => p.path !== '/' && p.path.split('/').length === 2 && typeof p.frontMatter.navigation === 'number')
+    .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
+    .map((p) => ({ href: p.path, text: p.frontMatter.navigation_title ?? p.frontMatter.title }));
+}
+
+/** Child pages shown as cards on a category page. */
+export function cardsFor(tree: ContentTree, page: ContentPage) {
+  const prefix = page.path === '/' ? '/' : `${page.path}/`;
+  return [...tree.pages.values()]
+    .filter((p) => p.path !== page.path && p.path.startsWith(prefix) && parentPath(p.path) === page.path && typeof p.frontMatter.navigation === 'number')
+    .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
+    .map((p) => ({
+      href: p.path,
+      title: p.frontMatter.navigation_title ?? p.frontMatter.title,
+      description: p.frontMatter.navigation_description ?? p.frontMatter.description ?? '',
+    }));
+}
+
+const stripTags = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+
+export interface PageModel {
+  page: ContentPage;
+  pageTitle: string;
+  description: string;
+  currentPath: string;
+  breadcrumbs: { text: string; href: string }[];
+  backLink: { href: string; text: string } | null;
+  hero: { src: string; alt: string } | null;
+  bodyHtml: string;
+  accordion: { id: string; numbered: boolean; items: { heading: { html: string }; content: { html: string }; stepId: string; slug: string }[] } | null;
+  afterAccordionHtml: string;
+  promos: string[];
+  relatedContent: { text: string; href: string }[];
+  cards: ReturnType<typeof cardsFor>;
+  lastUpdated: string | null;
+  text: string;
+  problems: Problem[];
+  env: RenderEnv;
+}
+
+export interface ModelContext {
+  tree: ContentTree;
+  md: MarkdownIt;
+  views: nunjucks.Environment;
+  images: Map<string, ContentImage>;
+}
+
+/** Everything a content page shows, with the problems found on the way (the lint reports them). */
+export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel {
+  const { tree, md } = ctx;
+  const fm = page.frontMatter;
+  const problems: Problem[] = [];
+  const env: RenderEnv = { usedIds: new Set(['main-content', 'steps', 'related-content']), links: [], rawHtml: [], h1Lines: [] };
+  const texts: string[] = [];
+
+  const renderMarkdown = (source: string, file: string, firstLine: number): string => {
+    const filled = fillVariables(source, tree.values);
+    for (const name of filled.unknown) {
+      const line = source.split('\n').findIndex((l) => l.includes(`$${name}$`));
+      problems.push({ severity: 'error', file, line: firstLine + Math.max(line, 0), message: `undefined variable $${name}$` });
+    }
+    const linksBefore = env.links!.length;
+    const htmlBefore = env.rawHtml!.length;
+    const h1Before = env.h1Lines!.length;
+    const html = md.render(filled.text, env as unknown as Record<string, unknown>);
+    for (const link of env.links!.slice(linksBefore)) link.line += firstLine - 1;
+    for (const raw of env.rawHtml!.slice(htmlBefore)) {
+      problems.push({ severity: 'error', file, line: raw.line + firstLine - 1, message: 'raw HTML is not allowed in content: use Markdown' });
+    }
+    for (const line of env.h1Lines!.slice(h1Before)) {
+      problems.push({ severity: 'error', file, line: line + firstLine - 1, message: 'more than one h1: the page title is the h1, so start body headings at ##' });
+    }
+    texts.push(stripTags(html));
+    // Links found in this fragment are attributed to this file for the lint.
+    for (const link of env.links!.slice(linksBefore)) (link as { file?: string }).file = file;
+    return html;
+  };
+
+  const renderPartial = (ref: string, key: string): string => {
+    const partial = tree.partials.get(ref);
+    if (!partial) {
+      const expected = partialFile(ref).md;
+      problems.push({ severity: 'error', file: page.file, line: lineOf(page, ref), message: `missing partial for ${key}: ${ref} (expected file ${expected})` });
+      return '';
+    }
+    if (partial.kind === 'njk') {
+      try {
+        const html = ctx.views.renderString(partial.source, {});
+        texts.push(stripTags(html));
+        return html;
+      } catch (error) {
+        problems.push({ severity: 'error', file: partial.file, line: 1, message: `partial could not be rendered: ${(error as Error).message}` });
+        return '';
+      }
+    }
+    return renderMarkdown(partial.source, partial.file, 1);
+  };
+
+  const bodyHtml = renderMarkdown(page.body, page.file, page.bodyLine);
+
+  let accordion: PageModel['accordion'] = null;
+  let afterAccordionHtml = '';
+  if (fm.accordion) {
+    const numbered = fm.accordion.numbered === true;
+    const items = Object.entries(fm.accordion.steps ?? {}).map(([title, step], index) => {
+      const slug = uniqueId(title, env.usedIds);
+      const stepId = `step-${index + 1}`;
+      env.usedIds.add(stepId);
+      const content = renderPartial(step.partial, `step "${title}"`);
+      const number = numbered ? `<span class="app-step-number">${index + 1}.</span> ` : '';
+      return {
+        heading: { html: number + escapeHtml(title) },
+        // Anchors inside the section: a link to either id opens the step (beforematch, or app.js).
+        content: { html: `<span id="${stepId}"></span><span id="${slug}"></span>${content}` },
+        stepId,
+        slug,
+      };
+    });
+    accordion = { id: 'steps', numbered, items };
+    if (fm.accordion.content_after_accordion) {
+      afterAccordionHtml = renderPartial(fm.accordion.content_after_accordion.partial, 'content after the accordion');
+    }
+  }
+
+  const promos = (fm.promo_content ?? []).map((ref) => renderPartial(ref, 'promo')).filter((html) => html !== '');
+
+  const relatedContent = Object.entries(fm.related_content ?? {}).map(([text, href]) => ({ text, href }));
+  for (const { href } of relatedContent) {
+    if (href.startsWith('/')) env.links!.push(Object.assign({ href, line: lineOf(page, href) }, { file: page.file }));
+  }
+
+  const breadcrumbs: { text: string; href: string }[] = [];
+  for (let p = parentPath(page.path); p !== null; p = parentPath(p)) {
+    const parent = tree.pages.get(p);
+    if (parent) breadcrumbs.unshift({ text: p === '/' ? 'Home' : parent.frontMatter.title, href: p });
+    else if (p === '/') breadcrumbs.unshift({ text: 'Home', href: '/' });
+  }
+
+  let backLink: PageModel['backLink'] = null;
+  if (fm.backlink) {
+    const target = resolveBacklink(page.path, fm.backlink);
+    const parent = tree.pages.get(target);
+    if (!parent) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'backlink'), message: `backlink "${fm.backlink}" resolves to ${target}, which is not a page` });
+    else backLink = { href: target, text: 'Back' };
+  }
+
+  let hero: PageModel['hero'] = null;
+  if (fm.image) {
+    const image = ctx.images.get(fm.image);
+    const registered = tree.images[fm.image];
+    if (!registered) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image ${fm.image} is not in images.yaml (it needs alt text)` });
+    else if (!image) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image file ${fm.image} does not exist` });
+    else if (!registered.alt.trim()) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image ${fm.image} has no alt text in images.yaml` });
+    else hero = { src: image.urlPath, alt: registered.alt };
+  }
+
+  const description = fm.description ? fillVariables(fm.description, tree.values).text.trim() : '';
+  return {
+    page,
+    pageTitle: fm.title,
+    description,
+    currentPath: page.path,
+    breadcrumbs,
+    backLink,
+    hero,
+    bodyHtml,
+    accordion,
+    afterAccordionHtml,
+    promos,
+    relatedContent,
+    cards: cardsFor(tree, page),
+    lastUpdated: fm.date ? formatDate(fm.date) : null,
+    text: texts.join(' '),
+    problems,
+    env,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The file line where a front-matter value or key first appears. */
+function lineOf(page: ContentPage, needle: string): number {
+  const index = page.source.split('\n').findIndex((l) => l.includes(needle));
+  return index === -1 ? 1 : index + 1;
+}
+
+export interface RenderedSite {
+  pages: RenderedPage[];
+  problems: Problem[];
+  images: ContentImage[];
+}
+
+/** Renders every page of a tree to complete HTML. A page that fails is reported, never thrown. */
+export function renderSite(tree: ContentTree, views: nunjucks.Environment): RenderedSite {
+  const images = contentImages(tree);
+  const ctx: ModelContext = { tree, md: createMarkdown(), views, images: new Map(images.map((i) => [i.key, i])) };
+  const pages: RenderedPage[] = [];
+  const problems: Problem[] = [];
+  for (const page of tree.pages.values()) {
+    if (!page.frontMatterOk) {
+      for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+      if (!page.frontMatter.title) continue;
+    }
+    try {
+      const model = buildPageModel(ctx, page);
+      problems.push(...model.problems);
+      const html = views.render('content/page.njk', model);
+      pages.push({
+        path: page.path,
+        title: model.pageTitle,
+        description: model.description,
+        keywords: page.frontMatter.keywords ?? [],
+        text: model.text,
+        ...(page.frontMatter.date ? { date: page.frontMatter.date } : {}),
+        noindex: page.frontMatter.noindex === true,
+        html,
+      });
+    } catch (error) {
+      problems.push({ severity: 'error', file: page.file, line: 1, message: `page could not be rendered: ${(error as Error).message}` });
+    }
+  }
+  return { pages, problems, images };
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { chooseEncoding, pickBody } from '../platform/compression.ts';
+import { renderPage } from '../platform/render.ts';
+import { sitemapXml, type ContentSite } from './site.ts';
+
+const PAGE_SIZE = 10;
+const searchQuery = z.object({
+  q: z.string().max(200, 'Search term must be 200 characters or fewer').optional().default(''),
+  page: z.coerce.number().int().min(1).max(1000).optional().catch(1).default(1),
+});
+
+/** Content pages are served from memory as the bytes rendered at start-up (and their compressed forms). */
+export function registerContentRoutes(app: FastifyInstance, site: ContentSite, publicUrl: string): void {
+  for (const served of site.pages.values()) {
+    app.get(served.page.path, (request, reply) => {
+      reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').header('etag', served.etag);
+      if (request.headers['if-none-match'] === served.etag) return reply.code(304).send();
+      const encoding = chooseEncoding(request.headers['accept-encoding']);
+      if (encoding !== 'identity') reply.header('content-encoding', encoding);
+      return reply.send(pickBody(served.body, encoding));
+    });
+  }
+
+  const sitemap = sitemapXml([...site.pages.values()].map((p) => p.page), publicUrl);
+  app.get('/sitemap.xml', (_request, reply) => reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap));
+  const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${publicUrl}/sitemap.xml\n`;
+  app.get('/robots.txt', (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(robots));
+
+  app.get('/search', (request, reply) => {
+    const parsed = searchQuery.safeParse(request.query ?? {});
+    const raw = request.query as Record<string, unknown>;
+    if (!parsed.success) {
+      const q = typeof raw?.['q'] === 'string' ? raw['q'].slice(0, 200) : '';
+      const message = parsed.error.issues[0]?.path[0] === 'q' && typeof raw?.['q'] === 'string' ? parsed.error.issues[0].message : 'Enter a search term';
+      return renderPage(reply.code(400), 'content/search.njk', {
+        pageTitle: 'Search',
+        currentPath: '/search',
+        noindex: true,
+        q,
+        errors: [{ text: message, href: '#q' }],
+        fieldError: message,
+      });
+    }
+    const { q, page } = parsed.data;
+    const hits = site.search.search(q);
+    const pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
+    const current = Math.min(page, pages);
+    const shown = hits.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+    const href = (n: number) => `/search?q=${encodeURIComponent(q)}&page=${n}`;
+    return renderPage(reply, 'content/search.njk', {
+      pageTitle: q ? `Search results for ‘${q}’` : 'Search',
+      currentPath: '/search',
+      noindex: true,
+      q,
+      searched: q.trim() !== '',
+      count: hits.length,
+      results: shown,
+      pagination:
+        pages > 1
+          ? {
+              ...(current > 1 ? { previous: { href: href(current - 1) } } : {}),
+              ...(current < pages ? { next: { href: href(current + 1) } } : {}),
+              items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === current })),
+            }
+          : null,
+    });
+  });
+}

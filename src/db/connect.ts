@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { fromRoot } from '../platform/paths.ts';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Checks the connection answers; used by /health. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL only: a schema to use (created if missing), so test runs do not collide. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function sqlitePath(url: string): string {
+  const path = url.slice('sqlite:'.length);
+  if (path === ':memory:') return path;
+  return isAbsolute(path) ? path : fromRoot(path);
+}
+
+/** Opens SQLite with the durability settings we ship. Set on every open: WAL reverts synchronous to NORMAL. */
+export function openSqlite(path: string): SqliteDatabase.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return database;
+}
+
+export async function connectDatabase(url: string, options: ConnectOptions = {}): Promise<DatabaseHandle> {
+  if (url.startsWith('sqlite:')) {
+    const database = openSqlite(sqlitePath(url));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      ping: async () => {
+        try {
+          database.prepare('select 1').get();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => db.destroy(),
+    };
+  }
+
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client's error (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (options.schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('Invalid schema name');
+    await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
+  }
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,39 @@
+import nunjucks from 'nunjucks';
+import type { AssetManifest } from './assets.ts';
+import { fromRoot } from './paths.ts';
+
+export const SERVICE_NAME = 'Get international qualified teacher status';
+
+export interface NavigationItem {
+  href: string;
+  text: string;
+}
+
+export interface ViewGlobals {
+  assets: AssetManifest;
+  govukBrand: boolean;
+  primaryNavigation: NavigationItem[];
+}
+
+/** One Nunjucks environment for the service: autoescaped, cached templates, govuk-frontend macros. */
+export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([fromRoot('src/views'), fromRoot('src/features'), ...extraPaths, fromRoot('node_modules/govuk-frontend/dist')], {
+      noCache: false,
+    }),
+    { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
+  );
+  env.addGlobal('serviceName', SERVICE_NAME);
+  env.addGlobal('assets', globals.assets);
+  env.addGlobal('assetPath', globals.assets.govukAssetBase);
+  env.addGlobal('govukBrand', globals.govukBrand);
+  env.addGlobal('primaryNavigation', globals.primaryNavigation);
+  env.addFilter('navItems', (items: NavigationItem[], current: string | undefined) =>
+    items.map((i) => ({
+      href: i.href,
+      text: i.text,
+      active: current !== undefined && (current === i.href || (i.href !== '/' && current.startsWith(i.href + '/'))),
+    })),
+  );
+  return env;
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, startBrowser, type BrowserHarness } from '../helpers/browser.ts';
+
+const IQTS = '/non-uk-teachers/international-qualified-teacher-status';
+let h: BrowserHarness;
+beforeAll(async () => {
+  h = await startBrowser();
+});
+afterAll(async () => h?.close());
+
+describe('the iQTS page in Chromium', () => {
+  it('with JavaScript: steps start closed, a step opens when clicked, and the CSP reports no violation', async () => {
+    const { page, cspViolations } = await h.newPage();
+    await page.goto(IQTS);
+    expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(true);
+    const fees = page.getByRole('button', { name: /2\. Find out about fees/ });
+    await expect.poll(() => fees.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => page.getByText(/public range/i).first().isVisible()).toBe(false);
+    await fees.click();
+    expect(await fees.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('#steps-content-2').isVisible()).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('with JavaScript: a link to #step-3 opens step 3', async () => {
+    const { page } = await h.newPage();
+    await page.goto(`${IQTS}#step-3`);
+    const apply = page.getByRole('button', { name: /3\. Apply to your chosen iQTS teacher training provider/ });
+    await expect.poll(() => apply.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.getByRole('link', { name: 'The University of Warwick' }).isVisible()).toBe(true);
+  });
+
+  it('without JavaScript: every step is readable', async () => {
+    const { page } = await h.newPage({ javaScriptEnabled: false });
+    await page.goto(IQTS);
+    for (let n = 1; n <= 5; n++) expect(await page.locator(`#steps-content-${n}`).isVisible(), `step ${n}`).toBe(true);
+    expect(await page.getByRole('link', { name: 'Canterbury Christ Church University' }).isVisible()).toBe(true);
+  });
+});
+
+describe('accessibility (axe, WCAG 2.2 AA)', () => {
+  it('every content page has zero violations', async () => {
+    const paths = [...h.server.app.contentSite.pages.keys()];
+    expect(paths.length).toBeGreaterThanOrEqual(7);
+    const { page } = await h.newPage();
+    for (const path of paths) {
+      await page.goto(path);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+  });
+
+  it('search with results, without results, with an error; the 404 page; feedback and its error state', async () => {
+    const { page } = await h.newPage();
+    for (const path of ['/search', '/search?q=iqts', '/search?q=zzzzqqqq', `/search?q=${'a'.repeat(300)}`, '/no-such-page', '/feedback']) {
+      await page.goto(path);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    await page.goto('/feedback');
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await axeViolations(page), 'feedback error').toEqual([]);
+    await page.getByLabel('Yes').check();
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    expect(await page.getByRole('heading', { name: 'Thank you for your feedback' }).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'feedback thank you').toEqual([]);
+  });
+});

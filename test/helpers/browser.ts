@@ -1,0 +1,65 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.ts';
+
+/** Debian's Chromium, never a downloaded browser. */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export interface BrowserHarness {
+  browser: Browser;
+  server: TestApp;
+  baseUrl: string;
+  newPage(options?: { javaScriptEnabled?: boolean }): Promise<{ page: Page; context: BrowserContext; cspViolations: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Starts the service on a loopback port and a headless Chromium to drive it (Playwright gives each launch a fresh profile). */
+export async function startBrowser(options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {}): Promise<BrowserHarness> {
+  const server = await startTestApp(options);
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not listen on a port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    server,
+    baseUrl,
+    async newPage({ javaScriptEnabled = true } = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled });
+      contexts.push(context);
+      const page = await context.newPage();
+      const cspViolations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
+      return { page, context, cspViolations };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe with the WCAG 2.2 AA tags: returns the violations, described well enough to fix. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
