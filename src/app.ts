@@ -6,6 +6,7 @@ import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, type ContentSite } from './content/site.ts';
 import type { DatabaseHandle } from './db/connect.ts';
+import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
 import { registerCsrf } from './platform/csrf.ts';
@@ -21,7 +22,7 @@ export interface AppDeps {
 }
 
 /** Links to the service's tools, after the content's own menu. */
-const toolNavigation: NavigationItem[] = [];
+const toolNavigation: NavigationItem[] = [{ href: '/eligibility', text: 'Check your eligibility' }];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +84,7 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
     registerCsrf(forms);
     registerFeedbackRoutes(forms, database.db);
+    registerEligibilityRoutes(forms);
   });
 
   return app;
