@@ -56,8 +56,25 @@ const js = await esbuild.build({
 });
 const jsFile = writeHashed('app', 'js', js.outputFiles[0]!.text);
 
+// The place look-up's autocomplete loads only on the finder pages, so other pages stay light.
+const autocomplete = await esbuild.build({
+  entryPoints: [fromRoot('assets/js/place-autocomplete.ts')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: ['es2020'],
+  write: false,
+  legalComments: 'none',
+});
+const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', autocomplete.outputFiles[0]!.text);
+const cssPlaceAutocomplete = writeHashed(
+  'place-autocomplete',
+  'css',
+  readFileSync(fromRoot('node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css'), 'utf8').replace(/\/\*# sourceMappingURL=.*?\*\//, ''),
+);
+
 cpSync(join(govuk, 'assets'), join(out, `govuk-${govukVersion}`), { recursive: true });
 
-const manifest = { css: cssSystem, cssGovuk, js: jsFile, govukAssetBase };
+const manifest = { css: cssSystem, cssGovuk, js: jsFile, jsPlaceAutocomplete, cssPlaceAutocomplete, govukAssetBase };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log('assets built:', manifest);

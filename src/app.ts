@@ -6,7 +6,9 @@ import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, type ContentSite } from './content/site.ts';
 import type { DatabaseHandle } from './db/connect.ts';
+import { registerApiRoutes } from './features/api/routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
+import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
 import { registerCsrf } from './platform/csrf.ts';
@@ -22,7 +24,11 @@ export interface AppDeps {
 }
 
 /** Links to the service's tools, after the content's own menu. */
-const toolNavigation: NavigationItem[] = [{ href: '/eligibility', text: 'Check your eligibility' }];
+const toolNavigation: NavigationItem[] = [
+  { href: '/eligibility', text: 'Check your eligibility' },
+  { href: '/providers', text: 'Find a provider' },
+  { href: '/placement-schools', text: 'Placement schools' },
+];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +83,10 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     const ok = await database.ping();
     return reply.code(ok ? 200 : 503).header('cache-control', 'no-store').send({ status: ok ? 'ok' : 'unavailable', database: { status: ok ? 'ok' : 'unreachable', dialect: database.dialect } });
   });
+
+  // The finders read only: no session, no cookie.
+  registerProviderRoutes(app, database.db);
+  registerApiRoutes(app, database.db);
 
   // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
   await app.register(async (forms) => {

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { loadReferenceProviders } from './features/providers/reference-data.ts';
 import { deleteExpiredSessions } from './platform/session.ts';
 
 /** Start: config → database → migrate → listen; graceful shutdown on SIGTERM/SIGINT. */
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await connectDatabase(config.databaseUrl);
   await migrateToLatest(database);
+  // Reference data on first start (and any provider added to data/providers.yaml since).
+  await loadReferenceProviders(database.db);
   const app = await buildApp({ config, database });
   const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 10 * 60_000);
   sweeper.unref();

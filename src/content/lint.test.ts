@@ -5,7 +5,7 @@ import { fromRoot } from '../platform/paths.ts';
 import { createViews } from '../platform/views.ts';
 import { lintContent } from './lint.ts';
 
-const views = createViews({ assets: { css: '/a.css', cssGovuk: '/b.css', js: '/a.js', govukAssetBase: '/assets/govuk' }, govukBrand: false, primaryNavigation: [] });
+const views = createViews({ assets: { css: '/a.css', cssGovuk: '/b.css', js: '/a.js', jsPlaceAutocomplete: '/p.js', cssPlaceAutocomplete: '/p.css', govukAssetBase: '/assets/govuk' }, govukBrand: false, primaryNavigation: [] });
 const lint = (files: Record<string, string | Buffer>, servicePaths: string[] = ['/search']) => lintContent(writeContent(files), { servicePaths, views });
 const errors = (files: Record<string, string | Buffer>) => lint(files).problems.filter((p) => p.severity === 'error');
 const warnings = (files: Record<string, string | Buffer>) => lint(files).problems.filter((p) => p.severity === 'warning');

@@ -8,6 +8,9 @@ export interface AssetManifest {
   css: string;
   cssGovuk: string;
   js: string;
+  /** Only on pages with a place look-up. */
+  jsPlaceAutocomplete: string;
+  cssPlaceAutocomplete: string;
   govukAssetBase: string;
 }
 

@@ -56,7 +56,11 @@ for (const engine of engines) {
       expect(result('[data-testid="reasons"] li').first().text()).toContain('final year of your degree');
       const next = result('[data-testid="next-steps"]');
       expect(next.find('a[href="https://www.enic.org.uk/"]').length).toBe(1);
-      expect(next.text()).toContain('see the approved iQTS providers');
+      expect(next.find('a[href="/providers?phase=primary"]').text()).toBe('find an iQTS provider');
+      // Onward to the finder for their country and phase.
+      const form = result('form[action="/providers"]');
+      expect(form.find('input[name="phase"]').val()).toBe('primary');
+      expect(form.find('select[name="country"] option[value="AE"]').text()).toBe('United Arab Emirates');
     });
 
     it('someone living in England is told iQTS is not for them after one question, with a pointer to training in England', async () => {

@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -14,6 +15,7 @@ export interface TestApp {
 export async function startTestApp(options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {}): Promise<TestApp> {
   const database = await openTestDatabase(options.engine ?? 'sqlite');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...options.env });
+  await loadReferenceProviders(database.db);
   const app = await buildApp({ config, database });
   await app.ready();
   return {

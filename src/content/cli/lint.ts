@@ -9,7 +9,7 @@ import { formatProblem, lintContent } from '../lint.ts';
 
 const dir = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'content';
 const root = resolve(dir);
-const views = createViews({ assets: { css: '', cssGovuk: '', js: '', govukAssetBase: '' }, govukBrand: false, primaryNavigation: [] });
+const views = createViews({ assets: { css: '', cssGovuk: '', js: '', jsPlaceAutocomplete: '', cssPlaceAutocomplete: '', govukAssetBase: '' }, govukBrand: false, primaryNavigation: [] });
 
 try {
   const report = lintContent(root, { servicePaths: SERVICE_PATHS, views, useGit: true });

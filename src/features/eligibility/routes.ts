@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import { countryOptions } from '../providers/finder.ts';
 import {
   assess,
   nextQuestion,
@@ -112,7 +113,6 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
     const answers = answersOf(request);
     if (nextQuestion(answers)) return reply.redirect(firstUnanswered(answers), 303);
     const result = assess(answers);
-    const finderExists = app.hasRoute({ method: 'GET', url: '/providers' });
     return renderPage(reply, 'eligibility/views/result.njk', {
       pageTitle: HEADINGS[result.outcome],
       currentPath: START,
@@ -120,8 +120,10 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       outcome: result.outcome,
       reasons: result.reasons,
       nextSteps: result.nextSteps,
-      finder: result.outcome === 'not-eligible-for-iqts' ? undefined : finderExists ? { href: providerFinderHref(answers), phase: answers['age-phase'] } : undefined,
-      providersListHref: '/non-uk-teachers/international-qualified-teacher-status#apply-to-your-chosen-iqts-teacher-training-provider',
+      finder:
+        result.outcome === 'not-eligible-for-iqts'
+          ? undefined
+          : { href: providerFinderHref(answers), phase: answers['age-phase'], countries: [{ value: '', text: 'Choose your country' }, ...countryOptions()] },
       csrfToken: csrfToken(request),
       rulesVersion: RULES_VERSION,
       source: RULES_SOURCE,

@@ -1,0 +1,39 @@
+// Suggests towns and cities as the user types (the finders' place look-up). Without
+// JavaScript the plain text box works the same: the server resolves the typed name.
+import accessibleAutocomplete from 'accessible-autocomplete';
+
+interface PlaceSuggestion {
+  id: number;
+  name: string;
+}
+
+for (const input of document.querySelectorAll<HTMLInputElement>('input[data-place-autocomplete]')) {
+  const wrapper = document.createElement('div');
+  input.after(wrapper);
+  const { id, name, value } = input;
+  const describedBy = input.getAttribute('aria-describedby');
+  const errored = input.classList.contains('govuk-input--error');
+  input.remove();
+  let controller: AbortController | undefined;
+  accessibleAutocomplete({
+    element: wrapper,
+    id,
+    name,
+    defaultValue: value,
+    minLength: 2,
+    showNoOptionsFound: false,
+    confirmOnBlur: false,
+    inputClasses: errored ? 'govuk-input--error' : undefined,
+    source: (query: string, populate: (results: string[]) => void) => {
+      controller?.abort();
+      controller = new AbortController();
+      fetch(`/api/v1/places?q=${encodeURIComponent(query)}`, { signal: controller.signal, headers: { accept: 'application/json' } })
+        .then((response) => (response.ok ? response.json() : { places: [] }))
+        .then((body: { places: PlaceSuggestion[] }) => populate(body.places.map((p) => p.name)))
+        .catch(() => undefined);
+    },
+  });
+  // Keep the hint and error message announced with the new input.
+  const created = document.getElementById(id);
+  if (created && describedBy) created.setAttribute('aria-describedby', `${describedBy} ${created.getAttribute('aria-describedby') ?? ''}`.trim());
+}

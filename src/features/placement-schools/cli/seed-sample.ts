@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../../config.ts';
+import { connectDatabase } from '../../../db/connect.ts';
+import { migrateToLatest } from '../../../db/migrate.ts';
+import { loadReferenceProviders } from '../../providers/reference-data.ts';
+import { removeSampleData, seedSampleData } from '../sample.ts';
+
+/** npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove */
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { schools: { type: 'string', default: '500' }, remove: { type: 'boolean', default: false } } });
+  const database = await connectDatabase(loadConfig().databaseUrl);
+  try {
+    await migrateToLatest(database);
+    await loadReferenceProviders(database.db);
+    if (values.remove) {
+      const removed = await removeSampleData(database.db);
+      console.log(`Removed the sample data: ${removed.providers} sample providers, ${removed.schools} sample schools.`);
+      return 0;
+    }
+    const schools = Number(values.schools);
+    if (!Number.isInteger(schools) || schools < 0 || schools > 5_000_000) {
+      console.error('--schools must be a whole number from 0 to 5,000,000');
+      return 2;
+    }
+    const started = Date.now();
+    const step = Math.max(10_000, Math.round(schools / 20));
+    let shown = 0;
+    const added = await seedSampleData(database.db, schools, {
+      onProgress: (done) => {
+        if (done - shown >= step || done === schools) {
+          shown = done;
+          process.stdout.write(`  ${done.toLocaleString('en-GB')} of ${schools.toLocaleString('en-GB')} sample schools…\n`);
+        }
+      },
+    });
+    console.log(`Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,165 @@
+import { parse } from 'csv-parse/sync';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { countryByCode } from '../places/countries.ts';
+import { findPlaces, normalizePlaceName } from '../places/places.ts';
+
+/**
+ * A provider's partner schools from a CSV file. Every row is checked first; if any row
+ * is bad, nothing is imported and each bad row is reported with its line number.
+ * Re-running the same file changes nothing (schools are matched on name, country, town).
+ *
+ * Columns: name, town, country (ISO 3166-1 alpha-2), and optionally latitude, longitude
+ * (otherwise the town's coordinates), phases (primary;secondary), languages (English;Arabic),
+ * verified (yes/no).
+ */
+export const REQUIRED_COLUMNS = ['name', 'town', 'country'] as const;
+export const OPTIONAL_COLUMNS = ['latitude', 'longitude', 'phases', 'languages', 'verified'] as const;
+
+export interface SchoolRow {
+  line: number;
+  name: string;
+  town: string;
+  country: string;
+  lat: number;
+  lon: number;
+  phases: string[] | null;
+  languages: string[] | null;
+  verified: boolean;
+}
+
+export interface RowProblem {
+  line: number;
+  reasons: string[];
+}
+
+export const schoolMatchKey = (name: string, country: string, town: string): string =>
+  `${normalizePlaceName(name)}|${country.toUpperCase()}|${normalizePlaceName(town)}`.slice(0, 450);
+
+const list = (value: string | undefined): string[] | null => {
+  const items = (value ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+  return items.length ? items : null;
+};
+
+/** Parses and checks the whole file. Pure apart from the offline place look-up. */
+export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (error) {
+    return { rows: [], problems: [{ line: (error as { lines?: number }).lines ?? 1, reasons: [`The file is not valid CSV: ${(error as Error).message}`] }] };
+  }
+  const header = (records[0] ?? []).map((h) => h.toLowerCase());
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const unknown = header.filter((h) => !(REQUIRED_COLUMNS as readonly string[]).includes(h) && !(OPTIONAL_COLUMNS as readonly string[]).includes(h));
+  if (missing.length || unknown.length) {
+    const reasons = [
+      ...(missing.length ? [`The header row is missing: ${missing.join(', ')}`] : []),
+      ...(unknown.length ? [`The header row has columns we do not know: ${unknown.join(', ')}`] : []),
+    ];
+    return { rows: [], problems: [{ line: 1, reasons }] };
+  }
+  if (records.length < 2) return { rows: [], problems: [{ line: 1, reasons: ['The file has no schools after the header row'] }] };
+
+  const rows: SchoolRow[] = [];
+  const seen = new Map<string, number>();
+  records.slice(1).forEach((record, index) => {
+    const line = index + 2;
+    const get = (column: string) => record[header.indexOf(column)]?.trim() ?? '';
+    const reasons: string[] = [];
+    const name = get('name');
+    const town = get('town');
+    const countryCode = get('country').toUpperCase();
+    if (record.length !== header.length) reasons.push(`has ${record.length} values but the header has ${header.length}`);
+    if (!name) reasons.push('enter the school name');
+    else if (name.length > 200) reasons.push('school name must be 200 characters or fewer');
+    if (!town) reasons.push('enter the town or city');
+    else if (town.length > 200) reasons.push('town must be 200 characters or fewer');
+    const country = countryByCode(countryCode);
+    if (!country) reasons.push(`country "${get('country').slice(0, 20)}" is not an ISO 3166-1 two-letter code, like AE or NG`);
+
+    let lat = NaN;
+    let lon = NaN;
+    const latText = get('latitude');
+    const lonText = get('longitude');
+    if (latText || lonText) {
+      lat = Number(latText);
+      lon = Number(lonText);
+      if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) reasons.push('latitude must be a number from -90 to 90');
+      if (!lonText || !Number.isFinite(lon) || lon < -180 || lon > 180) reasons.push('longitude must be a number from -180 to 180');
+    } else if (town && country) {
+      const place = findPlaces(`${town}, ${country.code}`, 1)[0];
+      if (place) {
+        lat = place.lat;
+        lon = place.lon;
+      } else reasons.push(`we cannot find the town "${town.slice(0, 50)}" in ${country.name}: add latitude and longitude`);
+    }
+
+    const phases = list(get('phases'));
+    const badPhases = (phases ?? []).filter((p) => p !== 'primary' && p !== 'secondary');
+    if (badPhases.length) reasons.push('phases must be primary, secondary or both, separated by ;');
+    const languages = list(get('languages'));
+    if ((languages ?? []).some((l) => l.length > 50)) reasons.push('each language must be 50 characters or fewer');
+    const verifiedText = get('verified').toLowerCase();
+    if (verifiedText && !['yes', 'no'].includes(verifiedText)) reasons.push('verified must be yes or no');
+
+    if (name && town && country) {
+      const key = schoolMatchKey(name, country.code, town);
+      const first = seen.get(key);
+      if (first !== undefined) reasons.push(`the same school is on line ${first}`);
+      else seen.set(key, line);
+    }
+    if (reasons.length) problems.push({ line, reasons });
+    else rows.push({ line, name, town, country: country!.code, lat, lon, phases, languages, verified: verifiedText === 'yes' });
+  });
+  return { rows, problems };
+}
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  partnershipsAdded: number;
+}
+
+/** Writes the checked rows in one transaction: all or nothing. */
+export async function importSchools(db: Kysely<Database>, providerId: number, rows: SchoolRow[], now = new Date()): Promise<ImportResult> {
+  const stamp = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const result: ImportResult = { added: 0, updated: 0, unchanged: 0, partnershipsAdded: 0 };
+    for (const row of rows) {
+      const key = schoolMatchKey(row.name, row.country, row.town);
+      const values = {
+        name: row.name,
+        country: row.country,
+        town: row.town,
+        lat: row.lat,
+        lon: row.lon,
+        phases: row.phases ? JSON.stringify(row.phases) : null,
+        languages: row.languages ? JSON.stringify(row.languages) : null,
+        verified: row.verified ? 1 : 0,
+      };
+      const existing = await trx.selectFrom('placement_schools').selectAll().where('match_key', '=', key).executeTakeFirst();
+      let schoolId: number;
+      if (!existing) {
+        schoolId = (await trx.insertInto('placement_schools').values({ ...values, match_key: key, created_at: stamp }).returning('id').executeTakeFirstOrThrow()).id;
+        result.added++;
+      } else {
+        schoolId = existing.id;
+        const same = (Object.keys(values) as (keyof typeof values)[]).every((k) => existing[k] === values[k]);
+        if (same) result.unchanged++;
+        else {
+          await trx.updateTable('placement_schools').set(values).where('id', '=', schoolId).execute();
+          result.updated++;
+        }
+      }
+      const link = await trx.selectFrom('partnerships').select(['id', 'status']).where('provider_id', '=', providerId).where('school_id', '=', schoolId).executeTakeFirst();
+      if (!link) {
+        await trx.insertInto('partnerships').values({ provider_id: providerId, school_id: schoolId, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
+        result.partnershipsAdded++;
+      }
+    }
+    return result;
+  });
+}

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { countries, countryByCode } from '../places/countries.ts';
+import type { Place } from '../places/places.ts';
+import { describeCoverage } from './coverage.ts';
+import { PAGE_SIZE, RADII, type ProviderQuery, type SchoolQuery } from './finder-query.ts';
+import { formatFees, matchProvider, type ProviderMatch } from './model.ts';
+import { allProviders, nearestPartnerSchool, schoolsNear, type NearbySchool } from './repository.ts';
+
+/**
+ * The finders' work, shared by the HTML pages and the JSON API: filter, sort and page
+ * providers; search partner schools by distance.
+ */
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** How far to look for a provider's nearest partner school when sorting by it. */
+export const NEAREST_WITHIN_KM = 250;
+
+export interface ProviderResult extends ProviderMatch {
+  nearestKm: number | null;
+  fees: string | null;
+  coverageText: string;
+}
+
+export async function findProviders(db: Kysely<Database>, query: ProviderQuery, date = today()): Promise<{ total: number; results: ProviderResult[]; pages: number }> {
+  const providers = await allProviders(db);
+  const matches = providers.map((p) => matchProvider(p, query.filters, date)).filter((m): m is ProviderMatch => m !== null);
+  const place = query.resolution.place;
+  const nearest = place ? await nearestPartnerSchool(db, { lat: place.lat, lon: place.lon }, NEAREST_WITHIN_KM) : new Map<number, number>();
+  const results: ProviderResult[] = matches.map((m) => ({
+    ...m,
+    nearestKm: nearest.get(m.provider.id) ?? null,
+    fees: formatFees(m.provider.feeMinPence, m.provider.feeMaxPence),
+    coverageText: describeCoverage(m.provider.coverage, date),
+  }));
+  // Stated values first; unknown fees or distances sort last, never as zero.
+  const last = (v: number | null) => v ?? Number.POSITIVE_INFINITY;
+  const byName = (a: ProviderResult, b: ProviderResult) => a.provider.name.localeCompare(b.provider.name, 'en-GB');
+  results.sort(
+    query.sort === 'fee'
+      ? (a, b) => last(a.provider.feeMinPence) - last(b.provider.feeMinPence) || byName(a, b)
+      : query.sort === 'nearest'
+        ? (a, b) => last(a.nearestKm) - last(b.nearestKm) || byName(a, b)
+        : byName,
+  );
+  const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
+  return { total: results.length, results: results.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE), pages };
+}
+
+export async function findSchools(db: Kysely<Database>, query: SchoolQuery, place: Place): Promise<{ total: number; schools: NearbySchool[]; pages: number }> {
+  const { total, schools } = await schoolsNear(db, { point: { lat: place.lat, lon: place.lon }, radiusKm: query.radiusKm, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE });
+  return { total, schools, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+export const placeLabel = (p: Place): string => `${p.name}, ${p.countryName}`;
+export const countryName = (code: string): string => countryByCode(code)?.name ?? code;
+export const countryOptions = () => countries.map((c) => ({ value: c.code, text: c.name }));
+export const km = (n: number): string => `${n.toFixed(1)} km`;
+export const nextRadius = (r: number): number | undefined => RADII.find((x) => x > r);

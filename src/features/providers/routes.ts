@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { renderPage } from '../../platform/render.ts';
+import { countries, REGIONS } from '../places/countries.ts';
+import { coverageCountryCodes, coverageIncludes, describeCoverage } from './coverage.ts';
+import { PAGE_SIZE, RADII, SORTS, parseProviderQuery, parseSchoolQuery, resolvePlace, type FieldError } from './finder-query.ts';
+import { countryName, countryOptions, findProviders, findSchools, km, nextRadius, placeLabel, today } from './finder.ts';
+import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, formatFees, type Provider } from './model.ts';
+import { providerBySlug, schoolsNear } from './repository.ts';
+
+type Raw = Record<string, unknown>;
+const FILTER_KEYS = ['country', 'near', 'place', 'phase', 'subject', 'approach', 'delivery', 'mode', 'maxFee', 'confirmed', 'sort', 'radius'];
+
+/** The query string kept across links: only known keys, first value of each, with changes applied. */
+export function hrefWith(path: string, raw: Raw, changes: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const v = key in changes ? changes[key] : raw[key];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (typeof s === 'string' && s.trim() !== '') params.set(key, s.trim().slice(0, 100));
+  }
+  if (changes['page'] && changes['page'] !== '1') params.set('page', changes['page']);
+  const q = params.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+const errorSummary = (errors: FieldError[]) => errors.map((e) => ({ text: e.message, href: `#${e.field}` }));
+const fieldErrors = (errors: FieldError[]) => Object.fromEntries(errors.map((e) => [e.field, e.message]));
+const options = (values: Record<string, string>, selected: unknown, any: string) => [
+  { value: '', text: any },
+  ...Object.entries(values).map(([value, text]) => ({ value, text, selected: value === selected })),
+];
+
+function pagination(path: string, raw: Raw, page: number, pages: number) {
+  if (pages <= 1) return null;
+  const items = [];
+  for (let n = 1; n <= pages; n++) {
+    if (n === 1 || n === pages || Math.abs(n - page) <= 1) items.push({ number: n, href: hrefWith(path, raw, { page: String(n) }), current: n === page });
+    else if (items.at(-1)?.ellipsis !== true) items.push({ ellipsis: true });
+  }
+  return {
+    items,
+    ...(page > 1 ? { previous: { href: hrefWith(path, raw, { page: String(page - 1) }) } } : {}),
+    ...(page < pages ? { next: { href: hrefWith(path, raw, { page: String(page + 1) }) } } : {}),
+  };
+}
+
+/** A provider's stated facts, in words; null where the provider has not said. */
+export function providerFacts(p: Provider) {
+  const words = <K extends string>(labels: Record<K, string>, list: K[] | null) => (list ? list.map((v) => labels[v]) : null);
+  return {
+    phases: words(PHASES, p.phases),
+    approaches: words(APPROACHES, p.placementApproaches),
+    delivery: words(DELIVERY, p.delivery),
+    studyModes: words(STUDY_MODES, p.studyModes),
+    subjects: p.subjects,
+    fees: formatFees(p.feeMinPence, p.feeMaxPence),
+    startMonths: p.startMonths ? p.startMonths.map((m) => MONTHS[m - 1]) : null,
+    status: STATUSES[p.status],
+  };
+}
+
+/** The countries a provider covers, in words: a list, or "All countries except …" when that is shorter. */
+function countryListText(codes: string[] | 'all' | 'unknown'): string | null {
+  if (codes === 'unknown') return null;
+  if (codes === 'all') return 'All countries';
+  const names = (list: string[]) => list.map(countryName).sort((a, b) => a.localeCompare(b, 'en-GB')).join(', ');
+  if (codes.length > countries.length / 2) {
+    const included = new Set(codes);
+    return `All countries except ${names(countries.filter((c) => !included.has(c.code)).map((c) => c.code))}`;
+  }
+  return names(codes);
+}
+
+export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+  app.get('/providers', async (request, reply) => {
+    const raw = request.query as Raw;
+    const query = parseProviderQuery(raw);
+    const found = query.errors.length === 0 && !query.resolution.choices ? await findProviders(db, query) : null;
+    const place = query.resolution.place;
+    return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/finder.njk', {
+      pageTitle: 'Find an iQTS training provider',
+      currentPath: '/providers',
+      placeAutocomplete: true,
+      errors: errorSummary(query.errors),
+      fieldErrors: fieldErrors(query.errors),
+      values: Object.fromEntries(FILTER_KEYS.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string).slice(0, 100) : ''])),
+      countries: [{ value: '', text: 'Any country' }, ...countryOptions().map((c) => ({ ...c, selected: c.value === query.countryCode }))],
+      phaseItems: options(PHASES, raw['phase'], 'Any age group'),
+      approachItems: options(APPROACHES, raw['approach'], 'Any approach'),
+      deliveryItems: options(DELIVERY, raw['delivery'], 'Any way'),
+      modeItems: options(STUDY_MODES, raw['mode'], 'Full time or part time'),
+      sortItems: Object.entries(SORTS).map(([value, text]) => ({ value, text, selected: value === query.sort })),
+      placeText: place ? placeLabel(place) : undefined,
+      whereText: place ? placeLabel(place) : query.countryCode ? countryName(query.countryCode) : undefined,
+      choices: query.resolution.choices?.map((c) => ({ text: placeLabel(c), href: hrefWith('/providers', raw, { near: undefined, place: String(c.id) }) })),
+      found: found && {
+        total: found.total,
+        results: found.results.map((r) => ({
+          name: r.provider.name,
+          href: hrefWith(`/providers/${r.provider.slug}`, raw),
+          isSample: r.provider.isSample,
+          coverageText: r.coverageText,
+          coverageAnswer: r.coverage,
+          nearest: r.nearestKm === null ? null : km(r.nearestKm),
+          notStated: r.notStated,
+          ...providerFacts(r.provider),
+        })),
+        pagination: pagination('/providers', raw, query.page, found.pages),
+        from: (query.page - 1) * PAGE_SIZE + 1,
+        pageBeyondEnd: query.page > found.pages,
+      },
+      clearHref: '/providers',
+      placementSchoolsHref: place ? hrefWith('/placement-schools', { place: String(place.id) }) : '/placement-schools',
+    });
+  });
+
+  app.get<{ Params: { slug: string } }>('/providers/:slug', async (request, reply) => {
+    const slug = request.params.slug;
+    const provider = /^[a-z0-9-]{1,120}$/.test(slug) ? await providerBySlug(db, slug) : undefined;
+    if (!provider) return reply.callNotFound();
+    const raw = request.query as Raw;
+    const errors: FieldError[] = [];
+    const resolution = resolvePlace(raw, errors);
+    const place = resolution.place;
+    const date = today();
+    const codes = coverageCountryCodes(provider.coverage, date);
+    const nearby = place ? await schoolsNear(db, { point: { lat: place.lat, lon: place.lon }, radiusKm: 250, providerId: provider.id, limit: 5, offset: 0 }) : null;
+    const region = provider.coverage.kind === 'region' ? REGIONS[provider.coverage.region] : undefined;
+    return renderPage(reply, 'providers/views/profile.njk', {
+      pageTitle: provider.name,
+      currentPath: '/providers',
+      backLink: { href: hrefWith('/providers', raw), text: 'Back to providers' },
+      provider,
+      facts: providerFacts(provider),
+      coverageText: describeCoverage(provider.coverage, date),
+      coverageCountries: countryListText(codes),
+      regionSource: region?.source,
+      placeText: place ? placeLabel(place) : undefined,
+      coverageHere: place ? coverageIncludes(provider.coverage, { country: place.country, point: { lat: place.lat, lon: place.lon } }, date) : undefined,
+      nearby: nearby && { total: nearby.total, schools: nearby.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country) })) },
+      placementSchoolsHref: place ? hrefWith('/placement-schools', { place: String(place.id) }) : undefined,
+    });
+  });
+
+  app.get('/placement-schools', async (request, reply) => {
+    const raw = request.query as Raw;
+    const query = parseSchoolQuery(raw);
+    const place = query.resolution.place;
+    const found = place && query.errors.length === 0 ? await findSchools(db, query, place) : null;
+    const wider = nextRadius(query.radiusKm);
+    return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/placement-schools.njk', {
+      pageTitle: 'Find placement schools near you',
+      currentPath: '/placement-schools',
+      placeAutocomplete: true,
+      errors: errorSummary(query.errors),
+      fieldErrors: fieldErrors(query.errors),
+      near: query.near ?? (place ? placeLabel(place) : ''),
+      radiusItems: RADII.map((r) => ({ value: String(r), text: `${r} km`, selected: r === query.radiusKm })),
+      choices: query.resolution.choices?.map((c) => ({ text: placeLabel(c), href: hrefWith('/placement-schools', raw, { near: undefined, place: String(c.id) }) })),
+      placeText: place ? placeLabel(place) : undefined,
+      radiusKm: query.radiusKm,
+      found: found && {
+        total: found.total,
+        schools: found.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country), phaseText: s.phases?.map((p) => PHASES[p as keyof typeof PHASES] ?? p) })),
+        pagination: pagination('/placement-schools', raw, query.page, found.pages),
+        from: (query.page - 1) * PAGE_SIZE + 1,
+      },
+      widerHref: wider ? hrefWith('/placement-schools', raw, { radius: String(wider) }) : undefined,
+      wider,
+      providersHref: place ? hrefWith('/providers', { place: String(place.id) }) : '/providers',
+    });
+  });
+}
