@@ -10,8 +10,12 @@ import { importSchools, validateSchoolsCsv } from '../import.ts';
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ options: { provider: { type: 'string' } }, allowPositionals: true });
   const file = positionals[0];
-  // `npm run import:schools FILE --provider SLUG` (without `--`) hands --provider to npm, which passes it on as npm_config_provider.
-  values.provider ??= process.env['npm_config_provider'];
+  // `npm run import:schools FILE --provider SLUG` (without `--`): npm keeps --provider as its own
+  // (boolean) setting and passes SLUG on as a second positional argument.
+  if (values.provider === undefined && process.env['npm_config_provider'] !== undefined) {
+    const fromNpm = process.env['npm_config_provider'];
+    values.provider = fromNpm === 'true' || fromNpm === '' ? positionals[1] : fromNpm;
+  }
   if (!file || !values.provider) {
     console.error('Usage: npm run import:schools FILE.csv --provider SLUG');
     return 2;
