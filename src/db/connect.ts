@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: the schema in use, when not the default. */
+  schema?: string;
   /** Checks the connection answers; used by /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function connectDatabase(url: string, options: ConnectOptions = {})
   return {
     db,
     dialect: 'postgres',
+    ...(options.schema ? { schema: options.schema } : {}),
     ping: async () => {
       try {
         await sql`select 1`.execute(db);

@@ -73,10 +73,97 @@ export interface PartnershipTable {
   is_sample: Generated<number>;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  /** candidate | provider | admin */
+  role: string;
+  is_sample: Generated<number>;
+  created_at: string;
+  last_signed_in_at: string | null;
+}
+
+export interface ProviderMembershipTable {
+  user_id: number;
+  provider_id: number;
+  can_make_decisions: number;
+  can_manage_schools: number;
+  can_manage_users: number;
+  created_at: string;
+}
+
+export interface SignInCodeTable {
+  id: Generated<number>;
+  email: string;
+  code_hash: string;
+  ip: string;
+  attempts: Generated<number>;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface ApplicationTable {
+  id: Generated<number>;
+  reference: string;
+  candidate_id: number;
+  provider_id: number | null;
+  status: string;
+  /** JSON: the task list's sections. */
+  answers: string;
+  candidate_name: string | null;
+  country: string | null;
+  phase: string | null;
+  offer_conditions: string | null;
+  rejection: string | null;
+  withdrawal_reason: string | null;
+  placement_school_id: number | null;
+  submitted_at: string | null;
+  updated_at: string;
+  created_at: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  actor_user_id: number | null;
+  provider_id: number | null;
+  application_id: number | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_email: string;
+  template: string;
+  subject: string;
+  body: string;
+  personalisation: string;
+  /** pending | sent | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  transport_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sessions: SessionTable;
   content_feedback: ContentFeedbackTable;
   providers: ProviderTable;
   placement_schools: PlacementSchoolTable;
   partnerships: PartnershipTable;
+  users: UserTable;
+  provider_memberships: ProviderMembershipTable;
+  sign_in_codes: SignInCodeTable;
+  applications: ApplicationTable;
+  audit_events: AuditEventTable;
+  outbox: OutboxTable;
 }

@@ -7,7 +7,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 describe('the iQTS page (seed 002)', () => {
   it('renders as a GOV.UK page with the seed title and description', async () => {

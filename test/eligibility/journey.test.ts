@@ -16,7 +16,7 @@ for (const engine of engines) {
     beforeAll(async () => {
       t = await startTestApp({ engine: engine.name });
     });
-    afterAll(async () => t.close());
+    afterAll(async () => t?.close());
 
     it('the start page explains the checker and starts at the first question', async () => {
       const res = await t.app.inject('/eligibility');

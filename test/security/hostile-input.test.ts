@@ -6,7 +6,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 describe('security headers', () => {
   it('every kind of response carries a strict CSP without unsafe-inline, HSTS and nosniff, and no x-powered-by', async () => {
