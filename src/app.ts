@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import { loadContentTree } from './content/load.ts';
 import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
-import { buildContentSite, type ContentSite } from './content/site.ts';
+import { buildContentSite, ContentSite } from './content/site.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
@@ -21,6 +21,8 @@ import { createViews, type NavigationItem } from './platform/views.ts';
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
+  /** 'background': the caller starts `contentSite.renderInBackground()` after listening. */
+  renderContent?: 'now' | 'background';
 }
 
 /** Links to the service's tools, after the content's own menu. */
@@ -37,7 +39,7 @@ declare module 'fastify' {
 }
 
 /** Builds the service. Plugins are registered here, in one visible order. */
-export async function buildApp({ config, database }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, renderContent = 'now' }: AppDeps): Promise<FastifyInstance> {
   const assets = loadManifest();
   const tree = loadContentTree(fromRoot(config.contentDir));
   const views = createViews({ assets, govukBrand: config.govukBrand, primaryNavigation: [...primaryNavigation(tree), ...toolNavigation] });
@@ -70,10 +72,8 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     });
   }
 
-  const site = buildContentSite(tree, views);
-  for (const problem of site.problems.filter((p) => p.severity === 'error')) {
-    app.log.warn({ file: problem.file, line: problem.line }, `content: ${problem.message}`);
-  }
+  // Pages render once: all now, or (the running service) in the background once it is listening.
+  const site = renderContent === 'now' ? buildContentSite(tree, views) : new ContentSite(tree, views);
   app.decorate('contentSite', site);
 
   registerAssets(app, site.images);

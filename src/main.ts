@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   await migrateToLatest(database);
   // Reference data on first start (and any provider added to data/providers.yaml since).
   await loadReferenceProviders(database.db);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, renderContent: 'background' });
   const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 10 * 60_000);
   sweeper.unref();
 
@@ -30,6 +30,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  const rendering = performance.now();
+  void app.contentSite.renderInBackground().then(() => {
+    const errors = app.contentSite.problems.filter((p) => p.severity === 'error');
+    for (const problem of errors) app.log.warn({ file: problem.file, line: problem.line }, `content: ${problem.message}`);
+    app.log.info({ pages: app.contentSite.rendered, ms: Math.round(performance.now() - rendering) }, 'content pages rendered');
+  });
   app.log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, dialect: database.dialect }, 'iQTS service ready');
 }
 

@@ -20,6 +20,12 @@ describe('markdown', () => {
     expect(html).toContain('you’ll see – it’s “quoted”');
   });
 
+  it('keeps "(C)" as written: a grade, not a copyright sign', () => {
+    const { html } = render('maths at grade 4 (C) or above (c) (tm) (r)');
+    expect(html).toContain('grade 4 (C) or above (c) (tm) (r)');
+    expect(html).not.toContain('©');
+  });
+
   it('styles lists, links and tables, and autolinks bare URLs', () => {
     const { html } = render('* a\n* b\n\n1. one\n\n2. two\n\n[QTS](/what-is-qts) https://www.gov.uk\n\n| a | b |\n|---|---|\n| 1 | 2 |');
     expect(html).toContain('<ul class="govuk-list govuk-list--bullet">');

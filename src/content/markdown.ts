@@ -55,6 +55,17 @@ function inlineText(token: Token | undefined): string {
 
 export function createMarkdown(): MarkdownIt {
   const md = markdownIt('default', { html: false, linkify: true, typographer: true });
+  // Curly quotes and dashes yes; symbol replacements no: "grade 4 (C)" must not become "grade 4 ©".
+  md.disable('replacements');
+  md.core.ruler.after('inline', 'dashes', (state) => {
+    for (const block of state.tokens) {
+      if (block.type !== 'inline' || !block.children) continue;
+      for (const token of block.children) {
+        if (token.type !== 'text') continue;
+        token.content = token.content.replace(/(^|[^-])---(?=[^-]|$)/gm, '$1\u2014').replace(/(^|\s)--(?=\s|$)/gm, '$1\u2013').replace(/(^|[^-\s])--(?=[^-\s]|$)/gm, '$1\u2013');
+      }
+    }
+  });
   // Detect raw HTML for the lint with a second parser that recognises it.
   const detector = markdownIt('default', { html: true });
   md.core.ruler.push('govuk', (state) => {

@@ -257,21 +257,25 @@ export interface RenderedSite {
 }
 
 /** Renders every page of a tree to complete HTML. A page that fails is reported, never thrown. */
-export function renderSite(tree: ContentTree, views: nunjucks.Environment): RenderedSite {
-  const images = contentImages(tree);
-  const ctx: ModelContext = { tree, md: createMarkdown(), views, images: new Map(images.map((i) => [i.key, i])) };
-  const pages: RenderedPage[] = [];
+/** What rendering one page needs: built once for a tree. */
+export function renderContext(tree: ContentTree, views: nunjucks.Environment): ModelContext & { imageList: ContentImage[] } {
+  const imageList = contentImages(tree);
+  return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList };
+}
+
+/** The pages a tree serves: those whose front matter can at least name them. */
+export const servablePages = (tree: ContentTree): ContentPage[] => [...tree.pages.values()].filter((p) => p.frontMatterOk || !!p.frontMatter.title);
+
+/** Renders one page; a page that cannot be rendered gives a problem instead. */
+export function renderPage(ctx: ModelContext, page: ContentPage): { page?: RenderedPage; problems: Problem[] } {
   const problems: Problem[] = [];
-  for (const page of tree.pages.values()) {
-    if (!page.frontMatterOk) {
-      for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
-      if (!page.frontMatter.title) continue;
-    }
-    try {
-      const model = buildPageModel(ctx, page);
-      problems.push(...model.problems);
-      const html = views.render('content/page.njk', model);
-      pages.push({
+  if (!page.frontMatterOk) for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+  try {
+    const model = buildPageModel(ctx, page);
+    problems.push(...model.problems);
+    const html = ctx.views.render('content/page.njk', model);
+    return {
+      page: {
         path: page.path,
         title: model.pageTitle,
         description: model.description,
@@ -280,10 +284,27 @@ export function renderSite(tree: ContentTree, views: nunjucks.Environment): Rend
         ...(page.frontMatter.date ? { date: page.frontMatter.date } : {}),
         noindex: page.frontMatter.noindex === true,
         html,
-      });
-    } catch (error) {
-      problems.push({ severity: 'error', file: page.file, line: 1, message: `page could not be rendered: ${(error as Error).message}` });
-    }
+      },
+      problems,
+    };
+  } catch (error) {
+    problems.push({ severity: 'error', file: page.file, line: 1, message: `page could not be rendered: ${(error as Error).message}` });
+    return { problems };
   }
-  return { pages, problems, images };
+}
+
+export function renderSite(tree: ContentTree, views: nunjucks.Environment): RenderedSite {
+  const ctx = renderContext(tree, views);
+  const pages: RenderedPage[] = [];
+  const problems: Problem[] = [];
+  for (const page of tree.pages.values()) {
+    if (!page.frontMatterOk && !page.frontMatter.title) {
+      for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+      continue;
+    }
+    const result = renderPage(ctx, page);
+    problems.push(...result.problems);
+    if (result.page) pages.push(result.page);
+  }
+  return { pages, problems, images: ctx.imageList };
 }

@@ -12,8 +12,10 @@ const searchQuery = z.object({
 
 /** Content pages are served from memory as the bytes rendered at start-up (and their compressed forms). */
 export function registerContentRoutes(app: FastifyInstance, site: ContentSite, publicUrl: string): void {
-  for (const served of site.pages.values()) {
-    app.get(served.page.path, (request, reply) => {
+  for (const path of site.paths) {
+    app.get(path, (request, reply) => {
+      const served = site.get(path);
+      if (!served) return reply.callNotFound();
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').header('etag', served.etag);
       if (request.headers['if-none-match'] === served.etag) return reply.code(304).send();
       const encoding = chooseEncoding(request.headers['accept-encoding']);
@@ -22,7 +24,7 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
     });
   }
 
-  const sitemap = sitemapXml([...site.pages.values()].map((p) => p.page), publicUrl);
+  const sitemap = sitemapXml(site.sitemap, publicUrl);
   app.get('/sitemap.xml', (_request, reply) => reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap));
   const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${publicUrl}/sitemap.xml\n`;
   app.get('/robots.txt', (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(robots));
@@ -43,7 +45,7 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
       });
     }
     const { q, page } = parsed.data;
-    const hits = site.search.search(q);
+    const hits = site.search(q);
     const pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
     const current = Math.min(page, pages);
     const shown = hits.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);

@@ -11,7 +11,7 @@ export interface SearchHit {
 /** Site search over titles, keywords, descriptions and body text, built in memory at start-up. */
 export class SiteSearch {
   readonly #index: MiniSearch<{ id: string; title: string; description: string; keywords: string; text: string }>;
-  constructor(pages: RenderedPage[]) {
+  constructor(pages: Pick<RenderedPage, 'path' | 'title' | 'description' | 'keywords' | 'text' | 'noindex'>[]) {
     this.#index = new MiniSearch({
       fields: ['title', 'keywords', 'description', 'text'],
       storeFields: ['title', 'description'],

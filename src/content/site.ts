@@ -4,39 +4,111 @@ import type nunjucks from 'nunjucks';
 import { StaticBody } from '../platform/compression.ts';
 import type { ExtraAsset } from '../platform/assets.ts';
 import type { ContentTree } from './load.ts';
-import { renderSite, type Problem, type RenderedPage } from './render.ts';
+import type { ContentPage } from './load.ts';
+import { renderContext, renderPage, servablePages, type Problem, type RenderedPage } from './render.ts';
 import { SiteSearch } from './search.ts';
 
 export interface ServedPage {
-  page: RenderedPage;
+  page: Omit<RenderedPage, 'html' | 'text'>;
   body: StaticBody;
   etag: string;
 }
 
-/** The content site ready to serve: every page rendered once, kept as bytes. */
-export interface ContentSite {
-  pages: Map<string, ServedPage>;
-  search: SiteSearch;
-  images: ExtraAsset[];
-  problems: Problem[];
+export interface SitemapEntry {
+  path: string;
+  date?: string;
+  noindex: boolean;
 }
 
-export function buildContentSite(tree: ContentTree, views: nunjucks.Environment): ContentSite {
-  const rendered = renderSite(tree, views);
-  const pages = new Map<string, ServedPage>();
-  for (const page of rendered.pages) {
-    const raw = Buffer.from(page.html, 'utf8');
-    pages.set(page.path, { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` });
+/**
+ * The content site ready to serve. Each page is rendered once and kept as bytes (its
+ * gzip and brotli forms are made on first request). `renderAll` renders everything
+ * now; `renderInBackground` does it in small slices after the service is listening,
+ * so a large site starts answering at once — a page asked for before its turn is
+ * rendered on the spot.
+ */
+export class ContentSite {
+  readonly paths: string[];
+  readonly sitemap: SitemapEntry[];
+  readonly images: ExtraAsset[];
+  readonly problems: Problem[] = [];
+  readonly #served = new Map<string, ServedPage | null>();
+  readonly #texts = new Map<string, { title: string; description: string; keywords: string[]; text: string; noindex: boolean }>();
+  readonly #pages: Map<string, ContentPage>;
+  readonly #ctx: ReturnType<typeof renderContext>;
+  #search: SiteSearch | undefined;
+
+  constructor(tree: ContentTree, views: nunjucks.Environment) {
+    this.#ctx = renderContext(tree, views);
+    const pages = servablePages(tree);
+    this.#pages = new Map(pages.map((p) => [p.path, p]));
+    this.paths = pages.map((p) => p.path);
+    this.sitemap = pages.map((p) => ({ path: p.path, ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}), noindex: p.frontMatter.noindex === true }));
+    this.images = this.#ctx.imageList.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) }));
   }
-  return {
-    pages,
-    search: new SiteSearch(rendered.pages),
-    images: rendered.images.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) })),
-    problems: rendered.problems,
-  };
+
+  /** The page's bytes, rendering it first if it has not been yet; undefined if it cannot be served. */
+  get(path: string): ServedPage | undefined {
+    const done = this.#served.get(path);
+    if (done !== undefined) return done ?? undefined;
+    const source = this.#pages.get(path);
+    if (!source) return undefined;
+    const result = renderPage(this.#ctx, source);
+    this.problems.push(...result.problems);
+    if (!result.page) {
+      this.#served.set(path, null);
+      return undefined;
+    }
+    const { html, text, ...page } = result.page;
+    const raw = Buffer.from(html, 'utf8');
+    const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
+    this.#served.set(path, served);
+    // Only what the search index needs is kept; the HTML lives on as bytes.
+    this.#texts.set(path, { title: page.title, description: page.description, keywords: page.keywords, text, noindex: page.noindex });
+    return served;
+  }
+
+  renderAll(): void {
+    for (const path of this.paths) this.get(path);
+  }
+
+  /** Renders the rest in slices, yielding between them so requests are served meanwhile. */
+  async renderInBackground(sliceMs = 20): Promise<void> {
+    let i = 0;
+    while (i < this.paths.length) {
+      const until = performance.now() + sliceMs;
+      while (i < this.paths.length && performance.now() < until) this.get(this.paths[i++]!);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.#searchIndex();
+  }
+
+  get rendered(): number {
+    return this.#served.size;
+  }
+
+  search(query: string) {
+    return this.#searchIndex().search(query);
+  }
+
+  #searchIndex(): SiteSearch {
+    if (!this.#search) {
+      this.renderAll();
+      this.#search = new SiteSearch([...this.#texts].map(([path, t]) => ({ path, ...t })));
+      this.#texts.clear();
+    }
+    return this.#search;
+  }
 }
 
-export function sitemapXml(pages: RenderedPage[], publicUrl: string): string {
+/** Builds the site and renders every page now (tests, and small sites). */
+export function buildContentSite(tree: ContentTree, views: nunjucks.Environment): ContentSite {
+  const site = new ContentSite(tree, views);
+  site.renderAll();
+  return site;
+}
+
+export function sitemapXml(pages: SitemapEntry[], publicUrl: string): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const urls = pages
     .filter((p) => !p.noindex)
