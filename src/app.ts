@@ -6,7 +6,11 @@ import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, ContentSite } from './content/site.ts';
 import type { DatabaseHandle } from './db/connect.ts';
+import { registerProviderUserRoutes } from './features/accounts/provider-users.ts';
+import { registerAccountRoutes } from './features/accounts/routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
+import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
+import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
@@ -30,6 +34,7 @@ const toolNavigation: NavigationItem[] = [
   { href: '/eligibility', text: 'Check your eligibility' },
   { href: '/providers', text: 'Find a provider' },
   { href: '/placement-schools', text: 'Placement schools' },
+  { href: '/application', text: 'Apply' },
 ];
 
 declare module 'fastify' {
@@ -95,6 +100,10 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerCsrf(forms);
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
+    registerAccountRoutes(forms, database.db, config);
+    registerProviderUserRoutes(forms, database.db);
+    registerCandidateRoutes(forms, database.db, config);
+    registerProviderAreaRoutes(forms, database.db, config);
   });
 
   return app;

@@ -19,6 +19,10 @@ const schema = z
       .transform((v) => v === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    NOTIFY_API_KEY: z.string().min(1).optional(),
+    NOTIFY_TEMPLATE_ID: z.string().min(1).optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+    EMAIL_FROM: z.string().min(3).default('iQTS service <no-reply@localhost>'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -37,6 +41,7 @@ export type Config = {
   govukBrand: boolean;
   logLevel: string;
   sessionIdleMinutes: number;
+  email: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,5 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     govukBrand: e.GOVUK_BRAND,
     logLevel: e.LOG_LEVEL,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    email: {
+      ...(e.NOTIFY_API_KEY ? { notifyApiKey: e.NOTIFY_API_KEY } : {}),
+      ...(e.NOTIFY_TEMPLATE_ID ? { notifyTemplateId: e.NOTIFY_TEMPLATE_ID } : {}),
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      from: e.EMAIL_FROM,
+    },
   };
 }

@@ -63,6 +63,12 @@ function loadCities(): City[] {
 
 export async function removeSampleData(db: Kysely<Database>): Promise<{ providers: number; schools: number }> {
   return db.transaction().execute(async (trx) => {
+    const sampleProviders = trx.selectFrom('providers').select('id').where('is_sample', '=', 1);
+    const sampleUsers = trx.selectFrom('users').select('id').where('is_sample', '=', 1);
+    const sampleApplications = trx.selectFrom('applications').select('id').where((eb) => eb.or([eb('provider_id', 'in', sampleProviders), eb('candidate_id', 'in', sampleUsers)]));
+    await trx.deleteFrom('audit_events').where((eb) => eb.or([eb('application_id', 'in', sampleApplications), eb('actor_user_id', 'in', sampleUsers), eb('provider_id', 'in', sampleProviders)])).execute();
+    await trx.deleteFrom('applications').where('id', 'in', sampleApplications).execute();
+    await trx.deleteFrom('users').where('is_sample', '=', 1).execute();
     await trx.deleteFrom('partnerships').where('is_sample', '=', 1).execute();
     const schools = await trx.deleteFrom('placement_schools').where('is_sample', '=', 1).executeTakeFirst();
     const providers = await trx.deleteFrom('providers').where('is_sample', '=', 1).executeTakeFirst();
@@ -117,6 +123,7 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
     providerIds.push(row.id);
     providersAdded++;
   }
+  await seedSampleUsers(db, providerIds, now);
   if (schools <= 0) return { providers: providersAdded, schools: 0, partnerships: 0 };
 
   // Towns weighted by population (square root, so big cities do not take everything).
@@ -190,4 +197,27 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
     options.onProgress?.(added);
   }
   return { providers: providersAdded, schools: added, partnerships };
+}
+
+/** Sample people to sign in as (development only, through /dev/users): every address is @example.com. */
+export const SAMPLE_USERS = [
+  { email: 'sample.candidate@example.com', name: 'Sample Candidate', role: 'candidate' },
+  { email: 'sample.admin@example.com', name: 'Sample DfE Admin', role: 'admin' },
+  { email: 'sample.provider1@example.com', name: 'Sample Provider User 1', role: 'provider', provider: 0 },
+  { email: 'sample.provider2@example.com', name: 'Sample Provider User 2', role: 'provider', provider: 1 },
+  { email: 'sample.provider3@example.com', name: 'Sample Provider User 3', role: 'provider', provider: 3 },
+] as const;
+
+async function seedSampleUsers(db: Kysely<Database>, providerIds: number[], now: string): Promise<void> {
+  for (const u of SAMPLE_USERS) {
+    const existing = await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst();
+    if (existing) continue;
+    const user = await db.insertInto('users').values({ email: u.email, name: u.name, role: u.role, is_sample: 1, created_at: now, last_signed_in_at: null }).returning('id').executeTakeFirstOrThrow();
+    if ('provider' in u) {
+      await db
+        .insertInto('provider_memberships')
+        .values({ user_id: user.id, provider_id: providerIds[u.provider]!, can_make_decisions: 1, can_manage_schools: 1, can_manage_users: 1, created_at: now })
+        .execute();
+    }
+  }
 }

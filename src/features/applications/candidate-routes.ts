@@ -1,0 +1,308 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../db/schema.ts';
+import { csrfToken } from '../../platform/csrf.ts';
+import { formBody } from '../../platform/forms.ts';
+import { renderPage } from '../../platform/render.ts';
+import { requireRole, type User } from '../accounts/users.ts';
+import { ELIGIBILITY_SESSION_KEY } from '../eligibility/routes.ts';
+import type { Answers as EligibilityAnswers } from '../eligibility/rules.ts';
+import { countryOptions, countryName, today } from '../providers/finder.ts';
+import { coverageIncludes } from '../providers/coverage.ts';
+import { matchProvider, type Provider } from '../providers/model.ts';
+import { allProviders, providerBySlug } from '../providers/repository.ts';
+import { findPlaces } from '../places/places.ts';
+import { candidateApplication, candidateApplications, changeState, chooseProvider, draftFor, saveSection, type Application } from './repository.ts';
+import { countWords, displayValue, fieldsShown, incompleteSections, sectionById, sectionStatus, sectionsFor, validateSection, type Answers, type Section } from './sections.ts';
+import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
+
+/** What the eligibility checker already knows, carried into a new application. */
+export function prefillFromEligibility(e: EligibilityAnswers | undefined): Answers {
+  if (!e) return {};
+  const a: Answers = {};
+  if (e['age-phase'] === 'primary' || e['age-phase'] === 'secondary') a['course'] = { phase: e['age-phase'] };
+  if (e['degree'] === 'uk' || e['degree'] === 'non-uk' || e['degree'] === 'final-year') a['degree'] = { status: e['degree'] === 'final-year' ? 'final-year' : 'awarded', ...(e['degree'] === 'uk' ? { country: 'GB' } : {}) };
+  if (e['maths'] === 'uk') a['maths'] = { country: 'GB' };
+  if (e['science'] === 'uk') a['science'] = { country: 'GB' };
+  if (e['english'] === 'test' || e['english'] === 'education-in-english') a['english'] = { evidence: e['english'] };
+  return a;
+}
+
+/** Where the candidate lives, as the coverage rules need it. */
+function candidateLocation(answers: Answers) {
+  const where = answers['where-you-live'];
+  const country = where?.['country'];
+  if (!country) return undefined;
+  const place = where['town'] ? findPlaces(`${where['town']}, ${country}`, 1)[0] : undefined;
+  return { country, ...(place ? { point: { lat: place.lat, lon: place.lon } } : {}) };
+}
+
+/** Why this provider cannot receive this application, or null when it can. */
+export function providerProblem(provider: Provider | undefined, answers: Answers, date = today()): string | null {
+  if (!provider) return 'Choose a training provider';
+  if (provider.status !== 'approved') return `${provider.name} is not currently approved to offer iQTS, so it cannot receive applications`;
+  if (answers['where-you-live']?.['uk-nation'] === 'england') return 'iQTS is for people who live outside England. You told us you live in England';
+  const where = candidateLocation(answers);
+  if (!where) return null;
+  const cover = coverageIncludes(provider.coverage, where, date);
+  if (cover.includes === 'no') return `${provider.name} does not take trainees in ${countryName(where.country)}: ${cover.reason}`;
+  return null;
+}
+
+const fieldView = (section: Section, values: Record<string, string>, errors: Record<string, string>) =>
+  section.fields.map((f) => ({
+    ...f,
+    hint: [f.askedIf ? `${f.askedIf}.` : '', f.hint ?? ''].filter(Boolean).join(' ') || undefined,
+    value: values[f.name] ?? '',
+    error: errors[f.name],
+    day: values[`${f.name}-day`] ?? '',
+    month: values[`${f.name}-month`] ?? '',
+    year: values[`${f.name}-year`] ?? '',
+    countries: f.type === 'country' ? [{ value: '', text: 'Choose a country' }, ...countryOptions().map((c) => ({ ...c, selected: c.value === values[f.name] }))] : undefined,
+    items: f.type === 'radios' ? f.options.map((o) => ({ value: o.value, text: o.label, checked: o.value === values[f.name] })) : undefined,
+    words: f.type === 'textarea' ? countWords(values[f.name] ?? '') : undefined,
+  }));
+
+/** A GOV.UK task list item. */
+const taskItem = (title: string, href: string, status: 'completed' | 'in-progress' | 'not-started', hint?: string) => ({
+  title: { text: title },
+  href,
+  ...(hint ? { hint: { text: hint } } : {}),
+  status:
+    status === 'completed'
+      ? { text: 'Completed' }
+      : { tag: { text: status === 'in-progress' ? 'In progress' : 'Incomplete', classes: status === 'in-progress' ? 'govuk-tag--light-blue' : 'govuk-tag--blue' } },
+});
+
+export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
+  const candidate = (request: FastifyRequest, reply: FastifyReply) => requireRole(request, reply, db, ['candidate']);
+  const draft = (request: FastifyRequest, user: User) => draftFor(db, user.id, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
+  const openApplication = (apps: Application[]) => apps.find((a) => isOpen(a.status));
+
+  app.get('/application', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    const apps = await candidateApplications(db, user.id);
+    const open = openApplication(apps);
+    const current = open ? undefined : await draft(request, user);
+    const provider = current?.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const answers = current?.answers ?? {};
+    return renderPage(reply, 'applications/views/task-list.njk', {
+      pageTitle: 'Your iQTS application',
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      user,
+      open: open && { reference: open.reference, status: STATES[open.status] },
+      submitted: apps.filter((a) => a.status !== 'draft').map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: a.submittedAt?.slice(0, 10) })),
+      tasks: current && [
+        ...sectionsFor(answers).map((s) => taskItem(s.title, `/application/${s.id}`, sectionStatus(s, answers))),
+        taskItem('Training provider', '/application/provider', provider ? 'completed' : 'not-started', provider?.name),
+      ],
+      incomplete: current ? incompleteSections(answers).length + (provider ? 0 : 1) : 0,
+    });
+  });
+
+  app.get<{ Querystring: { provider?: string } }>('/application/provider', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
+    const current = await draft(request, user);
+    // Arriving from a provider's profile: take that provider if it can receive the application.
+    const slug = typeof request.query.provider === 'string' ? request.query.provider : undefined;
+    return renderChooser(request, reply, current, slug);
+  });
+
+  async function renderChooser(request: FastifyRequest, reply: FastifyReply, current: Application, slug?: string, error?: string) {
+    const providers = await allProviders(db);
+    const where = candidateLocation(current.answers);
+    const date = today();
+    const suitable = providers.filter((p) => matchProvider(p, where ? { where } : {}, date) !== null);
+    const selected = slug ?? providers.find((p) => p.id === current.providerId)?.slug;
+    return renderPage(reply.code(error ? 400 : 200), 'applications/views/choose-provider.njk', {
+      pageTitle: 'Choose a training provider',
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: '/application' },
+      whereText: where ? countryName(where.country) : undefined,
+      items: suitable.map((p) => ({ value: p.slug, text: p.name, checked: p.slug === selected })),
+      errors: error ? [{ text: error, href: '#provider' }] : [],
+      fieldError: error,
+      suggestions: error ? suitable.slice(0, 5).map((p) => ({ name: p.name, slug: p.slug })) : [],
+    });
+  }
+
+  app.post('/application/provider', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
+    const current = await draft(request, user);
+    const slug = formBody(request.body)['provider'];
+    const provider = typeof slug === 'string' && /^[a-z0-9-]{1,120}$/.test(slug) ? await providerBySlug(db, slug) : undefined;
+    const problem = providerProblem(provider, current.answers);
+    if (problem) return renderChooser(request, reply, current, undefined, problem);
+    await chooseProvider(db, user.id, current.id, provider!.id);
+    return reply.redirect('/application', 303);
+  });
+
+  app.get('/application/check', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
+    const current = await draft(request, user);
+    return renderCheck(request, reply, current);
+  });
+
+  async function renderCheck(request: FastifyRequest, reply: FastifyReply, current: Application, problems: string[] = []) {
+    const provider = current.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const cards = sectionsFor(current.answers).map((s) => {
+      const values = current.answers[s.id] ?? {};
+      return {
+        title: s.title,
+        href: `/application/${s.id}`,
+        rows: fieldsShown(s, values).map((f) => ({ key: { text: f.label }, value: { text: displayValue(f, values) || 'Not answered' } })),
+      };
+    });
+    return renderPage(reply.code(problems.length ? 400 : 200), 'applications/views/check.njk', {
+      pageTitle: 'Check your answers before submitting your application',
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: '/application' },
+      cards,
+      providerName: provider?.name,
+      errors: problems.map((text) => ({ text, href: '#submit' })),
+      reference: current.reference,
+    });
+  }
+
+  app.post('/application/submit', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    const apps = await candidateApplications(db, user.id);
+    const current = apps.find((a) => a.status === 'draft');
+    // Already submitted (a double click, a retried POST): show what was submitted.
+    if (!current) {
+      const latest = apps.find((a) => a.status !== 'draft');
+      return reply.redirect(latest ? `/applications/${latest.reference}` : '/application', 303);
+    }
+    if (openApplication(apps)) return reply.redirect('/application', 303);
+    const provider = current.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const problems = [...incompleteSections(current.answers).map((s) => `Complete the section ‘${s.title}’`)];
+    const providerIssue = providerProblem(provider, current.answers);
+    if (providerIssue) problems.push(providerIssue);
+    if (current.answers['placement']?.['preference'] === 'current-school' && current.answers['current-school']?.['works-in-school'] !== 'yes') {
+      problems.push('You chose the school you work in as your placement, but told us you do not work in a school');
+    }
+    if (problems.length) return renderCheck(request, reply, current, problems);
+    const personal = current.answers['personal-details'] ?? {};
+    const name = `${personal['given-name'] ?? ''} ${personal['family-name'] ?? ''}`.trim();
+    const result = await changeState(db, {
+      applicationId: current.id,
+      event: 'submit',
+      actor: 'candidate',
+      actorUserId: user.id,
+      candidateId: user.id,
+      set: {
+        provider_id: provider!.id,
+        submitted_at: new Date().toISOString(),
+        candidate_name: name,
+        country: current.answers['where-you-live']?.['country'] ?? null,
+        phase: current.answers['course']?.['phase'] ?? null,
+      },
+      serviceUrl: config.publicUrl,
+    });
+    // A concurrent submit of the same draft lost the race: the application is submitted all the same.
+    return reply.redirect(`/applications/${current.reference}${result.ok ? '?submitted=1' : ''}`, 303);
+  });
+
+  app.get<{ Params: { section: string } }>('/application/:section', async (request, reply) => {
+    const section = sectionById(request.params.section);
+    if (!section) return reply.callNotFound();
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
+    const current = await draft(request, user);
+    if (section.appliesWhen && !section.appliesWhen(current.answers)) return reply.redirect('/application', 303);
+    return renderPage(reply, 'applications/views/section.njk', {
+      pageTitle: section.title,
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: '/application' },
+      section: { id: section.id, title: section.title },
+      fields: fieldView(section, current.answers[section.id] ?? {}, {}),
+    });
+  });
+
+  app.post<{ Params: { section: string } }>('/application/:section', async (request, reply) => {
+    const section = sectionById(request.params.section);
+    if (!section) return reply.callNotFound();
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
+    const current = await draft(request, user);
+    const { values, errors } = validateSection(section, formBody(request.body));
+    if (errors.length) {
+      const byField = Object.fromEntries(errors.map((e) => [e.field, e.message]));
+      return renderPage(reply.code(400), 'applications/views/section.njk', {
+        pageTitle: section.title,
+        currentPath: '/application',
+        csrfToken: csrfToken(request),
+        backLink: { href: '/application' },
+        section: { id: section.id, title: section.title },
+        fields: fieldView(section, values, byField),
+        errors: errors.map((e) => ({ text: e.message, href: `#${e.field}${section.fields.find((f) => f.name === e.field)?.type === 'date' ? '-day' : ''}` })),
+      });
+    }
+    await saveSection(db, user.id, current.id, section.id, values);
+    return reply.redirect('/application', 303);
+  });
+
+  // A submitted application: its status, the provider's decision, and the candidate's responses.
+  app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference) ? await candidateApplication(db, user.id, request.params.reference) : undefined;
+    if (!a || a.status === 'draft') return reply.callNotFound();
+    return renderApplication(request, reply, a);
+  });
+
+  async function renderApplication(request: FastifyRequest, reply: FastifyReply, a: Application, error?: { field: string; message: string }) {
+    const provider = a.providerId ? (await allProviders(db)).find((p) => p.id === a.providerId) : undefined;
+    const school = a.placementSchoolId ? await db.selectFrom('placement_schools').select(['name', 'town', 'country']).where('id', '=', a.placementSchoolId).executeTakeFirst() : undefined;
+    return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
+      pageTitle: `Application ${a.reference}`,
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: '/application', text: 'Back to your applications' },
+      a,
+      justSubmitted: (request.query as Record<string, unknown>)['submitted'] === '1',
+      status: STATES[a.status],
+      providerName: provider?.name,
+      school: school && { ...school, countryName: countryName(school.country) },
+      rejectionReasons: a.rejection?.reasons.map((r) => REJECTION_REASONS[r as keyof typeof REJECTION_REASONS] ?? r),
+      actions: availableEvents(a.status, 'candidate').map((t) => ({ event: t.event, label: t.label })),
+      errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
+      fieldError: error?.message,
+    });
+  }
+
+  app.post<{ Params: { reference: string; event: string } }>('/applications/:reference/:event', async (request, reply) => {
+    const user = await candidate(request, reply);
+    if (!user) return reply;
+    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference) ? await candidateApplication(db, user.id, request.params.reference) : undefined;
+    if (!a || a.status === 'draft') return reply.callNotFound();
+    const event = request.params.event;
+    if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
+    const body = formBody(request.body);
+    let set: { withdrawal_reason?: string } = {};
+    if (event === 'withdraw') {
+      const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : '';
+      if (!reason) return renderApplication(request, reply, a, { field: 'reason', message: 'Enter why you are withdrawing your application' });
+      if (reason.length > 1000) return renderApplication(request, reply, a, { field: 'reason', message: 'Your reason must be 1,000 characters or fewer' });
+      set = { withdrawal_reason: reason };
+    }
+    const result = await changeState(db, { applicationId: a.id, event, actor: 'candidate', actorUserId: user.id, candidateId: user.id, set, detail: set.withdrawal_reason ? { reason: set.withdrawal_reason } : undefined, serviceUrl: config.publicUrl, personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {} });
+    if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });
+    return reply.redirect(`/applications/${a.reference}`, 303);
+  });
+}
