@@ -3,6 +3,8 @@ import { loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadReferenceProviders } from './features/providers/reference-data.ts';
+import { transportFromConfig } from './notifications/transports.ts';
+import { startOutboxWorker } from './notifications/worker.ts';
 import { deleteExpiredSessions } from './platform/session.ts';
 
 /** Start: config → database → migrate → listen; graceful shutdown on SIGTERM/SIGINT. */
@@ -16,6 +18,10 @@ async function main(): Promise<void> {
   const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 10 * 60_000);
   sweeper.unref();
 
+  // Emails written by state changes are delivered from the outbox, retried until they go.
+  const transport = transportFromConfig(config.email, (entry, message) => app.log.info(entry, message));
+  const outbox = startOutboxWorker({ db: database.db, transport });
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -23,6 +29,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(sweeper);
     await app.close();
+    await outbox.stop();
     await database.close();
     process.exit(0);
   };

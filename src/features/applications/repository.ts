@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ApplicationTable, Database } from '../../db/schema.ts';
-import { enqueueEmail } from '../../notifications/outbox.ts';
+import { enqueueEmails } from '../../notifications/outbox.ts';
 import type { TemplateName } from '../../notifications/templates.ts';
 import type { Answers } from './sections.ts';
 import { transition, type Actor, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
@@ -124,14 +124,21 @@ interface People {
   providerEmails: string[];
 }
 
-async function people(trx: Transaction<Database>, app: Selectable<ApplicationTable>): Promise<People> {
-  const candidate = await trx.selectFrom('users').select(['email']).where('id', '=', app.candidate_id).executeTakeFirstOrThrow();
-  const provider = app.provider_id ? await trx.selectFrom('providers').select(['name', 'contact_email']).where('id', '=', app.provider_id).executeTakeFirst() : undefined;
-  const staff = app.provider_id
-    ? await trx.selectFrom('provider_memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').select('u.email').where('m.provider_id', '=', app.provider_id).where('m.can_make_decisions', '=', 1).execute()
-    : [];
-  const emails = [...new Set([...staff.map((s) => s.email), ...(provider?.contact_email ? [provider.contact_email] : [])])];
-  return { candidateEmail: candidate.email, candidateName: app.candidate_name ?? 'Candidate', providerName: provider?.name ?? 'the provider', providerEmails: emails };
+async function people(trx: Transaction<Database>, app: Pick<Selectable<ApplicationTable>, 'candidate_id' | 'provider_id' | 'candidate_name'>): Promise<People> {
+  // One query for the candidate and the provider, one for the provider's decision makers.
+  const [who, staff] = await Promise.all([
+    trx
+      .selectFrom('users as u')
+      .leftJoin('providers as p', (join) => join.on('p.id', '=', app.provider_id ?? -1))
+      .select(['u.email', 'p.name', 'p.contact_email'])
+      .where('u.id', '=', app.candidate_id)
+      .executeTakeFirstOrThrow(),
+    app.provider_id
+      ? trx.selectFrom('provider_memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').select('u.email').where('m.provider_id', '=', app.provider_id).where('m.can_make_decisions', '=', 1).execute()
+      : Promise.resolve([]),
+  ]);
+  const emails = [...new Set([...staff.map((s) => s.email), ...(who.contact_email ? [who.contact_email] : [])])];
+  return { candidateEmail: who.email, candidateName: app.candidate_name ?? 'Candidate', providerName: who.name ?? 'the provider', providerEmails: emails };
 }
 
 export type ChangeResult = { ok: true; application: Application } | { ok: false; message: string };
@@ -175,13 +182,14 @@ export async function changeState(db: Kysely<Database>, req: ChangeRequest, now 
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return { ok: false, message: 'The application changed while you were working on it. Check its status and try again' };
     await audit(trx, { actorUserId: req.actorUserId, providerId: row.provider_id ?? req.set?.provider_id ?? null, applicationId: row.id, action: req.event, from: row.status, to: step.to, detail: req.detail }, now);
-    const after = await trx.selectFrom('applications').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    const after = { ...row, ...req.set, status: step.to, updated_at: stamp };
     const who = await people(trx, after);
     const base = { candidateName: who.candidateName, providerName: who.providerName, reference: after.reference, serviceUrl: req.serviceUrl, ...req.personalisation };
-    if (step.transition.notify.candidate) await enqueueEmail(trx, { to: who.candidateEmail, template: step.transition.notify.candidate as TemplateName, personalisation: base }, now);
-    if (step.transition.notify.provider) {
-      for (const to of who.providerEmails) await enqueueEmail(trx, { to, template: step.transition.notify.provider as TemplateName, personalisation: base }, now);
-    }
+    const { candidate, provider } = step.transition.notify;
+    await enqueueEmails(trx, [
+      ...(candidate ? [{ to: who.candidateEmail, template: candidate as TemplateName, personalisation: base }] : []),
+      ...(provider ? who.providerEmails.map((to) => ({ to, template: provider as TemplateName, personalisation: base })) : []),
+    ], now);
     return { ok: true, application: fromRow(after) };
   });
 }

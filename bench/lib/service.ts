@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromRoot } from '../../src/platform/paths.ts';
+import { workDir, IQTS_PATH } from './context.ts';
+import { freePort, startAndWait } from './processes.ts';
+
+/** Starts the built service in production mode on a fresh SQLite file. */
+export async function startService(options: { contentDir?: string; env?: Record<string, string> } = {}) {
+  const port = await freePort();
+  const db = join(workDir, `bench-${port}.sqlite`);
+  rmSync(db, { force: true });
+  const running = await startAndWait(process.execPath, [fromRoot('dist/src/main.js')], {
+    url: `http://127.0.0.1:${port}${IQTS_PATH}`,
+    cwd: fromRoot('.'),
+    env: {
+      NODE_ENV: 'production',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${db}`,
+      ...(options.contentDir ? { CONTENT_DIR: options.contentDir } : {}),
+      ...options.env,
+    },
+  });
+  return {
+    ...running,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await running.stop();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    },
+  };
+}
