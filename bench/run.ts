@@ -6,9 +6,11 @@
 import { parseArgs } from 'node:util';
 import { benchDir, buildService, ensureTools, type BenchContext } from './lib/context.ts';
 import { machineFacts, writeResults, type ScenarioResult } from './lib/report.ts';
+import { applicationSubmit } from './scenarios/application-submit.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { contentPage } from './scenarios/content-page.ts';
 import { pageWeight } from './scenarios/page-weight.ts';
+import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -20,6 +22,8 @@ const scenarios: { id: string; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 'page-weight', run: pageWeight },
   { id: 'static-export', run: staticExport },
   { id: 'cold-start', run: coldStart },
+  { id: 'placement-search', run: placementSearch },
+  { id: 'application-submit', run: applicationSubmit },
 ];
 const only = values.only?.split(',');
 
