@@ -58,6 +58,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.decorate('views', views);
+  app.decorate('sessionIdleMinutes', config.sessionIdleMinutes);
   // Before any plugin context: error handlers are inherited only by contexts registered after them.
   registerErrorPages(app);
 

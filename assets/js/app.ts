@@ -24,3 +24,27 @@ function openTargetedStep(): void {
 }
 openTargetedStep();
 window.addEventListener('hashchange', openTargetedStep);
+
+// "You're about to be signed out": 5 minutes before the idle timeout, offer to stay signed in.
+function timeoutWarning(): void {
+  const dialog = document.getElementById('app-timeout-warning') as HTMLDialogElement | null;
+  const minutes = Number(dialog?.dataset['timeoutMinutes']);
+  if (!dialog || !Number.isFinite(minutes) || minutes < 6 || typeof dialog.showModal !== 'function') return;
+  let warn: number;
+  let end: number;
+  const schedule = () => {
+    window.clearTimeout(warn);
+    window.clearTimeout(end);
+    warn = window.setTimeout(() => dialog.showModal(), (minutes - 5) * 60_000);
+    end = window.setTimeout(() => window.location.assign('/signed-out'), minutes * 60_000);
+  };
+  dialog.querySelector('.app-timeout-stay')?.addEventListener('click', () => {
+    // Any request to the service extends the session.
+    void fetch('/session/keep-alive', { credentials: 'same-origin' }).then(() => {
+      dialog.close();
+      schedule();
+    });
+  });
+  schedule();
+}
+timeoutWarning();

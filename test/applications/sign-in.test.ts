@@ -82,6 +82,23 @@ for (const engine of engines) {
       expect(await sendSignInCode(t.database.db, { email: 'ip-last@example.org', ip: '198.51.100.7', secret: SECRET, serviceUrl: 'http://x', now })).toMatchObject({ sent: false });
     });
 
+    it('signed-in pages carry the "about to be signed out" warning; keep-alive extends the session', async () => {
+      const client = new FormClient(t.app);
+      await signIn(client, t.database.db, 'idle@example.org');
+      const page = $(await client.get('/application'));
+      expect(page('#app-timeout-warning').attr('data-timeout-minutes')).toBe('60');
+      expect(page('#app-timeout-warning h2').text()).toBe('You’re about to be signed out');
+      expect($(await new FormClient(t.app).get('/sign-in'))('#app-timeout-warning').length).toBe(0);
+      const before = await t.database.db.selectFrom('sessions').select('expires_at').orderBy('updated_at', 'desc').executeTakeFirstOrThrow();
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await client.get('/session/keep-alive')).statusCode).toBe(204);
+      const after = await t.database.db.selectFrom('sessions').select('expires_at').orderBy('updated_at', 'desc').executeTakeFirstOrThrow();
+      expect(after.expires_at > before.expires_at).toBe(true);
+      // Timed out: the page that says so also signs out.
+      await client.get('/signed-out');
+      expect((await client.get('/application')).headers.location).toBe('/sign-in');
+    });
+
     it('sign-out ends the session', async () => {
       const client = new FormClient(t.app);
       await signIn(client, t.database.db, 'leaving@example.org');

@@ -91,7 +91,16 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
     request.destroySession();
     return reply.redirect('/signed-out', 303);
   });
-  app.get('/signed-out', (_request, reply) => renderPage(reply, 'accounts/views/signed-out.njk', { pageTitle: 'You have signed out' }));
+  // Also where the idle-timeout warning sends people: the page says they are signed out, so they are.
+  app.get('/signed-out', (request, reply) => {
+    if (request.session?.get(USER_SESSION_KEY) !== undefined) request.destroySession();
+    return renderPage(reply.header('cache-control', 'no-store'), 'accounts/views/signed-out.njk', { pageTitle: 'You have signed out' });
+  });
+  // "Stay signed in": any change to the session moves its expiry on.
+  app.get('/session/keep-alive', (request, reply) => {
+    if (request.session) request.session.set('seenAt', new Date().toISOString());
+    return reply.code(204).header('cache-control', 'no-store').send();
+  });
 
   // Development only: sign in as a sample user, and read the emails the service has sent.
   if (config.env !== 'production') {
