@@ -12,6 +12,7 @@ import { registerApiRoutes } from './features/api/routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
+import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
@@ -105,6 +106,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerProviderUserRoutes(forms, database.db);
     registerCandidateRoutes(forms, database.db, config);
     registerProviderAreaRoutes(forms, database.db, config);
+    registerProviderManagementRoutes(forms, database.db);
   });
 
   return app;

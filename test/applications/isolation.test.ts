@@ -17,6 +17,7 @@ for (const engine of engines) {
   describe.skipIf(engine.skip)(`tenant isolation between providers (${engine.name})`, () => {
     let t: TestApp;
     const references: string[] = [];
+    const providerIds: number[] = [];
     const clients: FormClient[] = [];
 
     beforeAll(async () => {
@@ -30,6 +31,7 @@ for (const engine of engines) {
         const row = await t.database.db.selectFrom('applications as a').innerJoin('users as u', 'u.id', 'a.candidate_id').select(['a.reference', 'a.status']).where('u.email', '=', `isolation${i}@example.org`).executeTakeFirstOrThrow();
         expect(row.status).toBe('awaiting-decision');
         references.push(row.reference);
+        providerIds.push((await t.database.db.selectFrom('providers').select('id').where('slug', '=', p.slug).executeTakeFirstOrThrow()).id);
         const staff = new FormClient(t.app);
         await signIn(staff, t.database.db, p.user);
         clients.push(staff);
@@ -58,6 +60,13 @@ for (const engine of engines) {
           probes++;
           // The search box repeats what was typed; the results must not include the application.
           if ($(search)('#results-heading').text() !== '0 applications' || $(search)('table').text().includes(other)) leaks.push(`list shows ${other} to ${PROVIDERS[i]!.user}`);
+          // The provider's own records: its profile and its partner schools.
+          for (const url of [`/provider/${providerIds[j]}/profile`, `/provider/${providerIds[j]}/schools`]) {
+            const get = await client.get(url);
+            const post = await client.post(url, { coverageKind: 'unknown', name: 'Probe School', town: 'Lagos', country: 'NG' }, csrf);
+            probes += 2;
+            if (get.statusCode !== 404 || post.statusCode !== 404) leaks.push(`${url} as ${PROVIDERS[i]!.user}: ${get.statusCode}/${post.statusCode}`);
+          }
           const csv = await client.get('/provider/applications.csv');
           probes++;
           if (csv.body.includes(other)) leaks.push(`CSV shows ${other} to ${PROVIDERS[i]!.user}`);
@@ -66,11 +75,12 @@ for (const engine of engines) {
       }
       console.log(`tenant isolation (${engine.name}): ${probes} probes, ${leaks.length} leaks`);
       expect(leaks).toEqual([]);
-      expect(probes).toBe(3 * 2 * (1 + ACTIONS.length + 2));
+      expect(probes).toBe(3 * 2 * (1 + ACTIONS.length + 2 + 4));
       const statuses = await t.database.db.selectFrom('applications').select('status').where('reference', 'in', references).execute();
       expect(statuses.map((s) => s.status)).toEqual(['awaiting-decision', 'awaiting-decision', 'awaiting-decision']);
       const audits = await t.database.db.selectFrom('audit_events').select('action').where('action', '!=', 'submit').execute();
       expect(audits).toEqual([]);
+      expect(await t.database.db.selectFrom('placement_schools').select('id').where('name', '=', 'Probe School').execute()).toEqual([]);
     });
 
     it('a candidate cannot open another candidate’s application, and provider pages are not found for candidates', async () => {

@@ -41,6 +41,56 @@ const list = (value: string | undefined): string[] | null => {
   return items.length ? items : null;
 };
 
+/** One school's fields, checked: the same rules for a CSV row and the provider's form. */
+export function checkSchool(get: (field: string) => string): {
+  name: string;
+  town: string;
+  country: ReturnType<typeof countryByCode>;
+  row?: Omit<SchoolRow, 'line'>;
+  problems: { field: string; message: string }[];
+} {
+  const problems: { field: string; message: string }[] = [];
+  const name = get('name');
+  const town = get('town');
+  if (!name) problems.push({ field: 'name', message: 'enter the school name' });
+  else if (name.length > 200) problems.push({ field: 'name', message: 'school name must be 200 characters or fewer' });
+  if (!town) problems.push({ field: 'town', message: 'enter the town or city' });
+  else if (town.length > 200) problems.push({ field: 'town', message: 'town must be 200 characters or fewer' });
+  const country = countryByCode(get('country').toUpperCase());
+  if (!country) problems.push({ field: 'country', message: `country "${get('country').slice(0, 20)}" is not an ISO 3166-1 two-letter code, like AE or NG` });
+
+  let lat = NaN;
+  let lon = NaN;
+  const latText = get('latitude');
+  const lonText = get('longitude');
+  if (latText || lonText) {
+    lat = Number(latText);
+    lon = Number(lonText);
+    if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) problems.push({ field: 'latitude', message: 'latitude must be a number from -90 to 90' });
+    if (!lonText || !Number.isFinite(lon) || lon < -180 || lon > 180) problems.push({ field: 'longitude', message: 'longitude must be a number from -180 to 180' });
+  } else if (town && country) {
+    const place = findPlaces(`${town}, ${country.code}`, 1)[0];
+    if (place) {
+      lat = place.lat;
+      lon = place.lon;
+    } else problems.push({ field: 'town', message: `we cannot find the town "${town.slice(0, 50)}" in ${country.name}: add latitude and longitude` });
+  }
+
+  const phases = list(get('phases'));
+  if ((phases ?? []).some((p) => p !== 'primary' && p !== 'secondary')) problems.push({ field: 'phases', message: 'phases must be primary, secondary or both, separated by ;' });
+  const languages = list(get('languages'));
+  if ((languages ?? []).some((l) => l.length > 50)) problems.push({ field: 'languages', message: 'each language must be 50 characters or fewer' });
+  const verifiedText = get('verified').toLowerCase();
+  if (verifiedText && !['yes', 'no'].includes(verifiedText)) problems.push({ field: 'verified', message: 'verified must be yes or no' });
+  return {
+    name,
+    town,
+    country,
+    problems,
+    ...(problems.length === 0 && country ? { row: { name, town, country: country.code, lat, lon, phases, languages, verified: verifiedText === 'yes' } } : {}),
+  };
+}
+
 /** Parses and checks the whole file. Pure apart from the offline place look-up. */
 export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
@@ -67,51 +117,19 @@ export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems:
   records.slice(1).forEach((record, index) => {
     const line = index + 2;
     const get = (column: string) => record[header.indexOf(column)]?.trim() ?? '';
-    const reasons: string[] = [];
-    const name = get('name');
-    const town = get('town');
-    const countryCode = get('country').toUpperCase();
-    if (record.length !== header.length) reasons.push(`has ${record.length} values but the header has ${header.length}`);
-    if (!name) reasons.push('enter the school name');
-    else if (name.length > 200) reasons.push('school name must be 200 characters or fewer');
-    if (!town) reasons.push('enter the town or city');
-    else if (town.length > 200) reasons.push('town must be 200 characters or fewer');
-    const country = countryByCode(countryCode);
-    if (!country) reasons.push(`country "${get('country').slice(0, 20)}" is not an ISO 3166-1 two-letter code, like AE or NG`);
-
-    let lat = NaN;
-    let lon = NaN;
-    const latText = get('latitude');
-    const lonText = get('longitude');
-    if (latText || lonText) {
-      lat = Number(latText);
-      lon = Number(lonText);
-      if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) reasons.push('latitude must be a number from -90 to 90');
-      if (!lonText || !Number.isFinite(lon) || lon < -180 || lon > 180) reasons.push('longitude must be a number from -180 to 180');
-    } else if (town && country) {
-      const place = findPlaces(`${town}, ${country.code}`, 1)[0];
-      if (place) {
-        lat = place.lat;
-        lon = place.lon;
-      } else reasons.push(`we cannot find the town "${town.slice(0, 50)}" in ${country.name}: add latitude and longitude`);
-    }
-
-    const phases = list(get('phases'));
-    const badPhases = (phases ?? []).filter((p) => p !== 'primary' && p !== 'secondary');
-    if (badPhases.length) reasons.push('phases must be primary, secondary or both, separated by ;');
-    const languages = list(get('languages'));
-    if ((languages ?? []).some((l) => l.length > 50)) reasons.push('each language must be 50 characters or fewer');
-    const verifiedText = get('verified').toLowerCase();
-    if (verifiedText && !['yes', 'no'].includes(verifiedText)) reasons.push('verified must be yes or no');
-
+    const checked = checkSchool(get);
+    const reasons = checked.problems.map((p) => p.message);
+    if (record.length !== header.length) reasons.unshift(`has ${record.length} values but the header has ${header.length}`);
+    const { name, town } = checked;
+    const country = checked.country;
     if (name && town && country) {
       const key = schoolMatchKey(name, country.code, town);
       const first = seen.get(key);
       if (first !== undefined) reasons.push(`the same school is on line ${first}`);
       else seen.set(key, line);
     }
-    if (reasons.length) problems.push({ line, reasons });
-    else rows.push({ line, name, town, country: country!.code, lat, lon, phases, languages, verified: verifiedText === 'yes' });
+    if (reasons.length || !checked.row) problems.push({ line, reasons });
+    else rows.push({ line, ...checked.row });
   });
   return { rows, problems };
 }
