@@ -35,7 +35,7 @@ export class ContentSite {
   readonly #served = new Map<string, ServedPage | null>();
   readonly #texts = new Map<string, { title: string; description: string; keywords: string[]; text: string; noindex: boolean }>();
   readonly #pages: Map<string, ContentPage>;
-  readonly #ctx: ReturnType<typeof renderContext>;
+  #ctx: ReturnType<typeof renderContext> | null;
   #search: SiteSearch | undefined;
 
   constructor(tree: ContentTree, views: nunjucks.Environment) {
@@ -52,7 +52,7 @@ export class ContentSite {
     const done = this.#served.get(path);
     if (done !== undefined) return done ?? undefined;
     const source = this.#pages.get(path);
-    if (!source) return undefined;
+    if (!source || !this.#ctx) return undefined;
     const result = renderPage(this.#ctx, source);
     this.problems.push(...result.problems);
     if (!result.page) {
@@ -70,6 +70,14 @@ export class ContentSite {
 
   renderAll(): void {
     for (const path of this.paths) this.get(path);
+    this.#release();
+  }
+
+  /** Once every page is bytes, the Markdown sources are no longer needed: let them go. */
+  #release(): void {
+    if (this.#served.size < this.paths.length) return;
+    this.#pages.clear();
+    this.#ctx = null;
   }
 
   /** Renders the rest in slices, yielding between them so requests are served meanwhile. */
@@ -81,6 +89,7 @@ export class ContentSite {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.#searchIndex();
+    this.#release();
   }
 
   get rendered(): number {
