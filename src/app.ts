@@ -103,7 +103,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
-    registerProviderUserRoutes(forms, database.db);
+    registerProviderUserRoutes(forms, database.db, config.publicUrl);
     registerCandidateRoutes(forms, database.db, config);
     registerProviderAreaRoutes(forms, database.db, config);
     registerProviderManagementRoutes(forms, database.db);

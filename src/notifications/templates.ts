@@ -63,6 +63,10 @@ export const TEMPLATES = {
     subject: (p) => `You have withdrawn application ${p['reference']}`,
     body: (p) => `Dear ${p['candidateName']},\n\nYou have withdrawn your application ${p['reference']} to ${p['providerName']}. You can apply to another provider.${signOff(p)}`,
   },
+  'provider-user-added': {
+    subject: (p) => `You can now manage iQTS applications for ${p['providerName']}`,
+    body: (p) => `You have been added as a user for ${p['providerName']} on Get international qualified teacher status.\n\nSign in with this email address: ${p['serviceUrl'] ?? ''}/sign-in\n\nWe will email you a security code each time you sign in. You do not need a password.`,
+  },
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

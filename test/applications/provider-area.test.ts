@@ -79,6 +79,21 @@ for (const engine of engines) {
       expect((await client.post(end, {}, csrf)).statusCode).toBe(404);
     });
 
+    it('a partner school’s details can be edited; bad input gets a message; another provider’s school is not found', async () => {
+      const schools = `/provider/${own}/schools`;
+      await client.post(schools, { name: 'Surulere Partner School', town: 'Lagos', country: 'NG' }, csrf);
+      const edit = $(await client.get(schools))('a[href$="/edit"]').first().attr('href')!;
+      const bad = await client.post(edit, { phases: 'nursery', languages: '', verified: 'yes' }, csrf);
+      expect(bad.statusCode).toBe(400);
+      expect($(bad)('.govuk-error-summary').text()).toContain('Phases must be primary, secondary or both');
+      expect((await client.post(edit, { phases: 'primary;secondary', languages: 'English;Yoruba', verified: 'yes' }, csrf)).statusCode).toBe(303);
+      const page = $(await t.app.inject('/placement-schools?near=Lagos,+NG&radius=25'));
+      expect(page('main').text()).toContain('Languages of instruction: English, Yoruba');
+      const theirs = await t.database.db.selectFrom('partnerships').select('id').where('provider_id', '=', other).executeTakeFirstOrThrow();
+      expect((await client.get(`/provider/${own}/schools/${theirs.id}/edit`)).statusCode).toBe(404);
+      expect((await client.post(`/provider/${own}/schools/${theirs.id}/edit`, { phases: 'primary' }, csrf)).statusCode).toBe(404);
+    });
+
     it('another provider’s profile and schools are not found, for reading or writing', async () => {
       for (const url of [`/provider/${other}/profile`, `/provider/${other}/schools`, '/provider/999999/profile', '/provider/abc/schools']) {
         expect((await client.get(url)).statusCode, url).toBe(404);

@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import { enqueueEmail } from '../../notifications/outbox.ts';
 import { audit } from '../applications/repository.ts';
 import { looksLikeEmail, normaliseEmail } from './sign-in.ts';
 import { requireRole, type User } from './users.ts';
@@ -21,7 +22,7 @@ type Permission = keyof typeof PERMISSIONS;
 
 export type AddResult = { ok: true } | { ok: false; field: string; message: string };
 
-export async function addProviderUser(db: Kysely<Database>, input: { email: string; providerId: number; permissions: Permission[]; actorUserId: number }, now = new Date()): Promise<AddResult> {
+export async function addProviderUser(db: Kysely<Database>, input: { email: string; providerId: number; permissions: Permission[]; actorUserId: number; serviceUrl: string }, now = new Date()): Promise<AddResult> {
   const stamp = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('users').select(['id', 'role']).where('email', '=', input.email).executeTakeFirst();
@@ -35,6 +36,8 @@ export async function addProviderUser(db: Kysely<Database>, input: { email: stri
       .values({ user_id: userId, provider_id: input.providerId, can_make_decisions: has('can_make_decisions'), can_manage_schools: has('can_manage_schools'), can_manage_users: has('can_manage_users'), created_at: stamp })
       .execute();
     await audit(trx, { actorUserId: input.actorUserId, providerId: input.providerId, applicationId: null, action: 'add-provider-user', detail: { userId, permissions: input.permissions } }, now);
+    const provider = await trx.selectFrom('providers').select('name').where('id', '=', input.providerId).executeTakeFirstOrThrow();
+    await enqueueEmail(trx, { to: input.email, template: 'provider-user-added', personalisation: { providerName: provider.name, serviceUrl: input.serviceUrl } }, now);
     return { ok: true };
   });
 }
@@ -46,7 +49,7 @@ function readForm(body: Record<string, unknown>) {
   return { email, raw: typeof raw === 'string' ? raw.slice(0, 320) : '', perms };
 }
 
-export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Database>, serviceUrl: string): void {
   const permissionItems = (checked: string[] = []) => Object.entries(PERMISSIONS).map(([value, text]) => ({ value, text, checked: checked.includes(value) }));
 
   // DfE admin: providers and their first users.
@@ -84,7 +87,7 @@ export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Data
     if (!looksLikeEmail(email)) return adminPage(request, reply, user, { field: 'email', message: 'Enter an email address in the correct format, like name@example.com' }, values);
     const provider = Number.isInteger(providerId) ? await db.selectFrom('providers').select('id').where('id', '=', providerId).where('status', '=', 'approved').executeTakeFirst() : undefined;
     if (!provider) return adminPage(request, reply, user, { field: 'providerId', message: 'Choose a provider from the list' }, values);
-    const result = await addProviderUser(db, { email, providerId: provider.id, permissions: perms, actorUserId: user.id });
+    const result = await addProviderUser(db, { email, providerId: provider.id, permissions: perms, actorUserId: user.id, serviceUrl });
     if (!result.ok) return adminPage(request, reply, user, result, values);
     return reply.redirect('/admin', 303);
   });
@@ -133,7 +136,7 @@ export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Data
     if (!looksLikeEmail(email)) return usersPage(request, reply, user, { field: 'email', message: 'Enter an email address in the correct format, like name@example.com' }, values);
     // Only providers this user manages: any other id is treated as not there at all.
     if (!user.memberships.some((m) => m.providerId === providerId && m.canManageUsers)) return usersPage(request, reply, user, { field: 'providerId', message: 'Choose a provider from the list' }, values);
-    const result = await addProviderUser(db, { email, providerId, permissions: perms, actorUserId: user.id });
+    const result = await addProviderUser(db, { email, providerId, permissions: perms, actorUserId: user.id, serviceUrl });
     if (!result.ok) return usersPage(request, reply, user, result, values);
     return reply.redirect('/provider/users', 303);
   });

@@ -275,6 +275,69 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
   });
 
+  /** A partner school of this provider, by its partnership id; undefined for anything else. */
+  async function partnerSchool(providerId: number, partnershipId: string) {
+    const id = Number(partnershipId);
+    if (!Number.isInteger(id)) return undefined;
+    return db
+      .selectFrom('partnerships as p')
+      .innerJoin('placement_schools as s', 's.id', 'p.school_id')
+      .select(['p.id as partnershipId', 's.id', 's.name', 's.town', 's.country', 's.phases', 's.languages', 's.verified'])
+      .where('p.id', '=', id)
+      .where('p.provider_id', '=', providerId)
+      .executeTakeFirst();
+  }
+
+  async function editPage(request: FastifyRequest, reply: FastifyReply, m: Membership, school: NonNullable<Awaited<ReturnType<typeof partnerSchool>>>, values: Record<string, string>, errors: { field: string; message: string }[] = []) {
+    return renderPage(reply.code(errors.length ? 400 : 200), 'providers/views/edit-school.njk', {
+      pageTitle: `Edit ${school.name}`,
+      currentPath: '/provider',
+      csrfToken: csrfToken(request),
+      backLink: { href: `/provider/${m.providerId}/schools`, text: 'Back to partner schools' },
+      providerId: m.providerId,
+      school: { ...school, countryName: countryName(school.country) },
+      values,
+      errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+    });
+  }
+
+  app.get<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/edit', async (request, reply) => {
+    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
+    if (found === null) return reply;
+    if (found === 'not-found') return reply.callNotFound();
+    const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
+    if (!school) return reply.callNotFound();
+    const list = (v: string | null) => (v ? (JSON.parse(v) as string[]).join(';') : '');
+    return editPage(request, reply, found.m, school, { phases: list(school.phases), languages: list(school.languages), verified: school.verified ? 'yes' : 'no' });
+  });
+
+  app.post<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/edit', async (request, reply) => {
+    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
+    if (found === null) return reply;
+    if (found === 'not-found') return reply.callNotFound();
+    const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
+    if (!school) return reply.callNotFound();
+    const body = formBody(request.body);
+    const values = { phases: text(body, 'phases', 100), languages: text(body, 'languages', 300), verified: text(body, 'verified', 3) };
+    const checked = checkSchool((f) => (f === 'name' ? school.name : f === 'town' ? school.town : f === 'country' ? school.country : f === 'latitude' || f === 'longitude' ? '' : (values as Record<string, string>)[f] ?? ''));
+    const problems = checked.problems.filter((p) => p.field !== 'town').map((p) => ({ ...p, message: p.message.charAt(0).toUpperCase() + p.message.slice(1) }));
+    if (problems.length) return editPage(request, reply, found.m, school, values, problems);
+    // A school shared with another provider is theirs too: one provider does not rewrite it.
+    const shared = await db.selectFrom('partnerships').select('id').where('school_id', '=', school.id).where('provider_id', '!=', found.m.providerId).executeTakeFirst();
+    if (shared) return editPage(request, reply, found.m, school, values, [{ field: 'phases', message: 'Another provider also works with this school, so its details cannot be changed here. Contact the DfE iQTS team' }]);
+    const list = (v: string) => v.split(';').map((x) => x.trim()).filter(Boolean);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('placement_schools')
+        .set({ phases: list(values.phases).length ? JSON.stringify(list(values.phases)) : null, languages: list(values.languages).length ? JSON.stringify(list(values.languages)) : null, verified: values.verified === 'yes' ? 1 : 0 })
+        .where('id', '=', school.id)
+        .execute();
+      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'edit-partner-school', detail: { schoolId: school.id } });
+    });
+    return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
+  });
+
   app.post<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/end', async (request, reply) => {
     const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
     if (found === null) return reply;
