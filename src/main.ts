@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
   // Emails written by state changes are delivered from the outbox, retried until they go.
   const transport = transportFromConfig(config.email, (entry, message) => app.log.info(entry, message));
-  const outbox = startOutboxWorker({ db: database.db, transport });
+  const outbox = startOutboxWorker({ db: database.db, transport, logger: app.log });
 
   let closing = false;
   const shutdown = async (signal: string) => {

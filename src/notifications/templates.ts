@@ -1,77 +1,243 @@
 /**
- * The service's emails, in plain GOV.UK style. Each template turns personalisation
- * (all strings) into a subject and a plain-text body.
+ * The service's emails, in plain GOV.UK style: short, plain English, one thing to do.
+ *
+ * Each template names the personalisation it needs. Rendering checks those values are
+ * there, so an email never goes out with a gap or the word "undefined" in it; inside a
+ * template the values are typed, so a template cannot use a value it did not declare.
+ * Values are strings because they are stored as JSON text in the outbox. A list (offer
+ * conditions, rejection reasons) is one string with one item a line; a leading "* " or
+ * "- " on an item is accepted.
  */
-type P = Record<string, string>;
-interface Template {
-  subject: (p: P) => string;
-  body: (p: P) => string;
+export type Personalisation = Record<string, string>;
+
+interface Definition<R extends string, O extends string> {
+  required: readonly R[];
+  optional?: readonly O[];
+  subject: (p: Record<R, string> & Partial<Record<O, string>>) => string;
+  body: (p: Record<R, string> & Partial<Record<O, string>>) => string;
 }
 
-const signOff = (p: P) => `\n\nSign in to see your application: ${p['serviceUrl'] ?? ''}/sign-in\n\nGet international qualified teacher status (iQTS)`;
+export interface EmailTemplate {
+  required: readonly string[];
+  optional: readonly string[];
+  subject: (p: Personalisation) => string;
+  body: (p: Personalisation) => string;
+}
+
+/** Widens a typed definition for the table; renderEmail checks the required values before calling it. */
+function template<R extends string, O extends string = never>(definition: Definition<R, O>): EmailTemplate {
+  return { optional: [], ...definition } as unknown as EmailTemplate;
+}
+
+const SERVICE = 'Get international qualified teacher status (iQTS)';
+const APPLICATION = ['candidateName', 'providerName', 'reference', 'serviceUrl'] as const;
+
+/** The service's address without a trailing slash, so links never have "//". */
+const base = (serviceUrl: string) => serviceUrl.replace(/\/+$/, '');
+
+/** "* item" lines, whatever bullet style (or none) the caller used. */
+export function bulletList(value: string): string {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:[*\-•]\s+)?/, '').trim())
+    .filter((line) => line.length > 0)
+    .map((line) => `* ${line}`)
+    .join('\n');
+}
+
+const hasItems = (value: string | undefined): value is string => value !== undefined && bulletList(value) !== '' && !/^\s*none\s*$/i.test(value);
+
+const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your application') => `${lead}:\n${base(p.serviceUrl)}/application\n\n${SERVICE}`;
+const providerFooter = (p: { serviceUrl: string; reference: string }) => `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
+
+const lines = (...paragraphs: (string | false | undefined)[]) => paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
 
 export const TEMPLATES = {
-  'sign-in-code': {
-    subject: (p) => `${p['code']} is your iQTS security code`,
-    body: (p) => `Your security code is ${p['code']}\n\nIt works for ${p['minutes']} minutes.\n\nIf you did not try to sign in to Get international qualified teacher status, you can ignore this email.`,
-  },
-  'application-submitted-candidate': {
-    subject: (p) => `Application ${p['reference']} submitted`,
-    body: (p) => `Dear ${p['candidateName']},\n\nYour application ${p['reference']} has been sent to ${p['providerName']}. They will tell you their decision.${signOff(p)}`,
-  },
-  'application-submitted-provider': {
-    subject: (p) => `New application ${p['reference']}`,
-    body: (p) => `${p['candidateName']} has applied to ${p['providerName']} (reference ${p['reference']}).\n\nSign in to review the application: ${p['serviceUrl'] ?? ''}/provider`,
-  },
-  'interview-invited': {
-    subject: (p) => `${p['providerName']} would like to interview you`,
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} would like to interview you about application ${p['reference']}. They will contact you to arrange it.${signOff(p)}`,
-  },
-  'offer-made': {
-    subject: (p) => `You have an offer from ${p['providerName']}`,
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} has made you an offer (application ${p['reference']}).\n\nConditions:\n${p['conditions'] ?? 'None'}\n\nSign in to accept or decline the offer.${signOff(p)}`,
-  },
-  'application-rejected': {
-    subject: (p) => `Update on your application ${p['reference']}`,
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} has decided not to offer you a place (application ${p['reference']}).\n\nReasons:\n${p['reasons'] ?? ''}\n\nFeedback:\n${p['feedback'] ?? ''}\n\nYou can apply to another provider.${signOff(p)}`,
-  },
-  'offer-accepted-provider': {
-    subject: (p) => `Offer accepted: ${p['reference']}`,
-    body: (p) => `${p['candidateName']} has accepted your offer (application ${p['reference']}).\n\nSign in to record the conditions: ${p['serviceUrl'] ?? ''}/provider`,
-  },
-  'offer-declined-provider': {
-    subject: (p) => `Offer declined: ${p['reference']}`,
-    body: (p) => `${p['candidateName']} has declined your offer (application ${p['reference']}).`,
-  },
-  'conditions-met-recruited': {
-    subject: () => 'Your place is confirmed',
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} has confirmed you have met the conditions of your offer (application ${p['reference']}). Your place is confirmed.${signOff(p)}`,
-  },
-  'conditions-not-met': {
-    subject: (p) => `Update on your offer ${p['reference']}`,
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} has recorded that the conditions of your offer were not met (application ${p['reference']}).${signOff(p)}`,
-  },
-  'offer-withdrawn': {
-    subject: (p) => `${p['providerName']} has withdrawn its offer`,
-    body: (p) => `Dear ${p['candidateName']},\n\n${p['providerName']} has withdrawn its offer (application ${p['reference']}).${signOff(p)}`,
-  },
-  'application-withdrawn-provider': {
-    subject: (p) => `Application withdrawn: ${p['reference']}`,
-    body: (p) => `${p['candidateName']} has withdrawn application ${p['reference']}.${p['reason'] ? `\n\nTheir reason: ${p['reason']}` : ''}`,
-  },
-  'application-withdrawn-candidate': {
-    subject: (p) => `You have withdrawn application ${p['reference']}`,
-    body: (p) => `Dear ${p['candidateName']},\n\nYou have withdrawn your application ${p['reference']} to ${p['providerName']}. You can apply to another provider.${signOff(p)}`,
-  },
-  'provider-user-added': {
-    subject: (p) => `You can now manage iQTS applications for ${p['providerName']}`,
-    body: (p) => `You have been added as a user for ${p['providerName']} on Get international qualified teacher status.\n\nSign in with this email address: ${p['serviceUrl'] ?? ''}/sign-in\n\nWe will email you a security code each time you sign in. You do not need a password.`,
-  },
-} satisfies Record<string, Template>;
+  'sign-in-code': template({
+    required: ['code', 'minutes'],
+    subject: (p) => `${p.code} is your iQTS security code`,
+    body: (p) =>
+      lines(
+        `Your security code to sign in to ${SERVICE} is:`,
+        p.code,
+        `The code expires in ${p.minutes} minutes.`,
+        'If you did not ask for this code, you can ignore this email. Someone may have typed your email address by mistake.',
+      ),
+  }),
+
+  'application-submitted-candidate': template({
+    required: APPLICATION,
+    subject: (p) => `You have submitted your application to ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You have submitted your application to ${p.providerName}. Your application reference is ${p.reference}.`,
+        `${p.providerName} will review your application and tell you their decision. They may invite you to an interview first.`,
+        candidateFooter(p),
+      ),
+  }),
+
+  'application-submitted-provider': template({
+    required: APPLICATION,
+    subject: (p) => `New application: ${p.reference}`,
+    body: (p) => lines(`${p.candidateName} has applied to ${p.providerName}.`, `Application reference: ${p.reference}`, providerFooter(p)),
+  }),
+
+  'interview-invited': template({
+    required: APPLICATION,
+    subject: (p) => `${p.providerName} would like to interview you`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} would like to interview you about your application ${p.reference}.`,
+        'They will contact you to arrange a date and time.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'offer-made': template({
+    required: APPLICATION,
+    optional: ['conditions'],
+    subject: (p) => `You have an offer from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has offered you a place (application ${p.reference}).`,
+        hasItems(p.conditions) ? `The offer has these conditions:\n\n${bulletList(p.conditions)}` : 'The offer has no conditions.',
+        candidateFooter(p, 'Sign in to accept or decline the offer'),
+      ),
+  }),
+
+  'application-rejected': template({
+    required: [...APPLICATION, 'reasons'],
+    optional: ['feedback'],
+    subject: (p) => `Update on your application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has decided not to offer you a place (application ${p.reference}).`,
+        `Their reasons:\n\n${bulletList(p.reasons)}`,
+        p.feedback?.trim() && `Their feedback:\n\n${p.feedback.trim()}`,
+        'You can apply to another provider.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'offer-accepted-provider': template({
+    required: APPLICATION,
+    subject: (p) => `Offer accepted: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} has accepted the offer from ${p.providerName} (application ${p.reference}).`,
+        'When they have met the conditions of the offer, record this in the service.',
+        providerFooter(p),
+      ),
+  }),
+
+  'offer-declined-provider': template({
+    required: APPLICATION,
+    subject: (p) => `Offer declined: ${p.reference}`,
+    body: (p) => lines(`${p.candidateName} has declined the offer from ${p.providerName} (application ${p.reference}).`, providerFooter(p)),
+  }),
+
+  'conditions-met-recruited': template({
+    required: APPLICATION,
+    subject: (p) => `Your place with ${p.providerName} is confirmed`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has confirmed that you have met the conditions of your offer (application ${p.reference}).`,
+        'Your place is confirmed. They will contact you about the start of your training.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'conditions-not-met': template({
+    required: APPLICATION,
+    subject: (p) => `Update on your offer from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has recorded that you have not met the conditions of your offer (application ${p.reference}). This means you do not have a place.`,
+        `Contact ${p.providerName} if you have questions. You can apply to another provider.`,
+        candidateFooter(p),
+      ),
+  }),
+
+  'offer-withdrawn': template({
+    required: APPLICATION,
+    subject: (p) => `${p.providerName} has withdrawn their offer`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has withdrawn their offer (application ${p.reference}).`,
+        `Contact ${p.providerName} if you have questions. You can apply to another provider.`,
+        candidateFooter(p),
+      ),
+  }),
+
+  'application-withdrawn-provider': template({
+    required: APPLICATION,
+    optional: ['reason'],
+    subject: (p) => `Application withdrawn: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} has withdrawn their application ${p.reference} to ${p.providerName}.`,
+        p.reason?.trim() && `Their reason:\n\n${p.reason.trim()}`,
+        providerFooter(p),
+      ),
+  }),
+
+  'application-withdrawn-candidate': template({
+    required: APPLICATION,
+    subject: (p) => `You have withdrawn your application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You have withdrawn your application ${p.reference} to ${p.providerName}.`,
+        'You can apply to another provider.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'provider-user-added': template({
+    required: ['providerName', 'serviceUrl'],
+    subject: (p) => `You can now manage iQTS applications for ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `You have been added as a user for ${p.providerName} on ${SERVICE}.`,
+        `Sign in with this email address:\n${base(p.serviceUrl)}/sign-in`,
+        'We will email you a security code each time you sign in. You do not need a password.',
+      ),
+  }),
+} satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;
 
-export function renderEmail(template: TemplateName, personalisation: P): { subject: string; body: string } {
-  const t: Template = TEMPLATES[template];
-  return { subject: t.subject(personalisation), body: t.body(personalisation) };
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
+
+export const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(TEMPLATES, name);
+
+/** Thrown when a caller leaves out personalisation a template needs: a programming error, found by tests. */
+export class MissingPersonalisationError extends Error {
+  override name = 'MissingPersonalisationError';
+  constructor(
+    readonly template: string,
+    readonly missing: string[],
+  ) {
+    // Key names only: the values may be personal data.
+    super(`Email template "${template}" needs personalisation: ${missing.join(', ')}`);
+  }
+}
+
+export function renderEmail(template: TemplateName, personalisation: Personalisation): { subject: string; body: string } {
+  const t: EmailTemplate | undefined = isTemplateName(template) ? TEMPLATES[template] : undefined;
+  if (!t) throw new Error(`Unknown email template "${String(template)}"`);
+  const missing = t.required.filter((key) => typeof personalisation[key] !== 'string' || personalisation[key].trim() === '');
+  if (missing.length > 0) throw new MissingPersonalisationError(template, missing);
+  return {
+    // One line: a subject is a mail header, and names come from forms.
+    subject: t.subject(personalisation).replace(/\s+/g, ' ').trim(),
+    body: t.body(personalisation),
+  };
 }
