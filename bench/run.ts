@@ -37,4 +37,4 @@ for (const scenario of scenarios.filter((s) => !only || only.includes(s.id))) {
 }
 const md = writeResults(values.results ?? `${benchDir}/results`, { date: new Date().toISOString(), quick, machine: machineFacts(), scenarios: results });
 console.log('\n' + md);
-console.log(`bench: done in ${Math.round((performance.now() - started) / 1000)} s; results in bench/results/latest.md`);
+console.log(`bench: done in ${Math.round((performance.now() - started) / 1000)} s; results in ${values.results ?? "bench/results"}/latest.md`);
