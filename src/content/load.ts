@@ -70,6 +70,15 @@ export function partialFile(ref: string): { md: string; njk: string } {
 const imagesSchema = z.record(z.string(), z.strictObject({ alt: z.string(), source: z.string().min(1) }));
 
 /** Loads every page and partial under the content root. Never throws for a bad file: problems are recorded. */
+/** A partial's text is read when first needed: a large site starts without reading them all. */
+function lazyPartial(partial: Omit<ContentPartial, 'source'>, full: string): ContentPartial {
+  let source: string | undefined;
+  return Object.defineProperty(partial, 'source', {
+    enumerable: true,
+    get: () => (source ??= readFileSync(full, 'utf8')),
+  }) as ContentPartial;
+}
+
 export function loadContentTree(root: string): ContentTree {
   if (!existsSync(root)) throw new Error(`Content folder not found: ${root}`);
   const pages = new Map<string, ContentPage>();
@@ -82,12 +91,12 @@ export function loadContentTree(root: string): ContentTree {
     const isMd = file.endsWith('.md');
     const isNjk = file.endsWith('.njk');
     if (!isMd && !isNjk) continue;
-    const source = readFileSync(full, 'utf8');
     if (base.startsWith('_')) {
       const ref = 'content/' + file.replace(/(^|\/)_([^/]+)\.(md|njk)$/, '$1$2');
-      partials.set(ref, { ref, file, kind: isMd ? 'md' : 'njk', source });
+      partials.set(ref, lazyPartial({ ref, file, kind: isMd ? 'md' : 'njk' }, full));
       continue;
     }
+    const source = readFileSync(full, 'utf8');
     if (!isMd) continue;
     const split = splitFrontMatter(source);
     const parsed = split.yaml === null ? null : parseFrontMatter(split.yaml);

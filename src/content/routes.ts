@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { chooseEncoding, pickBody } from '../platform/compression.ts';
 import { renderPage } from '../platform/render.ts';
@@ -12,17 +12,21 @@ const searchQuery = z.object({
 
 /** Content pages are served from memory as the bytes rendered at start-up (and their compressed forms). */
 export function registerContentRoutes(app: FastifyInstance, site: ContentSite, publicUrl: string): void {
-  for (const path of site.paths) {
-    app.get(path, (request, reply) => {
-      const served = site.get(path);
-      if (!served) return reply.callNotFound();
-      reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').header('etag', served.etag);
-      if (request.headers['if-none-match'] === served.etag) return reply.code(304).send();
-      const encoding = chooseEncoding(request.headers['accept-encoding']);
-      if (encoding !== 'identity') reply.header('content-encoding', encoding);
-      return reply.send(pickBody(served.body, encoding));
-    });
-  }
+  // One catch-all route for every content page (the service's own routes are more specific
+  // and win): a thousand pages do not mean a thousand router entries to build at start-up.
+  const servePage = (request: FastifyRequest, reply: FastifyReply) => {
+    const raw = request.url.split('?', 1)[0] ?? '/';
+    const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    const served = site.get(path);
+    if (!served) return reply.callNotFound();
+    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').header('etag', served.etag);
+    if (request.headers['if-none-match'] === served.etag) return reply.code(304).send();
+    const encoding = chooseEncoding(request.headers['accept-encoding']);
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.send(pickBody(served.body, encoding));
+  };
+  app.get('/', servePage);
+  app.get('/*', servePage);
 
   const sitemap = sitemapXml(site.sitemap, publicUrl);
   app.get('/sitemap.xml', (_request, reply) => reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap));
