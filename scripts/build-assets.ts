@@ -45,28 +45,15 @@ mkdirSync(out, { recursive: true });
 const cssGovuk = writeHashed('app-govuk', 'css', buildCss(null));
 const cssSystem = writeHashed('app', 'css', buildCss('system-ui, -apple-system, "Segoe UI", Roboto, arial, sans-serif'));
 
-const js = await esbuild.build({
-  entryPoints: [fromRoot('assets/js/app.ts')],
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  target: ['es2020'],
-  write: false,
-  legalComments: 'none',
-});
-const jsFile = writeHashed('app', 'js', js.outputFiles[0]!.text);
+/** One browser module, bundled and minified. */
+async function bundle(entry: string): Promise<string> {
+  const result = await esbuild.build({ entryPoints: [fromRoot(entry)], bundle: true, format: 'esm', minify: true, target: ['es2020'], write: false, legalComments: 'none' });
+  return result.outputFiles[0]!.text;
+}
 
+const jsFile = writeHashed('app', 'js', await bundle('assets/js/app.ts'));
 // The place look-up's autocomplete loads only on the finder pages, so other pages stay light.
-const autocomplete = await esbuild.build({
-  entryPoints: [fromRoot('assets/js/place-autocomplete.ts')],
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  target: ['es2020'],
-  write: false,
-  legalComments: 'none',
-});
-const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', autocomplete.outputFiles[0]!.text);
+const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', await bundle('assets/js/place-autocomplete.ts'));
 const cssPlaceAutocomplete = writeHashed(
   'place-autocomplete',
   'css',

@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { suggestPlaces } from '../places/places.ts';
+import { suggestPlaces, type Place } from '../places/places.ts';
 import { parseProviderQuery, parseSchoolQuery } from '../providers/finder-query.ts';
 import { countryName, findProviders, findSchools, placeLabel } from '../providers/finder.ts';
 import { openApiDocument } from './openapi.ts';
 
 type Raw = Record<string, unknown>;
+
+/** A place name that matches several places: the caller sends one of these ids as `place`. */
+const ambiguous = (choices: Place[]) => ({
+  errors: [{ field: 'near', message: 'More than one place has this name: send place with one of the ids in choices' }],
+  choices: choices.map((p) => ({ id: p.id, name: placeLabel(p), country: p.country })),
+});
 
 /** The JSON API: the same filters and rules as the finder pages, for providers' own systems. */
 export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): void {
@@ -16,12 +22,7 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
   app.get('/api/v1/providers', async (request, reply) => {
     const query = parseProviderQuery(request.query as Raw);
     if (query.errors.length) return reply.code(400).send({ errors: query.errors });
-    if (query.resolution.choices) {
-      return reply.code(400).send({
-        errors: [{ field: 'near', message: 'More than one place has this name: send place with one of the ids in choices' }],
-        choices: query.resolution.choices.map((p) => ({ id: p.id, name: placeLabel(p), country: p.country })),
-      });
-    }
+    if (query.resolution.choices) return reply.code(400).send(ambiguous(query.resolution.choices));
     const found = await findProviders(db, query);
     return {
       total: found.total,
@@ -51,12 +52,7 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
     const query = parseSchoolQuery(request.query as Raw);
     const place = query.resolution.place;
     if (query.errors.length) return reply.code(400).send({ errors: query.errors });
-    if (query.resolution.choices) {
-      return reply.code(400).send({
-        errors: [{ field: 'near', message: 'More than one place has this name: send place with one of the ids in choices' }],
-        choices: query.resolution.choices.map((p) => ({ id: p.id, name: placeLabel(p), country: p.country })),
-      });
-    }
+    if (query.resolution.choices) return reply.code(400).send(ambiguous(query.resolution.choices));
     if (!place) return reply.code(400).send({ errors: [{ field: 'near', message: 'Enter a town or city' }] });
     const found = await findSchools(db, query, place);
     return {

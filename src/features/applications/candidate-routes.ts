@@ -11,7 +11,7 @@ import type { Answers as EligibilityAnswers } from '../eligibility/rules.ts';
 import { countryOptions, countryName, today } from '../providers/finder.ts';
 import { coverageIncludes } from '../providers/coverage.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
-import { allProviders, providerBySlug } from '../providers/repository.ts';
+import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
 import { findPlaces } from '../places/places.ts';
 import { candidateApplication, candidateApplications, changeState, chooseProvider, draftFor, saveSection, type Application } from './repository.ts';
 import { countWords, displayValue, fieldsShown, incompleteSections, sectionById, sectionStatus, sectionsFor, validateSection, type Answers, type Section } from './sections.ts';
@@ -75,6 +75,19 @@ const taskItem = (title: string, href: string, status: 'completed' | 'in-progres
       : { tag: { text: status === 'in-progress' ? 'In progress' : 'Incomplete', classes: status === 'in-progress' ? 'govuk-tag--light-blue' : 'govuk-tag--blue' } },
 });
 
+/** One section of the task list; with errors, the GOV.UK summary links each to its field. */
+function renderSection(request: FastifyRequest, reply: FastifyReply, section: Section, values: Record<string, string>, errors: { field: string; message: string }[] = []) {
+  return renderPage(reply, 'applications/views/section.njk', {
+    pageTitle: section.title,
+    currentPath: '/application',
+    csrfToken: csrfToken(request),
+    backLink: { href: '/application' },
+    section: { id: section.id, title: section.title },
+    fields: fieldView(section, values, Object.fromEntries(errors.map((e) => [e.field, e.message]))),
+    errors: errors.map((e) => ({ text: e.message, href: `#${e.field}${section.fields.find((f) => f.name === e.field)?.type === 'date' ? '-day' : ''}` })),
+  });
+}
+
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
   const candidate = (request: FastifyRequest, reply: FastifyReply) => requireRole(request, reply, db, ['candidate']);
   const draft = (request: FastifyRequest, user: User) => draftFor(db, user.id, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
@@ -86,7 +99,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const apps = await candidateApplications(db, user.id);
     const open = openApplication(apps);
     const current = open ? undefined : await draft(request, user);
-    const provider = current?.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const provider = current?.providerId ? await providerById(db, current.providerId) : undefined;
     const answers = current?.answers ?? {};
     return renderPage(reply, 'applications/views/task-list.njk', {
       pageTitle: 'Your iQTS application',
@@ -154,7 +167,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   });
 
   async function renderCheck(request: FastifyRequest, reply: FastifyReply, current: Application, problems: string[] = []) {
-    const provider = current.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const provider = current.providerId ? await providerById(db, current.providerId) : undefined;
     const cards = sectionsFor(current.answers).map((s) => {
       const values = current.answers[s.id] ?? {};
       return {
@@ -186,7 +199,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       return reply.redirect(latest ? `/applications/${latest.reference}` : '/application', 303);
     }
     if (openApplication(apps)) return reply.redirect('/application', 303);
-    const provider = current.providerId ? (await allProviders(db)).find((p) => p.id === current.providerId) : undefined;
+    const provider = current.providerId ? await providerById(db, current.providerId) : undefined;
     const problems = [...incompleteSections(current.answers).map((s) => `Complete the section ‘${s.title}’`)];
     const providerIssue = providerProblem(provider, current.answers);
     if (providerIssue) problems.push(providerIssue);
@@ -223,14 +236,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
     const current = await draft(request, user);
     if (section.appliesWhen && !section.appliesWhen(current.answers)) return reply.redirect('/application', 303);
-    return renderPage(reply, 'applications/views/section.njk', {
-      pageTitle: section.title,
-      currentPath: '/application',
-      csrfToken: csrfToken(request),
-      backLink: { href: '/application' },
-      section: { id: section.id, title: section.title },
-      fields: fieldView(section, current.answers[section.id] ?? {}, {}),
-    });
+    return renderSection(request, reply, section, current.answers[section.id] ?? {});
   });
 
   app.post<{ Params: { section: string } }>('/application/:section', async (request, reply) => {
@@ -242,16 +248,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const current = await draft(request, user);
     const { values, errors } = validateSection(section, formBody(request.body));
     if (errors.length) {
-      const byField = Object.fromEntries(errors.map((e) => [e.field, e.message]));
-      return renderPage(reply.code(400), 'applications/views/section.njk', {
-        pageTitle: section.title,
-        currentPath: '/application',
-        csrfToken: csrfToken(request),
-        backLink: { href: '/application' },
-        section: { id: section.id, title: section.title },
-        fields: fieldView(section, values, byField),
-        errors: errors.map((e) => ({ text: e.message, href: `#${e.field}${section.fields.find((f) => f.name === e.field)?.type === 'date' ? '-day' : ''}` })),
-      });
+      return renderSection(request, reply.code(400), section, values, errors);
     }
     await saveSection(db, user.id, current.id, section.id, values);
     return reply.redirect('/application', 303);
@@ -267,7 +264,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   });
 
   async function renderApplication(request: FastifyRequest, reply: FastifyReply, a: Application, error?: { field: string; message: string }) {
-    const provider = a.providerId ? (await allProviders(db)).find((p) => p.id === a.providerId) : undefined;
+    const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await db.selectFrom('placement_schools').select(['name', 'town', 'country']).where('id', '=', a.placementSchoolId).executeTakeFirst() : undefined;
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,

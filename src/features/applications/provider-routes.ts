@@ -7,13 +7,13 @@ import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import { requireRole, type User } from '../accounts/users.ts';
 import { findPlaces } from '../places/places.ts';
-import { schoolMatchKey } from '../placement-schools/import.ts';
+import { addPartnerSchool, checkSchool, type SchoolRow } from '../placement-schools/import.ts';
 import { countryName, countryOptions, km } from '../providers/finder.ts';
 import { PHASES } from '../providers/model.ts';
 import { schoolsNear } from '../providers/repository.ts';
 import { applicationHistory, audit, changeState, fromRow, type Application } from './repository.ts';
 import { displayValue, fieldsShown, sectionsFor } from './sections.ts';
-import { availableEvents, isState, REJECTION_REASONS, STANDARD_CONDITIONS, STATES, type ApplicationEvent } from './state-machine.ts';
+import { availableEvents, isOpen, isState, REJECTION_REASONS, STANDARD_CONDITIONS, STATES, type ApplicationEvent } from './state-machine.ts';
 
 const PAGE_SIZE = 25;
 const REF = /^IQTS-[0-9A-Z]{7}$/;
@@ -188,7 +188,7 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         nearest: nearest?.schools.map((s) => ({ id: s.id, name: s.name, town: s.town, country: countryName(s.country), distance: km(s.distanceKm) })),
         townText: town ? `${town.name}, ${town.countryName}` : undefined,
         school: school && { ...school, countryName: countryName(school.country) },
-        canAct: canDecide && (a.status === 'awaiting-decision' || a.status === 'interviewing' || a.status === 'offer' || a.status === 'conditions-pending'),
+        canAct: canDecide && isOpen(a.status),
       },
     });
   }
@@ -215,45 +215,32 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     const text = (key: string, max: number) => (typeof body[key] === 'string' ? (body[key] as string).trim().slice(0, max + 1) : '');
 
     if (action === 'propose-school' || action === 'record-school') {
-      if (!(a.status === 'awaiting-decision' || a.status === 'interviewing' || a.status === 'offer' || a.status === 'conditions-pending')) {
-        return renderView(request, reply, user, a, { text: 'You can only match a placement school to an open application', href: '#placement' });
-      }
-      let schoolId: number;
+      if (!isOpen(a.status)) return renderView(request, reply, user, a, { text: 'You can only match a placement school to an open application', href: '#placement' });
+      let record: Omit<SchoolRow, 'line'> | undefined;
+      let partnerId: number | undefined;
       if (action === 'propose-school') {
         const id = Number(body['schoolId']);
         const partner = Number.isInteger(id)
           ? await db.selectFrom('partnerships').select('school_id').where('school_id', '=', id).where('provider_id', '=', a.providerId!).where('status', '=', 'active').executeTakeFirst()
           : undefined;
         if (!partner) return renderView(request, reply, user, a, { text: 'Choose one of your partner schools', href: '#placement' });
-        schoolId = partner.school_id;
+        partnerId = partner.school_id;
       } else {
+        // The school the candidate arranged, or the one they work in, checked like any partner school.
         const p = a.answers['placement'] ?? {};
         const c = a.answers['current-school'] ?? {};
-        const school = p['preference'] === 'arranged' ? { name: p['school-name'], town: p['school-town'], country: p['school-country'] } : { name: c['school-name'], town: c['school-town'], country: c['school-country'] };
-        const place = school.town && school.country ? findPlaces(`${school.town}, ${school.country}`, 1)[0] : undefined;
-        if (!school.name || !school.town || !school.country || !place) {
-          return renderView(request, reply, user, a, { text: 'We cannot find the town of this school: add it as a partner school with its coordinates instead', href: '#placement' });
-        }
-        schoolId = await db.transaction().execute(async (trx) => {
-          const key = schoolMatchKey(school.name!, school.country!, school.town!);
-          const stamp = new Date().toISOString();
-          const existing = await trx.selectFrom('placement_schools').select('id').where('match_key', '=', key).executeTakeFirst();
-          const id =
-            existing?.id ??
-            (
-              await trx
-                .insertInto('placement_schools')
-                .values({ name: school.name!, town: school.town!, country: school.country!, lat: place.lat, lon: place.lon, phases: null, languages: null, verified: 0, match_key: key, created_at: stamp })
-                .returning('id')
-                .executeTakeFirstOrThrow()
-            ).id;
-          const link = await trx.selectFrom('partnerships').select('id').where('provider_id', '=', a.providerId!).where('school_id', '=', id).executeTakeFirst();
-          if (!link) await trx.insertInto('partnerships').values({ provider_id: a.providerId!, school_id: id, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
-          await audit(trx, { actorUserId: user.id, providerId: a.providerId, applicationId: a.id, action: 'record-placement-school', detail: { schoolId: id } });
-          return id;
-        });
+        const school: Record<string, string | undefined> =
+          p['preference'] === 'arranged' ? { name: p['school-name'], town: p['school-town'], country: p['school-country'] } : { name: c['school-name'], town: c['school-town'], country: c['school-country'] };
+        record = checkSchool((field) => school[field] ?? '').row;
+        if (!record) return renderView(request, reply, user, a, { text: 'We cannot find the town of this school: add it as a partner school with its coordinates instead', href: '#placement' });
       }
       await db.transaction().execute(async (trx) => {
+        let schoolId = partnerId!;
+        if (record) {
+          // Recorded from the candidate's answers: a new partner school, not yet verified.
+          schoolId = await addPartnerSchool(trx, a.providerId!, record, false);
+          await audit(trx, { actorUserId: user.id, providerId: a.providerId, applicationId: a.id, action: 'record-placement-school', detail: { schoolId } });
+        }
         await trx.updateTable('applications').set({ placement_school_id: schoolId, updated_at: new Date().toISOString() }).where('id', '=', a.id).where('provider_id', 'in', ids(user)).execute();
         await audit(trx, { actorUserId: user.id, providerId: a.providerId, applicationId: a.id, action: 'propose-placement-school', detail: { schoolId } });
       });

@@ -46,6 +46,13 @@ const firstUnanswered = (answers: Answers) => {
   return next ? questionPath(next.id) : CHECK;
 };
 
+/** A question can be shown only once everything before it is answered and the rules ask it. */
+function reachable(id: string, answers: Answers): boolean {
+  const asked = questionsToAsk(answers);
+  const index = asked.findIndex((q) => q.id === id);
+  return index !== -1 && asked.slice(0, index).every((q) => answers[q.id] !== undefined);
+}
+
 /** The page before this question in the candidate's own journey. */
 function previousPath(id: string, answers: Answers): string {
   const asked = questionsToAsk(answers);
@@ -139,10 +146,7 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
     const id = request.params.question;
     if (!questionById(id)) return reply.callNotFound();
     const answers = answersOf(request);
-    // A question is shown only once everything before it is answered and the rules ask it.
-    const asked = questionsToAsk(answers);
-    const index = asked.findIndex((q) => q.id === id);
-    if (index === -1 || asked.slice(0, index).some((q) => answers[q.id] === undefined)) return reply.redirect(firstUnanswered(answers), 303);
+    if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
     return renderQuestion(request, reply, id, answers, request.query.change === '1');
   });
 
@@ -150,9 +154,7 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
     const id = request.params.question;
     if (!questionById(id)) return reply.callNotFound();
     const answers = answersOf(request);
-    const asked = questionsToAsk(answers);
-    const index = asked.findIndex((q) => q.id === id);
-    if (index === -1 || asked.slice(0, index).some((q) => answers[q.id] === undefined)) return reply.redirect(firstUnanswered(answers), 303);
+    if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
     const change = request.query.change === '1';
     const parsed = parseAnswer(id, formBody(request.body)[id]);
     if (!parsed.ok) return renderQuestion(request, reply.code(400), id, answers, change, parsed.error);

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { countryByCode } from '../places/countries.ts';
 import { findPlaces, normalizePlaceName } from '../places/places.ts';
@@ -139,6 +139,40 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   partnershipsAdded: number;
+}
+
+/**
+ * A school in an active partnership with the provider: found by name, town and country,
+ * or added; a partnership that had ended starts again. Returns the school's id.
+ */
+export async function addPartnerSchool(trx: Transaction<Database>, providerId: number, row: Omit<SchoolRow, 'line'>, verified: boolean, now = new Date()): Promise<number> {
+  const key = schoolMatchKey(row.name, row.country, row.town);
+  const stamp = now.toISOString();
+  const existing = await trx.selectFrom('placement_schools').select('id').where('match_key', '=', key).executeTakeFirst();
+  const id =
+    existing?.id ??
+    (
+      await trx
+        .insertInto('placement_schools')
+        .values({
+          name: row.name,
+          town: row.town,
+          country: row.country,
+          lat: row.lat,
+          lon: row.lon,
+          phases: row.phases ? JSON.stringify(row.phases) : null,
+          languages: row.languages ? JSON.stringify(row.languages) : null,
+          verified: verified ? 1 : 0,
+          match_key: key,
+          created_at: stamp,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const link = await trx.selectFrom('partnerships').select(['id', 'status']).where('provider_id', '=', providerId).where('school_id', '=', id).executeTakeFirst();
+  if (!link) await trx.insertInto('partnerships').values({ provider_id: providerId, school_id: id, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
+  else if (link.status !== 'active') await trx.updateTable('partnerships').set({ status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).where('id', '=', link.id).execute();
+  return id;
 }
 
 /** Writes the checked rows in one transaction: all or nothing. */

@@ -8,7 +8,7 @@ import { requireRole, type Membership, type User } from '../accounts/users.ts';
 import { audit } from '../applications/repository.ts';
 import { countryByCode, REGIONS } from '../places/countries.ts';
 import { findPlaces } from '../places/places.ts';
-import { checkSchool, schoolMatchKey } from '../placement-schools/import.ts';
+import { addPartnerSchool, checkSchool } from '../placement-schools/import.ts';
 import type { Coverage } from './coverage.ts';
 import { countryName, countryOptions } from './finder.ts';
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STUDY_MODES, type Provider } from './model.ts';
@@ -253,24 +253,10 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     const values = Object.fromEntries(['name', 'town', 'country', 'latitude', 'longitude', 'phases', 'languages'].map((k) => [k, text(body, k, 200)]));
     const checked = checkSchool((f) => values[f] ?? '');
     if (!checked.row) return schoolsPage(request, reply, found.m, values, checked.problems);
-    const row = checked.row;
     await db.transaction().execute(async (trx) => {
-      const key = schoolMatchKey(row.name, row.country, row.town);
-      const stamp = new Date().toISOString();
-      const existing = await trx.selectFrom('placement_schools').select('id').where('match_key', '=', key).executeTakeFirst();
-      const id =
-        existing?.id ??
-        (
-          await trx
-            .insertInto('placement_schools')
-            .values({ name: row.name, town: row.town, country: row.country, lat: row.lat, lon: row.lon, phases: row.phases ? JSON.stringify(row.phases) : null, languages: row.languages ? JSON.stringify(row.languages) : null, verified: 1, match_key: key, created_at: stamp })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id;
-      const link = await trx.selectFrom('partnerships').select(['id', 'status']).where('provider_id', '=', found.m.providerId).where('school_id', '=', id).executeTakeFirst();
-      if (!link) await trx.insertInto('partnerships').values({ provider_id: found.m.providerId, school_id: id, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
-      else if (link.status !== 'active') await trx.updateTable('partnerships').set({ status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).where('id', '=', link.id).execute();
-      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'add-partner-school', detail: { schoolId: id } });
+      // Added by the provider itself: verified.
+      const schoolId = await addPartnerSchool(trx, found.m.providerId, checked.row!, true);
+      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'add-partner-school', detail: { schoolId } });
     });
     return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
   });

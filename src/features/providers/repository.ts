@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, ProviderTable } from '../../db/schema.ts';
-import { boundingBoxes, distanceKm, type Point } from '../places/geo.ts';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Database, PlacementSchoolTable, ProviderTable } from '../../db/schema.ts';
+import { boundingBoxes, distanceKm, type Box, type Point } from '../places/geo.ts';
 import { parseCoverage } from './coverage.ts';
 import type { Provider, ProviderStatus } from './model.ts';
 
@@ -36,9 +36,19 @@ export async function allProviders(db: Kysely<Database>): Promise<Provider[]> {
   return rows.map(providerFromRow);
 }
 
+export async function providerById(db: Kysely<Database>, id: number): Promise<Provider | undefined> {
+  const row = await db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? providerFromRow(row) : undefined;
+}
+
 export async function providerBySlug(db: Kysely<Database>, slug: string): Promise<Provider | undefined> {
   const row = await db.selectFrom('providers').selectAll().where('slug', '=', slug).executeTakeFirst();
   return row ? providerFromRow(row) : undefined;
+}
+
+/** Schools (aliased `s`) inside any of the boxes: what the (lat, lon) index can answer. */
+function withinBoxes(eb: ExpressionBuilder<Database & { s: PlacementSchoolTable }, 's'>, boxes: Box[]) {
+  return eb.or(boxes.map((b) => eb.and([eb('s.lat', '>=', b.minLat), eb('s.lat', '<=', b.maxLat), eb('s.lon', '>=', b.minLon), eb('s.lon', '<=', b.maxLon)])));
 }
 
 export interface NearbySchool {
@@ -71,13 +81,10 @@ export interface NearbyQuery {
  * great-circle distance decides.
  */
 export async function schoolsNear(db: Kysely<Database>, query: NearbyQuery): Promise<{ total: number; schools: NearbySchool[] }> {
-  const boxes = boundingBoxes(query.point, query.radiusKm);
   const candidates = await db
     .selectFrom('placement_schools as s')
     .select(['s.id', 's.lat', 's.lon'])
-    .where((eb) =>
-      eb.or(boxes.map((b) => eb.and([eb('s.lat', '>=', b.minLat), eb('s.lat', '<=', b.maxLat), eb('s.lon', '>=', b.minLon), eb('s.lon', '<=', b.maxLon)]))),
-    )
+    .where((eb) => withinBoxes(eb, boundingBoxes(query.point, query.radiusKm)))
     .where((eb) =>
       eb.exists(
         eb
@@ -134,15 +141,12 @@ export async function schoolsNear(db: Kysely<Database>, query: NearbyQuery): Pro
 
 /** Each provider's nearest active partner school within `withinKm` of the point (for sorting and profiles). */
 export async function nearestPartnerSchool(db: Kysely<Database>, point: Point, withinKm: number): Promise<Map<number, number>> {
-  const boxes = boundingBoxes(point, withinKm);
   const rows = await db
     .selectFrom('placement_schools as s')
     .innerJoin('partnerships as p', 'p.school_id', 's.id')
     .select(['p.provider_id', 's.lat', 's.lon'])
     .where('p.status', '=', 'active')
-    .where((eb) =>
-      eb.or(boxes.map((b) => eb.and([eb('s.lat', '>=', b.minLat), eb('s.lat', '<=', b.maxLat), eb('s.lon', '>=', b.minLon), eb('s.lon', '<=', b.maxLon)]))),
-    )
+    .where((eb) => withinBoxes(eb, boundingBoxes(point, withinKm)))
     .execute();
   const nearest = new Map<number, number>();
   for (const r of rows) {
@@ -150,14 +154,4 @@ export async function nearestPartnerSchool(db: Kysely<Database>, point: Point, w
     if (km <= withinKm && km < (nearest.get(r.provider_id) ?? Infinity)) nearest.set(r.provider_id, km);
   }
   return nearest;
-}
-
-export async function countPartnerSchools(db: Kysely<Database>, providerId: number): Promise<number> {
-  const row = await db
-    .selectFrom('partnerships')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('provider_id', '=', providerId)
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
