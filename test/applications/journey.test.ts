@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSchools, validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { signIn } from '../helpers/accounts.ts';
-import { completeApplication } from '../helpers/applications.ts';
+import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
 import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/databases.ts';
 
@@ -119,6 +119,26 @@ for (const engine of engines) {
       const csv = await provider.get('/provider/applications.csv?status=recruited');
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.body).toContain(`${app.reference},Amina Okafor,NG,secondary,Recruited`);
+    });
+
+    it('a school the candidate arranged is recorded as an unverified partner school and proposed', async () => {
+      const candidate = new FormClient(t.app);
+      await signIn(candidate, t.database.db, 'arranged@example.org');
+      await completeApplication(candidate, { ...LAGOS_CANDIDATE, placement: { preference: 'arranged', 'school-name': 'Lekki Arranged School', 'school-town': 'Lagos', 'school-country': 'NG' } });
+      await candidate.post('/application/submit', {}, await candidate.csrf('/application/check'));
+      const app = await t.database.db.selectFrom('applications as a').innerJoin('users as u', 'u.id', 'a.candidate_id').select(['a.reference', 'a.id']).where('u.email', '=', 'arranged@example.org').executeTakeFirstOrThrow();
+      const provider = new FormClient(t.app);
+      await signIn(provider, t.database.db, 'sample.provider1@example.com');
+      const view = `/provider/applications/${app.reference}`;
+      expect($(await provider.get(view))('#placement ~ p').first().text()).toContain('The candidate has arranged: Lekki Arranged School, Lagos, Nigeria');
+      expect((await provider.post(`${view}/record-school`, {}, await provider.csrf(view))).statusCode).toBe(303);
+      const school = await t.database.db.selectFrom('placement_schools').select(['id', 'verified']).where('name', '=', 'Lekki Arranged School').executeTakeFirstOrThrow();
+      expect(school.verified).toBe(0);
+      const after = await t.database.db.selectFrom('applications').select('placement_school_id').where('id', '=', app.id).executeTakeFirstOrThrow();
+      expect(after.placement_school_id).toBe(school.id);
+      expect($(await provider.get(view))('main').text()).toContain('Proposed: Lekki Arranged School, Lagos, Nigeria (not yet verified)');
+      const events = await t.database.db.selectFrom('audit_events').select('action').where('application_id', '=', app.id).orderBy('id').execute();
+      expect(events.map((e) => e.action)).toEqual(['submit', 'record-placement-school', 'propose-placement-school']);
     });
 
     it('the candidate can withdraw an open application, with a reason', async () => {
