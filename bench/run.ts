@@ -13,7 +13,9 @@ import { pageWeight } from './scenarios/page-weight.ts';
 import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, results: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, results: { type: 'string' } },
+});
 const quick = values.quick === true;
 const ctx: BenchContext = { quick, rounds: 3, seconds: quick ? 1 : 10, connections: 50 };
 
@@ -35,6 +37,13 @@ for (const scenario of scenarios.filter((s) => !only || only.includes(s.id))) {
   console.log(`bench: ${scenario.id}…`);
   results.push(await scenario.run(ctx));
 }
-const md = writeResults(values.results ?? `${benchDir}/results`, { date: new Date().toISOString(), quick, machine: machineFacts(), scenarios: results });
+const md = writeResults(values.results ?? `${benchDir}/results`, {
+  date: new Date().toISOString(),
+  quick,
+  machine: machineFacts(),
+  scenarios: results,
+});
 console.log('\n' + md);
-console.log(`bench: done in ${Math.round((performance.now() - started) / 1000)} s; results in ${values.results ?? "bench/results"}/latest.md`);
+console.log(
+  `bench: done in ${Math.round((performance.now() - started) / 1000)} s; results in ${values.results ?? 'bench/results'}/latest.md`,
+);

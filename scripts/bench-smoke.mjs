@@ -13,13 +13,17 @@ if (process.env.CI !== 'true') {
 }
 const out = mkdtempSync(join(tmpdir(), 'iqts-bench-'));
 try {
-  execFileSync('npm', ['run', '--silent', 'bench', '--', '--quick', '--results', out], { stdio: 'inherit', timeout: 600_000 });
+  execFileSync('npm', ['run', '--silent', 'bench', '--', '--quick', '--results', out], {
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
   const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
   const ids = results.scenarios.map((s) => s.id).join(',');
   const expected = 'content-page,page-weight,static-export,cold-start,placement-search,application-submit';
   if (ids !== expected) throw new Error(`bench smoke run: scenarios ${ids}, expected ${expected}`);
   for (const s of results.scenarios) {
-    if (s.contenders.length < 2 || s.contenders.some((c) => !Number.isFinite(c.summary.median))) throw new Error(`bench smoke run: scenario ${s.id} has no figures`);
+    if (s.contenders.length < 2 || s.contenders.some((c) => !Number.isFinite(c.summary.median)))
+      throw new Error(`bench smoke run: scenario ${s.id} has no figures`);
   }
   console.log('bench smoke run: every scenario ran and wrote its table');
 } finally {

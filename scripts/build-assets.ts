@@ -12,7 +12,8 @@ import { fromRoot } from '../src/platform/paths.ts';
 
 const out = fromRoot('dist/assets');
 const govuk = fromRoot('node_modules/govuk-frontend/dist/govuk');
-const govukVersion = JSON.parse(readFileSync(fromRoot('node_modules/govuk-frontend/package.json'), 'utf8')).version as string;
+const govukVersion = JSON.parse(readFileSync(fromRoot('node_modules/govuk-frontend/package.json'), 'utf8'))
+  .version as string;
 const govukAssetBase = `/assets/govuk-${govukVersion}`;
 
 const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 12);
@@ -43,11 +44,23 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const cssGovuk = writeHashed('app-govuk', 'css', buildCss(null));
-const cssSystem = writeHashed('app', 'css', buildCss('system-ui, -apple-system, "Segoe UI", Roboto, arial, sans-serif'));
+const cssSystem = writeHashed(
+  'app',
+  'css',
+  buildCss('system-ui, -apple-system, "Segoe UI", Roboto, arial, sans-serif'),
+);
 
 /** One browser module, bundled and minified. */
 async function bundle(entry: string): Promise<string> {
-  const result = await esbuild.build({ entryPoints: [fromRoot(entry)], bundle: true, format: 'esm', minify: true, target: ['es2020'], write: false, legalComments: 'none' });
+  const result = await esbuild.build({
+    entryPoints: [fromRoot(entry)],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: ['es2020'],
+    write: false,
+    legalComments: 'none',
+  });
   return result.outputFiles[0]!.text;
 }
 
@@ -57,7 +70,10 @@ const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', await bundle
 const cssPlaceAutocomplete = writeHashed(
   'place-autocomplete',
   'css',
-  readFileSync(fromRoot('node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css'), 'utf8').replace(/\/\*# sourceMappingURL=.*?\*\//, ''),
+  readFileSync(fromRoot('node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css'), 'utf8').replace(
+    /\/\*# sourceMappingURL=.*?\*\//,
+    '',
+  ),
 );
 
 cpSync(join(govuk, 'assets'), join(out, `govuk-${govukVersion}`), { recursive: true });

@@ -8,8 +8,18 @@ import { chromium } from 'playwright-core';
 import { fromRoot } from '../src/platform/paths.ts';
 
 const out = fromRoot('content/media/images/content/hero-images/0001.jpg');
-const meridians = [-60, -30, 0, 30, 60].map((x) => `<ellipse cx="360" cy="250" rx="${Math.abs(x) * 2.6 || 1}" ry="170" fill="none" stroke="#ffffff" stroke-width="3" opacity="0.7"/>`).join('');
-const parallels = [-110, -55, 0, 55, 110].map((y) => `<ellipse cx="360" cy="${250 + y}" rx="${Math.sqrt(170 ** 2 - y ** 2)}" ry="${12}" fill="none" stroke="#ffffff" stroke-width="3" opacity="0.7"/>`).join('');
+const meridians = [-60, -30, 0, 30, 60]
+  .map(
+    (x) =>
+      `<ellipse cx="360" cy="250" rx="${Math.abs(x) * 2.6 || 1}" ry="170" fill="none" stroke="#ffffff" stroke-width="3" opacity="0.7"/>`,
+  )
+  .join('');
+const parallels = [-110, -55, 0, 55, 110]
+  .map(
+    (y) =>
+      `<ellipse cx="360" cy="${250 + y}" rx="${Math.sqrt(170 ** 2 - y ** 2)}" ry="${12}" fill="none" stroke="#ffffff" stroke-width="3" opacity="0.7"/>`,
+  )
+  .join('');
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" viewBox="0 0 1200 500">
   <rect width="1200" height="500" fill="#f3f2f1"/>
   <circle cx="360" cy="250" r="170" fill="#1d70b8"/>
@@ -27,7 +37,16 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" v
 
 const browser = await chromium.launch({
   executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1200, height: 500 } });
 await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);

@@ -12,7 +12,12 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const newest = (dir) => {
   if (!existsSync(dir)) return 0;
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : mtime(join(dir, e.name)))));
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newest(join(dir, e.name)) : mtime(join(dir, e.name)),
+    ),
+  );
 };
 
 // 1. npm packages: install when missing or when the lock file changed since the last install.
@@ -28,14 +33,19 @@ if (forTests && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
     console.log('setup: installing Debian chromium for the browser tests…');
     run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
   } else {
-    console.error('setup: the browser tests need Debian chromium at /usr/bin/chromium: run `sudo apt-get install -y chromium`');
+    console.error(
+      'setup: the browser tests need Debian chromium at /usr/bin/chromium: run `sudo apt-get install -y chromium`',
+    );
     process.exit(1);
   }
 }
 
 // 3. Front-end assets, rebuilt when their sources or packages are newer than the build.
 const manifest = join(root, 'dist/assets/manifest.json');
-if (mtime(manifest) < Math.max(newest(join(root, 'assets')), mtime(installed), mtime(join(root, 'scripts/build-assets.ts')))) {
+if (
+  mtime(manifest) <
+  Math.max(newest(join(root, 'assets')), mtime(installed), mtime(join(root, 'scripts/build-assets.ts')))
+) {
   run('npm run --silent build:assets');
 }
 

@@ -48,10 +48,17 @@ declare module 'fastify' {
 export async function buildApp({ config, database, renderContent = 'now' }: AppDeps): Promise<FastifyInstance> {
   const assets = loadManifest();
   const tree = loadContentTree(fromRoot(config.contentDir));
-  const views = createViews({ assets, govukBrand: config.govukBrand, primaryNavigation: [...primaryNavigation(tree), ...toolNavigation] });
+  const views = createViews({
+    assets,
+    govukBrand: config.govukBrand,
+    primaryNavigation: [...primaryNavigation(tree), ...toolNavigation],
+  });
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     // Request lines are logged below without query strings, which may hold what people typed.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
@@ -73,7 +80,15 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   if (['info', 'debug', 'trace'].includes(config.logLevel)) {
     app.addHook('onResponse', (request, reply, done) => {
       if (!request.url.startsWith('/assets/')) {
-        request.log.info({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+        request.log.info(
+          {
+            method: request.method,
+            path: request.url.split('?')[0],
+            status: reply.statusCode,
+            ms: Math.round(reply.elapsedTime),
+          },
+          'request',
+        );
       }
       done();
     });
@@ -88,7 +103,13 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   app.get('/health', async (_request, reply) => {
     const ok = await database.ping();
-    return reply.code(ok ? 200 : 503).header('cache-control', 'no-store').send({ status: ok ? 'ok' : 'unavailable', database: { status: ok ? 'ok' : 'unreachable', dialect: database.dialect } });
+    return reply
+      .code(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({
+        status: ok ? 'ok' : 'unavailable',
+        database: { status: ok ? 'ok' : 'unreachable', dialect: database.dialect },
+      });
   });
 
   // The finders read only: no session, no cookie.

@@ -40,10 +40,20 @@ async function main(): Promise<void> {
   const rendering = performance.now();
   void app.contentSite.renderInBackground().then(() => {
     const errors = app.contentSite.problems.filter((p) => p.severity === 'error');
-    for (const problem of errors) app.log.warn({ file: problem.file, line: problem.line }, `content: ${problem.message}`);
-    app.log.info({ pages: app.contentSite.rendered, ms: Math.round(performance.now() - rendering) }, 'content pages rendered');
+    for (const problem of errors)
+      app.log.warn({ file: problem.file, line: problem.line }, `content: ${problem.message}`);
+    app.log.info(
+      { pages: app.contentSite.rendered, ms: Math.round(performance.now() - rendering) },
+      'content pages rendered',
+    );
   });
-  app.log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, dialect: database.dialect }, 'iQTS service ready');
+  app.log.info(
+    {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+      dialect: database.dialect,
+    },
+    'iQTS service ready',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,14 @@
 // Progressive enhancement only: every journey works without this file.
-import { Accordion, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll } from 'govuk-frontend';
+import {
+  Accordion,
+  CharacterCount,
+  Checkboxes,
+  ErrorSummary,
+  Radios,
+  ServiceNavigation,
+  SkipLink,
+  createAll,
+} from 'govuk-frontend';
 
 createAll(SkipLink);
 createAll(ServiceNavigation);

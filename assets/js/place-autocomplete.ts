@@ -27,7 +27,10 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[data-plac
     source: (query: string, populate: (results: string[]) => void) => {
       controller?.abort();
       controller = new AbortController();
-      fetch(`/api/v1/places?q=${encodeURIComponent(query)}`, { signal: controller.signal, headers: { accept: 'application/json' } })
+      fetch(`/api/v1/places?q=${encodeURIComponent(query)}`, {
+        signal: controller.signal,
+        headers: { accept: 'application/json' },
+      })
         .then((response) => (response.ok ? response.json() : { places: [] }))
         .then((body: { places: PlaceSuggestion[] }) => populate(body.places.map((p) => p.name)))
         .catch(() => undefined);
@@ -35,5 +38,6 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[data-plac
   });
   // Keep the hint and error message announced with the new input.
   const created = document.getElementById(id);
-  if (created && describedBy) created.setAttribute('aria-describedby', `${describedBy} ${created.getAttribute('aria-describedby') ?? ''}`.trim());
+  if (created && describedBy)
+    created.setAttribute('aria-describedby', `${describedBy} ${created.getAttribute('aria-describedby') ?? ''}`.trim());
 }

@@ -30,11 +30,15 @@ export function ensureTools(): void {
   const missing = ['wrk', 'nginx'].filter((c) => !has(c) && !existsSync(`/usr/sbin/${c}`));
   if (missing.length) {
     if (process.getuid?.() !== 0) {
-      console.error(`bench: missing ${missing.join(', ')}: install with \`sudo apt-get install -y ${missing.join(' ')}\``);
+      console.error(
+        `bench: missing ${missing.join(', ')}: install with \`sudo apt-get install -y ${missing.join(' ')}\``,
+      );
       process.exit(1);
     }
     console.log(`bench: installing ${missing.join(', ')} from Debian…`);
-    execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`, { stdio: 'inherit' });
+    execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`, {
+      stdio: 'inherit',
+    });
   }
   if (!existsSync(join(peersDir, 'node_modules'))) {
     console.log('bench: installing the peers into bench/peers (not dependencies of the service)…');

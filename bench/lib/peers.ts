@@ -4,7 +4,17 @@
  * trees the static-export and cold-start scenarios build.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { peersDir, workDir } from './context.ts';
@@ -20,7 +30,10 @@ export interface Peer {
 /** Bare Fastify 5 answering GET / with the bytes of htmlFile, read once, from memory. */
 export async function startBareFastify(port: number, htmlFile: string): Promise<Peer> {
   const url = `http://127.0.0.1:${port}/`;
-  const running = await startAndWait(process.execPath, [join(peersDir, 'bare-fastify.mjs'), String(port), htmlFile], { url, cwd: peersDir });
+  const running = await startAndWait(process.execPath, [join(peersDir, 'bare-fastify.mjs'), String(port), htmlFile], {
+    url,
+    cwd: peersDir,
+  });
   return { url, readyMs: running.readyMs, stop: running.stop };
 }
 
@@ -38,18 +51,28 @@ export async function startPrototypeKit(port: number, mainHtmlFile: string): Pro
   mkdirSync(join(project, 'app/views/includes'), { recursive: true });
   copyFileSync(mainHtmlFile, join(project, 'app/views/includes/iqts-main.html'));
   const url = `http://127.0.0.1:${port}/`;
-  const running = await startAndWait(process.execPath, [join(project, 'node_modules/govuk-prototype-kit/bin/cli'), 'serve'], {
-    url,
-    cwd: project,
-    // The kit's own settings: USE_AUTH turns off its password in production, and USE_HTTPS
-    // its redirect to https (nothing terminates TLS in front of it here). USE_AUTO_STORE_DATA
-    // off: a content page stores no answers, and with it on every visitor without a cookie
-    // gets a session file, each new one written after reading all the others, so the kit
-    // slows down the longer it runs and its figure would depend on the length of the run.
-    env: { NODE_ENV: 'production', USE_AUTH: 'false', USE_HTTPS: 'false', USE_AUTO_STORE_DATA: 'false', PORT: String(port) },
-    // It compiles its Sass before it listens.
-    timeoutMs: 120_000,
-  });
+  const running = await startAndWait(
+    process.execPath,
+    [join(project, 'node_modules/govuk-prototype-kit/bin/cli'), 'serve'],
+    {
+      url,
+      cwd: project,
+      // The kit's own settings: USE_AUTH turns off its password in production, and USE_HTTPS
+      // its redirect to https (nothing terminates TLS in front of it here). USE_AUTO_STORE_DATA
+      // off: a content page stores no answers, and with it on every visitor without a cookie
+      // gets a session file, each new one written after reading all the others, so the kit
+      // slows down the longer it runs and its figure would depend on the length of the run.
+      env: {
+        NODE_ENV: 'production',
+        USE_AUTH: 'false',
+        USE_HTTPS: 'false',
+        USE_AUTO_STORE_DATA: 'false',
+        PORT: String(port),
+      },
+      // It compiles its Sass before it listens.
+      timeoutMs: 120_000,
+    },
+  );
   return { url, readyMs: running.readyMs, stop: running.stop };
 }
 
@@ -65,8 +88,32 @@ const VALUES: Record<string, { value: string; source: string }> = {
 /** Pages go under this folder of the tree, so they never clash with a real tree's files. */
 const FOLDER = 'generated';
 
-const SUBJECTS = ['maths', 'physics', 'chemistry', 'biology', 'computing', 'English', 'geography', 'history', 'modern languages', 'primary'];
-const PLACES = ['Spain', 'India', 'Nigeria', 'the United Arab Emirates', 'Brazil', 'Japan', 'Kenya', 'Canada', 'Malaysia', 'Poland', 'Ghana', 'Mexico'];
+const SUBJECTS = [
+  'maths',
+  'physics',
+  'chemistry',
+  'biology',
+  'computing',
+  'English',
+  'geography',
+  'history',
+  'modern languages',
+  'primary',
+];
+const PLACES = [
+  'Spain',
+  'India',
+  'Nigeria',
+  'the United Arab Emirates',
+  'Brazil',
+  'Japan',
+  'Kenya',
+  'Canada',
+  'Malaysia',
+  'Poland',
+  'Ghana',
+  'Mexico',
+];
 
 interface Step {
   title: string;
@@ -204,8 +251,15 @@ function ensureValues(dir: string): void {
   const have = (existing ? parseYaml(existing, { schema: 'core' }) : null) as Record<string, unknown> | null;
   const missing = Object.entries(VALUES).filter(([name]) => !have || !Object.hasOwn(have, name));
   if (missing.length === 0) return;
-  const lines = missing.map(([name, v]) => `${name}:\n  value: ${yamlString(v.value)}\n  source: ${yamlString(v.source)}\n`).join('');
-  const head = existing === '' ? '# Values for $name$ placeholders in content, each with where the fact comes from.\n' : existing.endsWith('\n') ? existing : existing + '\n';
+  const lines = missing
+    .map(([name, v]) => `${name}:\n  value: ${yamlString(v.value)}\n  source: ${yamlString(v.source)}\n`)
+    .join('');
+  const head =
+    existing === ''
+      ? '# Values for $name$ placeholders in content, each with where the fact comes from.\n'
+      : existing.endsWith('\n')
+        ? existing
+        : existing + '\n';
   writeFileSync(file, head + lines);
 }
 
@@ -251,7 +305,8 @@ export function generateSeedFormatTree(dir: string, n: number): void {
   }
 }
 
-const fillValues = (text: string) => text.replace(/\$([A-Za-z][A-Za-z0-9_]*)\$/g, (whole, name: string) => VALUES[name]?.value ?? whole);
+const fillValues = (text: string) =>
+  text.replace(/\$([A-Za-z][A-Za-z0-9_]*)\$/g, (whole, name: string) => VALUES[name]?.value ?? whole);
 
 /**
  * The same n pages as an Eleventy project using @x-govuk/govuk-eleventy-plugin's page
@@ -263,7 +318,8 @@ export function generateEleventyTree(dir: string, n: number): void {
   const root = join(dir, FOLDER);
   mkdirSync(root, { recursive: true });
   copyFileSync(join(peersDir, 'eleventy/eleventy.config.cjs'), join(dir, 'eleventy.config.cjs'));
-  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(peersDir, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (!existsSync(join(dir, 'node_modules')))
+    symlinkSync(join(peersDir, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const demote = (md: string) => md.replace(/^(#{2,5}) /gm, '#$1 ');
   for (let i = 1; i <= n; i++) {
     const page = generatedPage(i, n);
@@ -282,24 +338,40 @@ export function generateEleventyTree(dir: string, n: number): void {
       '',
     ].join('\n');
     const steps = page.steps.map((s, index) => `### ${index + 1}. ${s.title}\n\n${demote(s.markdown)}`).join('\n');
-    writeFileSync(join(root, `${page.slug}.md`), frontMatter + fillValues([page.body, steps, page.after, PROMO].join('\n')));
+    writeFileSync(
+      join(root, `${page.slug}.md`),
+      frontMatter + fillValues([page.body, steps, page.after, PROMO].join('\n')),
+    );
   }
 }
 
 function countHtml(dir: string): number {
   if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? countHtml(join(dir, e.name)) : e.name.endsWith('.html') ? 1 : 0), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? countHtml(join(dir, e.name)) : e.name.endsWith('.html') ? 1 : 0),
+    0,
+  );
 }
 
 /** A full Eleventy build of the project in inputDir into outputDir, timed as a whole process. */
 export async function buildEleventy(inputDir: string, outputDir: string): Promise<{ ms: number; pages: number }> {
   rmSync(outputDir, { recursive: true, force: true });
   const started = performance.now();
-  const child = spawn(process.execPath, [join(peersDir, 'node_modules/@11ty/eleventy/cmd.js'), '--config=eleventy.config.cjs', '--input=.', `--output=${outputDir}`, '--quiet'], {
-    cwd: inputDir,
-    env: { ...process.env, ELEVENTY_OUTPUT_DIR: outputDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(peersDir, 'node_modules/@11ty/eleventy/cmd.js'),
+      '--config=eleventy.config.cjs',
+      '--input=.',
+      `--output=${outputDir}`,
+      '--quiet',
+    ],
+    {
+      cwd: inputDir,
+      env: { ...process.env, ELEVENTY_OUTPUT_DIR: outputDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

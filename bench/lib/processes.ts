@@ -25,9 +25,18 @@ function trackUntilExit(child: ChildProcess): void {
 }
 
 /** Starts a process and waits until `url` answers 200 (or fails after timeoutMs). */
-export async function startAndWait(command: string, args: string[], options: { url: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<Running & { readyMs: number }> {
+export async function startAndWait(
+  command: string,
+  args: string[],
+  options: { url: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<Running & { readyMs: number }> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   trackUntilExit(child);
   let output = '';
   let spawnError: Error | undefined;
@@ -39,7 +48,8 @@ export async function startAndWait(command: string, args: string[], options: { u
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (spawnError) throw new Error(`${command} could not start: ${spawnError.message}`);
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2000)}`);
     try {
       const res = await fetch(options.url, { signal: AbortSignal.timeout(10_000) });
       if (res.status === 200) {
@@ -89,7 +99,9 @@ export async function freePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -26,14 +26,29 @@ export interface ScenarioResult {
   notes?: string[];
 }
 
-export function contender(name: string, unit: string, runs: number[], extra?: Record<string, number[]>): ContenderResult {
+export function contender(
+  name: string,
+  unit: string,
+  runs: number[],
+  extra?: Record<string, number[]>,
+): ContenderResult {
   const median = (xs: number[]) => summarise(xs).median;
-  return { name, unit, summary: summarise(runs), ...(extra ? { extra: Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, median(v)])) } : {}) };
+  return {
+    name,
+    unit,
+    summary: summarise(runs),
+    ...(extra ? { extra: Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, median(v)])) } : {}),
+  };
 }
 
 export function machineFacts() {
   const cpu = cpus();
-  return { cores: cpu.length, cpu: cpu[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    cores: cpu.length,
+    cpu: cpu[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 function fmt(n: number): string {
@@ -42,17 +57,31 @@ function fmt(n: number): string {
   return String(round(n, Math.abs(n) >= 10 ? 1 : 2));
 }
 
-export function toMarkdown(results: { date: string; quick: boolean; machine: ReturnType<typeof machineFacts>; scenarios: ScenarioResult[] }): string {
+export function toMarkdown(results: {
+  date: string;
+  quick: boolean;
+  machine: ReturnType<typeof machineFacts>;
+  scenarios: ScenarioResult[];
+}): string {
   const lines = [
     `Benchmarks run ${results.date}${results.quick ? ' (quick smoke run: figures not comparable)' : ''} on ${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node}.`,
     'Contenders ran alternately (A B A B …); min / median / max over the rounds.',
     '',
   ];
   for (const s of results.scenarios) {
-    lines.push(`### ${s.title}`, '', '| contender | median | min | max | unit | other (medians) |', '|---|---:|---:|---:|---|---|');
+    lines.push(
+      `### ${s.title}`,
+      '',
+      '| contender | median | min | max | unit | other (medians) |',
+      '|---|---:|---:|---:|---|---|',
+    );
     for (const c of s.contenders) {
-      const extra = Object.entries(c.extra ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-      lines.push(`| ${c.name} | ${fmt(c.summary.median)} | ${fmt(c.summary.min)} | ${fmt(c.summary.max)} | ${c.unit} | ${extra} |`);
+      const extra = Object.entries(c.extra ?? {})
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ');
+      lines.push(
+        `| ${c.name} | ${fmt(c.summary.median)} | ${fmt(c.summary.min)} | ${fmt(c.summary.max)} | ${c.unit} | ${extra} |`,
+      );
     }
     if (s.goals.length) {
       lines.push('', '| ratio / figure | value | goal | met |', '|---|---:|---|---|');

@@ -28,7 +28,10 @@ export function parseWrk(out: string): WrkResult {
 }
 
 /** Runs wrk against a loopback URL (the only kind of target a benchmark here may have). */
-export function runWrk(url: string, options: { connections: number; seconds: number; threads?: number; headers?: Record<string, string> }): WrkResult {
+export function runWrk(
+  url: string,
+  options: { connections: number; seconds: number; threads?: number; headers?: Record<string, string> },
+): WrkResult {
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`refusing to load a non-loopback URL: ${url}`);
   // wrk refuses more threads than connections.
   const threads = Math.min(options.threads ?? 2, options.connections);
@@ -36,6 +39,7 @@ export function runWrk(url: string, options: { connections: number; seconds: num
   for (const [k, v] of Object.entries(options.headers ?? {})) args.push('-H', `${k}: ${v}`);
   const out = execFileSync('wrk', [...args, url], { encoding: 'utf8', timeout: (options.seconds + 30) * 1000 });
   const result = parseWrk(out);
-  if (result.non2xx > 0 || result.errors > 0) console.warn(`  warning: ${url}: ${result.non2xx} non-2xx, ${result.errors} socket errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    console.warn(`  warning: ${url}: ${result.non2xx} non-2xx, ${result.errors} socket errors`);
   return result;
 }

@@ -20,7 +20,10 @@ import { median } from '../lib/stats.ts';
  */
 const POSTGRES_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = 20;
-const ANSWERS = JSON.stringify({ 'personal-details': { 'given-name': 'Sample', 'family-name': 'Candidate' }, course: { phase: 'secondary' } });
+const ANSWERS = JSON.stringify({
+  'personal-details': { 'given-name': 'Sample', 'family-name': 'Candidate' },
+  course: { phase: 'secondary' },
+});
 
 async function drafts(handle: DatabaseHandle, n: number, providerId: number, round: string): Promise<number[]> {
   const now = new Date().toISOString();
@@ -29,12 +32,31 @@ async function drafts(handle: DatabaseHandle, n: number, providerId: number, rou
     const batch = Math.min(250, n - i);
     const users = await handle.db
       .insertInto('users')
-      .values(Array.from({ length: batch }, (_, j) => ({ email: `bench-${round}-${i + j}@example.com`, name: null, role: 'candidate', is_sample: 1, created_at: now, last_signed_in_at: null })))
+      .values(
+        Array.from({ length: batch }, (_, j) => ({
+          email: `bench-${round}-${i + j}@example.com`,
+          name: null,
+          role: 'candidate',
+          is_sample: 1,
+          created_at: now,
+          last_signed_in_at: null,
+        })),
+      )
       .returning('id')
       .execute();
     const apps = await handle.db
       .insertInto('applications')
-      .values(users.map((u, j) => ({ reference: `IQTS-${round}${String(i + j).padStart(7 - round.length, '0')}`.slice(0, 12), candidate_id: u.id, provider_id: providerId, status: 'draft', answers: ANSWERS, created_at: now, updated_at: now })))
+      .values(
+        users.map((u, j) => ({
+          reference: `IQTS-${round}${String(i + j).padStart(7 - round.length, '0')}`.slice(0, 12),
+          candidate_id: u.id,
+          provider_id: providerId,
+          status: 'draft',
+          answers: ANSWERS,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .returning('id')
       .execute();
     ids.push(...apps.map((a) => a.id));
@@ -54,8 +76,17 @@ async function concurrently(ids: number[], work: (id: number) => Promise<void>):
   return ids.length / ((performance.now() - started) / 1000);
 }
 
-const outboxRow = (to: string, template: 'application-submitted-candidate' | 'application-submitted-provider', now: string) => {
-  const p = { candidateName: 'Sample Candidate', providerName: 'Sample Provider', reference: 'IQTS-0000000', serviceUrl: 'http://localhost:3000' };
+const outboxRow = (
+  to: string,
+  template: 'application-submitted-candidate' | 'application-submitted-provider',
+  now: string,
+) => {
+  const p = {
+    candidateName: 'Sample Candidate',
+    providerName: 'Sample Provider',
+    reference: 'IQTS-0000000',
+    serviceUrl: 'http://localhost:3000',
+  };
   const { subject, body } = renderEmail(template, p);
   return [to, template, subject, body, JSON.stringify(p), 'pending', now, now] as const;
 };
@@ -80,7 +111,10 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
     const file = join(workDir, 'submit.sqlite');
     if (engine === 'sqlite') for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     const schema = 'bench_submit';
-    const handle = await connectDatabase(engine === 'sqlite' ? `sqlite:${file}` : POSTGRES_URL, engine === 'postgres' ? { schema, poolSize: CONCURRENCY } : {});
+    const handle = await connectDatabase(
+      engine === 'sqlite' ? `sqlite:${file}` : POSTGRES_URL,
+      engine === 'postgres' ? { schema, poolSize: CONCURRENCY } : {},
+    );
     if (engine === 'postgres') {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
       await sql`create schema ${sql.id(schema)}`.execute(handle.db);
@@ -88,9 +122,16 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
     await migrateToLatest(handle);
     await loadReferenceProviders(handle.db);
     await seedSampleData(handle.db, 0);
-    const provider = await handle.db.selectFrom('providers').select('id').where('slug', '=', 'sample-provider-worldwide-online').executeTakeFirstOrThrow();
+    const provider = await handle.db
+      .selectFrom('providers')
+      .select('id')
+      .where('slug', '=', 'sample-provider-worldwide-online')
+      .executeTakeFirstOrThrow();
     const raw = engine === 'sqlite' ? openSqlite(file) : undefined;
-    const pool = engine === 'postgres' ? new pg.Pool({ connectionString: POSTGRES_URL, max: CONCURRENCY, options: `-c search_path=${schema}` }) : undefined;
+    const pool =
+      engine === 'postgres'
+        ? new pg.Pool({ connectionString: POSTGRES_URL, max: CONCURRENCY, options: `-c search_path=${schema}` })
+        : undefined;
 
     const service: number[] = [];
     const direct: number[] = [];
@@ -104,7 +145,12 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
               event: 'submit',
               actor: 'candidate',
               actorUserId: 1,
-              set: { submitted_at: new Date().toISOString(), candidate_name: 'Sample Candidate', country: 'NG', phase: 'secondary' },
+              set: {
+                submitted_at: new Date().toISOString(),
+                candidate_name: 'Sample Candidate',
+                country: 'NG',
+                phase: 'secondary',
+              },
               serviceUrl: 'http://localhost:3000',
             });
             if (!result.ok) throw new Error(result.message);
@@ -112,9 +158,15 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
         );
         const b = await drafts(handle, n, provider.id, `R${r}`);
         if (raw) {
-          const update = raw.prepare("update applications set status = 'awaiting-decision', submitted_at = ?, candidate_name = ?, country = ?, phase = ?, updated_at = ? where id = ? and status = 'draft'");
-          const audit = raw.prepare("insert into audit_events (actor_user_id, provider_id, application_id, action, from_state, to_state, detail, created_at) values (1, ?, ?, 'submit', 'draft', 'awaiting-decision', null, ?)");
-          const email = raw.prepare('insert into outbox (to_email, template, subject, body, personalisation, status, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)');
+          const update = raw.prepare(
+            "update applications set status = 'awaiting-decision', submitted_at = ?, candidate_name = ?, country = ?, phase = ?, updated_at = ? where id = ? and status = 'draft'",
+          );
+          const audit = raw.prepare(
+            "insert into audit_events (actor_user_id, provider_id, application_id, action, from_state, to_state, detail, created_at) values (1, ?, ?, 'submit', 'draft', 'awaiting-decision', null, ?)",
+          );
+          const email = raw.prepare(
+            'insert into outbox (to_email, template, subject, body, personalisation, status, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          );
           const submit = raw.transaction((id: number) => {
             const now = new Date().toISOString();
             update.run(now, 'Sample Candidate', 'NG', 'secondary', now, id);
@@ -130,10 +182,22 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
               try {
                 const now = new Date().toISOString();
                 await c.query('begin');
-                await c.query("update applications set status = 'awaiting-decision', submitted_at = $1, candidate_name = $2, country = $3, phase = $4, updated_at = $1 where id = $5 and status = 'draft'", [now, 'Sample Candidate', 'NG', 'secondary', id]);
-                await c.query("insert into audit_events (actor_user_id, provider_id, application_id, action, from_state, to_state, detail, created_at) values (1, $1, $2, 'submit', 'draft', 'awaiting-decision', null, $3)", [provider.id, id, now]);
-                for (const row of [outboxRow('candidate@example.com', 'application-submitted-candidate', now), outboxRow('provider@example.com', 'application-submitted-provider', now)]) {
-                  await c.query('insert into outbox (to_email, template, subject, body, personalisation, status, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)', [...row]);
+                await c.query(
+                  "update applications set status = 'awaiting-decision', submitted_at = $1, candidate_name = $2, country = $3, phase = $4, updated_at = $1 where id = $5 and status = 'draft'",
+                  [now, 'Sample Candidate', 'NG', 'secondary', id],
+                );
+                await c.query(
+                  "insert into audit_events (actor_user_id, provider_id, application_id, action, from_state, to_state, detail, created_at) values (1, $1, $2, 'submit', 'draft', 'awaiting-decision', null, $3)",
+                  [provider.id, id, now],
+                );
+                for (const row of [
+                  outboxRow('candidate@example.com', 'application-submitted-candidate', now),
+                  outboxRow('provider@example.com', 'application-submitted-provider', now),
+                ]) {
+                  await c.query(
+                    'insert into outbox (to_email, template, subject, body, personalisation, status, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+                    [...row],
+                  );
                 }
                 await c.query('commit');
               } finally {
@@ -142,7 +206,9 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
             }),
           );
         }
-        console.log(`  round ${r}: ${engine}: service ${Math.round(service.at(-1)!)} submits/s, raw ${Math.round(direct.at(-1)!)} submits/s`);
+        console.log(
+          `  round ${r}: ${engine}: service ${Math.round(service.at(-1)!)} submits/s, raw ${Math.round(direct.at(-1)!)} submits/s`,
+        );
       }
     } finally {
       raw?.close();
@@ -151,7 +217,13 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
       await handle.close();
     }
     results.push(contender(`${engine}: the service's submit (state machine, audit, 2 emails)`, 'submits/s', service));
-    results.push(contender(`${engine}: raw ${engine === 'sqlite' ? 'better-sqlite3' : 'pg'} writes of the same rows`, 'submits/s', direct));
+    results.push(
+      contender(
+        `${engine}: raw ${engine === 'sqlite' ? 'better-sqlite3' : 'pg'} writes of the same rows`,
+        'submits/s',
+        direct,
+      ),
+    );
     const ratio = median(service) / median(direct);
     goals.push({ label: `${engine}: service ÷ raw`, value: ratio, goal: '≥ 0.5', met: ratio >= 0.5 });
   }

@@ -10,7 +10,10 @@ import { median } from '../lib/stats.ts';
 import { startService } from '../lib/service.ts';
 import { runWrk } from '../lib/wrk.ts';
 
-/** Scenario 4: process start to first 200 on the iQTS page with 1,000 extra content pages; memory at idle and after load. */
+/**
+ * Scenario 4: process start to first 200 on the iQTS page with 1,000 extra content pages;
+ * memory at idle and after load.
+ */
 export async function coldStart(ctx: BenchContext): Promise<ScenarioResult> {
   const dir = join(workDir, 'cold-start-content');
   rmSync(dir, { recursive: true, force: true });
@@ -26,9 +29,15 @@ export async function coldStart(ctx: BenchContext): Promise<ScenarioResult> {
       ready.push(service.readyMs);
       await sleep(1000);
       idle.push(rssMb(service.child.pid!));
-      runWrk(service.url + IQTS_PATH, { connections: ctx.connections, seconds: ctx.quick ? 1 : 5, headers: { 'accept-encoding': 'gzip, br' } });
+      runWrk(service.url + IQTS_PATH, {
+        connections: ctx.connections,
+        seconds: ctx.quick ? 1 : 5,
+        headers: { 'accept-encoding': 'gzip, br' },
+      });
       loaded.push(rssMb(service.child.pid!));
-      console.log(`  round ${r}: first 200 after ${Math.round(service.readyMs)} ms; RSS ${Math.round(idle.at(-1)!)} MB idle, ${Math.round(loaded.at(-1)!)} MB after load`);
+      console.log(
+        `  round ${r}: first 200 after ${Math.round(service.readyMs)} ms; RSS ${Math.round(idle.at(-1)!)} MB idle, ${Math.round(loaded.at(-1)!)} MB after load`,
+      );
     } finally {
       await service.stop();
     }
@@ -37,7 +46,11 @@ export async function coldStart(ctx: BenchContext): Promise<ScenarioResult> {
     id: 'cold-start',
     title: '4. Cold start with 1,000 extra content pages',
     higherIsBetter: false,
-    contenders: [contender('start to first 200 on the iQTS page', 'ms', ready), contender('RSS at idle', 'MB', idle), contender('RSS after the load run', 'MB', loaded)],
+    contenders: [
+      contender('start to first 200 on the iQTS page', 'ms', ready),
+      contender('RSS at idle', 'MB', idle),
+      contender('RSS after the load run', 'MB', loaded),
+    ],
     goals: [
       { label: 'start to first 200 (ms)', value: median(ready), goal: '< 1,500', met: median(ready) < 1500 },
       { label: 'RSS after load (MB)', value: median(loaded), goal: '< 200', met: median(loaded) < 200 },

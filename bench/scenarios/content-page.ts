@@ -63,16 +63,26 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
 
   const contenders: { name: string; url: string; headers?: Record<string, string> }[] = [
     { name: 'iQTS service', url: ours.url + IQTS_PATH },
-    { name: 'iQTS service, Accept-Encoding: gzip, br', url: ours.url + IQTS_PATH, headers: { 'accept-encoding': 'gzip, br' } },
+    {
+      name: 'iQTS service, Accept-Encoding: gzip, br',
+      url: ours.url + IQTS_PATH,
+      headers: { 'accept-encoding': 'gzip, br' },
+    },
     { name: 'nginx, 1 worker, same bytes', url: nginx.url },
     { name: 'bare Fastify, same bytes from memory', url: bare.url },
     { name: 'GOV.UK Prototype Kit, same page', url: kit.url },
   ];
-  const runs = new Map(contenders.map((c) => [c.name, { rps: [] as number[], p50: [] as number[], p99: [] as number[] }]));
+  const runs = new Map(
+    contenders.map((c) => [c.name, { rps: [] as number[], p50: [] as number[], p99: [] as number[] }]),
+  );
   try {
     for (let r = 1; r <= ctx.rounds; r++) {
       for (const c of contenders) {
-        const result = runWrk(c.url, { connections: ctx.connections, seconds: ctx.seconds, ...(c.headers ? { headers: c.headers } : {}) });
+        const result = runWrk(c.url, {
+          connections: ctx.connections,
+          seconds: ctx.seconds,
+          ...(c.headers ? { headers: c.headers } : {}),
+        });
         const run = runs.get(c.name)!;
         run.rps.push(result.requestsPerSecond);
         run.p50.push(result.p50);
@@ -92,11 +102,31 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
     id: 'content-page',
     title: `1. The iQTS content page, ${ctx.connections} connections, ${ctx.seconds} s a round (requests per second)`,
     higherIsBetter: true,
-    contenders: contenders.map((c) => contender(c.name, 'req/s', runs.get(c.name)!.rps, { 'p50 ms': runs.get(c.name)!.p50, 'p99 ms': runs.get(c.name)!.p99 })),
+    contenders: contenders.map((c) =>
+      contender(c.name, 'req/s', runs.get(c.name)!.rps, {
+        'p50 ms': runs.get(c.name)!.p50,
+        'p99 ms': runs.get(c.name)!.p99,
+      }),
+    ),
     goals: [
-      { label: 'iQTS ÷ bare Fastify', value: ratio('bare Fastify, same bytes from memory'), goal: '≥ 0.85', met: ratio('bare Fastify, same bytes from memory') >= 0.85 },
-      { label: 'iQTS ÷ nginx', value: ratio('nginx, 1 worker, same bytes'), goal: '≥ 0.30', met: ratio('nginx, 1 worker, same bytes') >= 0.3 },
-      { label: 'iQTS ÷ Prototype Kit', value: ratio('GOV.UK Prototype Kit, same page'), goal: '≥ 10', met: ratio('GOV.UK Prototype Kit, same page') >= 10 },
+      {
+        label: 'iQTS ÷ bare Fastify',
+        value: ratio('bare Fastify, same bytes from memory'),
+        goal: '≥ 0.85',
+        met: ratio('bare Fastify, same bytes from memory') >= 0.85,
+      },
+      {
+        label: 'iQTS ÷ nginx',
+        value: ratio('nginx, 1 worker, same bytes'),
+        goal: '≥ 0.30',
+        met: ratio('nginx, 1 worker, same bytes') >= 0.3,
+      },
+      {
+        label: 'iQTS ÷ Prototype Kit',
+        value: ratio('GOV.UK Prototype Kit, same page'),
+        goal: '≥ 10',
+        met: ratio('GOV.UK Prototype Kit, same page') >= 10,
+      },
       { label: 'iQTS p99 latency (ms)', value: p99, goal: '< 20', met: p99 < 20 },
     ],
     notes: [
@@ -104,4 +134,3 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
     ],
   };
 }
-

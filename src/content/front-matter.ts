@@ -2,7 +2,9 @@ import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
 
 /** A partial reference: a path beginning `content/`, without the underscore and extension. */
-const partialRef = z.string().regex(/^content\/[A-Za-z0-9_\-/]+$/, 'must be a path beginning content/ without the underscore and extension');
+const partialRef = z
+  .string()
+  .regex(/^content\/[A-Za-z0-9_\-/]+$/, 'must be a path beginning content/ without the underscore and extension');
 
 /** Front matter as the seed pages use it. Unknown keys are errors: editors' typos must not go unseen. */
 export const frontMatterSchema = z.strictObject({
@@ -13,7 +15,10 @@ export const frontMatterSchema = z.strictObject({
   navigation: z.number().finite().optional(),
   navigation_title: z.string().trim().min(1).optional(),
   navigation_description: z.string().trim().min(1).optional(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"').optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"')
+    .optional(),
   image: z.string().min(1).optional(),
   backlink: z.string().min(1).optional(),
   keywords: z.array(z.string().trim().min(1)).optional(),
@@ -37,7 +42,10 @@ export interface SplitSource {
   bodyLine: number;
 }
 
-/** Front matter starts at a leading `---` line and ends at the next line that is `---` (trailing whitespace allowed). */
+/**
+ * Front matter starts at a leading `---` line and ends at the next line that is `---`
+ * (trailing whitespace allowed).
+ */
 export function splitFrontMatter(source: string): SplitSource {
   const text = source.replace(/^\uFEFF/, '');
   const lines = text.split('\n');
@@ -55,7 +63,8 @@ export interface FrontMatterProblem {
   message: string;
 }
 
-export type ParsedFrontMatter = { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> };
+export type ParsedFrontMatter =
+  { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> };
 
 /** The 1-based file line where a top-level (or nested) key appears, for lint messages. */
 export function lineOfKey(yaml: string, path: (string | number)[]): number {
@@ -67,7 +76,12 @@ export function lineOfKey(yaml: string, path: (string | number)[]): number {
     for (let i = from; i < lines.length; i++) {
       const line = lines[i] ?? '';
       const trimmed = line.trimStart();
-      if (trimmed.startsWith(`${key}:`) || trimmed.startsWith(`${key} :`) || trimmed.startsWith(`"${key}"`) || trimmed.startsWith(`'${key}'`)) {
+      if (
+        trimmed.startsWith(`${key}:`) ||
+        trimmed.startsWith(`${key} :`) ||
+        trimmed.startsWith(`"${key}"`) ||
+        trimmed.startsWith(`'${key}'`)
+      ) {
         found = i;
         from = i + 1;
         break;
@@ -89,7 +103,8 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
     if (!(error instanceof YAMLException)) throw error;
     // +2: the opening fence is line 1 and js-yaml counts from 0.
     const line = (error.mark?.line ?? -1) + 2;
-    if (/unknown tag/.test(error.reason)) return { ok: false, problems: [{ line, message: 'front matter must not use custom YAML tags' }], data: {} };
+    if (/unknown tag/.test(error.reason))
+      return { ok: false, problems: [{ line, message: 'front matter must not use custom YAML tags' }], data: {} };
     return { ok: false, problems: [{ line, message: `front matter is not valid YAML: ${error.reason}` }], data: {} };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -106,7 +121,13 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
       };
     }
     const where = issue.path.join('.');
-    return { line: lineOfKey(yaml, issue.path.map((k) => (typeof k === 'symbol' ? '' : k))), message: `${where || 'front matter'}: ${issue.message}` };
+    return {
+      line: lineOfKey(
+        yaml,
+        issue.path.map((k) => (typeof k === 'symbol' ? '' : k)),
+      ),
+      message: `${where || 'front matter'}: ${issue.message}`,
+    };
   });
   return { ok: false, problems, data: raw as Partial<FrontMatter> };
 }

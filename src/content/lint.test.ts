@@ -5,22 +5,46 @@ import { fromRoot } from '../platform/paths.ts';
 import { createViews } from '../platform/views.ts';
 import { lintContent } from './lint.ts';
 
-const views = createViews({ assets: { css: '/a.css', cssGovuk: '/b.css', js: '/a.js', jsPlaceAutocomplete: '/p.js', cssPlaceAutocomplete: '/p.css', govukAssetBase: '/assets/govuk' }, govukBrand: false, primaryNavigation: [] });
-const lint = (files: Record<string, string | Buffer>, servicePaths: string[] = ['/search']) => lintContent(writeContent(files), { servicePaths, views });
+const views = createViews({
+  assets: {
+    css: '/a.css',
+    cssGovuk: '/b.css',
+    js: '/a.js',
+    jsPlaceAutocomplete: '/p.js',
+    cssPlaceAutocomplete: '/p.css',
+    govukAssetBase: '/assets/govuk',
+  },
+  govukBrand: false,
+  primaryNavigation: [],
+});
+const lint = (files: Record<string, string | Buffer>, servicePaths: string[] = ['/search']) =>
+  lintContent(writeContent(files), { servicePaths, views });
 const errors = (files: Record<string, string | Buffer>) => lint(files).problems.filter((p) => p.severity === 'error');
-const warnings = (files: Record<string, string | Buffer>) => lint(files).problems.filter((p) => p.severity === 'warning');
+const warnings = (files: Record<string, string | Buffer>) =>
+  lint(files).problems.filter((p) => p.severity === 'warning');
 
 const seed002 = readFileSync(fromRoot('test/fixtures/seeds/002_14af218402b812f9.txt'), 'utf8');
 const seed000 = readFileSync(fromRoot('test/fixtures/seeds/000_2f40ed174fe07176.txt'), 'utf8');
 
 describe('content lint', () => {
   it('passes a clean tree', () => {
-    expect(errors({ 'index.md': page('title: Home'), 'a.md': page('title: A\nnavigation: 10', 'See [home](/) and [search](/search?q=x).') })).toEqual([]);
+    expect(
+      errors({
+        'index.md': page('title: Home'),
+        'a.md': page('title: A\nnavigation: 10', 'See [home](/) and [search](/search?q=x).'),
+      }),
+    ).toEqual([]);
   });
 
   it('reports an unknown front-matter key with file and line', () => {
     const found = errors({ 'index.md': page('title: Home\nnavigaton: 3') });
-    expect(found).toEqual([expect.objectContaining({ file: 'index.md', line: 3, message: expect.stringMatching(/unknown front-matter key "navigaton"/) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        file: 'index.md',
+        line: 3,
+        message: expect.stringMatching(/unknown front-matter key "navigaton"/),
+      }),
+    ]);
   });
 
   it('reports a wrong type for a key', () => {
@@ -33,39 +57,65 @@ describe('content lint', () => {
 
   it('reports missing partials and promos', () => {
     const found = errors({
-      'index.md': page('title: Home\npromo_content:\n  - content/promos/missing\naccordion:\n  steps:\n    Step one:\n      partial: content/steps/one'),
+      'index.md': page(
+        'title: Home\npromo_content:\n  - content/promos/missing\naccordion:\n  steps:\n    Step one:\n      partial: content/steps/one',
+      ),
     });
     expect(found.map((p) => p.message).sort()).toEqual([
       expect.stringMatching(/missing partial for promo: content\/promos\/missing/),
-      expect.stringMatching(/missing partial for step "Step one": content\/steps\/one \(expected file steps\/_one\.md\)/),
+      expect.stringMatching(
+        /missing partial for step "Step one": content\/steps\/one \(expected file steps\/_one\.md\)/,
+      ),
     ]);
   });
 
   it('reports an undefined variable in a page or partial, with its line', () => {
     const found = errors({
       'values.yaml': 'fees_iQTS_low:\n  value: "£7,950"\n  source: "public page"\n',
-      'index.md': page('title: Home\naccordion:\n  steps:\n    Fees:\n      partial: content/fees', 'Fees from $fees_iQTS_low$.'),
+      'index.md': page(
+        'title: Home\naccordion:\n  steps:\n    Fees:\n      partial: content/fees',
+        'Fees from $fees_iQTS_low$.',
+      ),
       '_fees.md': 'Line one\n\nUp to $fees_iQTS_top$.\n',
     });
-    expect(found).toEqual([expect.objectContaining({ file: '_fees.md', line: 3, message: 'undefined variable $fees_iQTS_top$' })]);
+    expect(found).toEqual([
+      expect.objectContaining({ file: '_fees.md', line: 3, message: 'undefined variable $fees_iQTS_top$' }),
+    ]);
   });
 
   it('reports internal links and related content that are not pages', () => {
     const found = errors({
-      'index.md': page('title: Home\nrelated_content:\n  Gone: "/gone"\n  GOV.UK: "https://www.gov.uk"', 'See [missing](/missing-page#x).'),
+      'index.md': page(
+        'title: Home\nrelated_content:\n  Gone: "/gone"\n  GOV.UK: "https://www.gov.uk"',
+        'See [missing](/missing-page#x).',
+      ),
     });
-    expect(found.map((p) => p.message).sort()).toEqual(['internal link /gone is not a page', 'internal link /missing-page#x is not a page']);
+    expect(found.map((p) => p.message).sort()).toEqual([
+      'internal link /gone is not a page',
+      'internal link /missing-page#x is not a page',
+    ]);
   });
 
   it('reports a backlink whose parent is not a page', () => {
-    expect(errors({ 'a/b.md': page('title: B\nbacklink: "../"') })[0]?.message).toMatch(/backlink "..\/" resolves to \/a, which is not a page/);
+    expect(errors({ 'a/b.md': page('title: B\nbacklink: "../"') })[0]?.message).toMatch(
+      /backlink "..\/" resolves to \/a, which is not a page/,
+    );
   });
 
   it('reports images without a file or without alt text', () => {
     expect(errors({ 'index.md': page('title: Home\nimage: "media/x.jpg"') })[0]?.message).toMatch(/not in images.yaml/);
-    expect(errors({ 'index.md': page('title: Home\nimage: "media/x.jpg"'), 'images.yaml': 'media/x.jpg:\n  alt: "A globe"\n  source: "made here"\n' })[0]?.message).toMatch(/does not exist/);
     expect(
-      errors({ 'index.md': page('title: Home\nimage: "media/x.jpg"'), 'images.yaml': 'media/x.jpg:\n  alt: ""\n  source: "made here"\n', 'media/x.jpg': Buffer.from([0xff, 0xd8]) })[0]?.message,
+      errors({
+        'index.md': page('title: Home\nimage: "media/x.jpg"'),
+        'images.yaml': 'media/x.jpg:\n  alt: "A globe"\n  source: "made here"\n',
+      })[0]?.message,
+    ).toMatch(/does not exist/);
+    expect(
+      errors({
+        'index.md': page('title: Home\nimage: "media/x.jpg"'),
+        'images.yaml': 'media/x.jpg:\n  alt: ""\n  source: "made here"\n',
+        'media/x.jpg': Buffer.from([0xff, 0xd8]),
+      })[0]?.message,
     ).toMatch(/no alt text/);
   });
 
@@ -75,22 +125,45 @@ describe('content lint', () => {
       'b.md': page('title: B\nnavigation: 10'),
       'a/c.md': page('title: C\nnavigation: 10'),
     });
-    expect(found).toEqual([expect.objectContaining({ file: 'b.md', message: 'navigation 10 is also used by sibling a.md' })]);
+    expect(found).toEqual([
+      expect.objectContaining({ file: 'b.md', message: 'navigation 10 is also used by sibling a.md' }),
+    ]);
   });
 
   it('reports more than one h1 and raw HTML', () => {
     const found = errors({ 'index.md': page('title: Home', '# Another title\n\n<div>raw</div>') });
-    expect(found.map((p) => p.message)).toEqual([expect.stringMatching(/more than one h1/), expect.stringMatching(/raw HTML/)]);
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringMatching(/more than one h1/),
+      expect.stringMatching(/raw HTML/),
+    ]);
   });
 
   it('reports the mojibake in the raw seed 000 with file and line', () => {
-    const found = errors({ 'index.md': page('title: Home\naccordion:\n  steps:\n    Apply:\n      partial: content/apply'), '_apply.md': seed000 });
-    expect(found).toEqual([expect.objectContaining({ file: '_apply.md', line: 28, message: expect.stringMatching(/mojibake at column \d+: "â€™" is "’"/) })]);
+    const found = errors({
+      'index.md': page('title: Home\naccordion:\n  steps:\n    Apply:\n      partial: content/apply'),
+      '_apply.md': seed000,
+    });
+    expect(found).toEqual([
+      expect.objectContaining({
+        file: '_apply.md',
+        line: 28,
+        message: expect.stringMatching(/mojibake at column \d+: "â€™" is "’"/),
+      }),
+    ]);
   });
 
   it('warns about trailing whitespace, blank-line runs and dated phrases', () => {
-    const found = warnings({ 'index.md': page('title: Home', 'Text with space \n\n\n\nYou can apply now for courses starting in September 2022.') });
-    expect(found.map((p) => p.message)).toEqual(['trailing whitespace', 'several blank lines in a row', expect.stringMatching(/dated phrase "courses starting in September 2022"/)]);
+    const found = warnings({
+      'index.md': page(
+        'title: Home',
+        'Text with space \n\n\n\nYou can apply now for courses starting in September 2022.',
+      ),
+    });
+    expect(found.map((p) => p.message)).toEqual([
+      'trailing whitespace',
+      'several blank lines in a row',
+      expect.stringMatching(/dated phrase "courses starting in September 2022"/),
+    ]);
   });
 
   it('reads the raw seed page itself without front-matter errors', () => {

@@ -19,7 +19,8 @@ export interface LintReport {
   partials: number;
 }
 
-const DATED_PHRASE = /\b(?:courses? )?(?:starting (?:in|from) |from |in |by |until )(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) )?(?:19|20)\d\d\b/i;
+const DATED_PHRASE =
+  /\b(?:courses? )?(?:starting (?:in|from) |from |in |by |until )(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) )?(?:19|20)\d\d\b/i;
 
 export function isServicePath(href: string, servicePaths: string[]): boolean {
   return servicePaths.some((p) => href === p || href.startsWith(`${p}/`));
@@ -28,7 +29,12 @@ export function isServicePath(href: string, servicePaths: string[]): boolean {
 export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
   const problems: Problem[] = tree.problems.map((p) => ({ severity: 'error' as const, ...p }));
   const images = contentImages(tree);
-  const ctx: ModelContext = { tree, md: createMarkdown(), views: options.views, images: new Map(images.map((i) => [i.key, i])) };
+  const ctx: ModelContext = {
+    tree,
+    md: createMarkdown(),
+    views: options.views,
+    images: new Map(images.map((i) => [i.key, i])),
+  };
 
   for (const page of tree.pages.values()) {
     for (const p of page.frontMatterProblems) {
@@ -42,13 +48,23 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
       const target = href.length > 1 ? href.replace(/\/$/, '') : href;
       if (!tree.pages.has(target) && !isServicePath(target, options.servicePaths)) {
         const file = (link as { file?: string }).file ?? page.file;
-        problems.push({ severity: 'error', file, line: link.line, message: `internal link ${link.href} is not a page` });
+        problems.push({
+          severity: 'error',
+          file,
+          line: link.line,
+          message: `internal link ${link.href} is not a page`,
+        });
       }
     }
     const date = page.frontMatter.date;
     const changed = options.lastChanged?.get(page.file);
     if (date && changed && date < changed) {
-      problems.push({ severity: 'warning', file: page.file, line: lineOfText(page.source, 'date:'), message: `date ${date} is older than the file's last change (${changed}): update it if the content changed` });
+      problems.push({
+        severity: 'warning',
+        file: page.file,
+        line: lineOfText(page.source, 'date:'),
+        message: `date ${date} is older than the file's last change (${changed}): update it if the content changed`,
+      });
     }
   }
 
@@ -59,23 +75,45 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
     if (typeof n !== 'number' || page.path === '/') continue;
     const key = `${parentPath(page.path)}|${n}`;
     const other = seen.get(key);
-    if (other) problems.push({ severity: 'error', file: page.file, line: lineOfText(page.source, 'navigation:'), message: `navigation ${n} is also used by sibling ${other}` });
+    if (other)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOfText(page.source, 'navigation:'),
+        message: `navigation ${n} is also used by sibling ${other}`,
+      });
     else seen.set(key, page.file);
   }
 
-  const files = [...[...tree.pages.values()].map((p) => ({ file: p.file, source: p.source })), ...[...tree.partials.values()].map((p) => ({ file: p.file, source: p.source }))];
+  const files = [
+    ...[...tree.pages.values()].map((p) => ({ file: p.file, source: p.source })),
+    ...[...tree.partials.values()].map((p) => ({ file: p.file, source: p.source })),
+  ];
   for (const { file, source } of files) {
     const lines = source.split('\n');
     let blankRun = 0;
     lines.forEach((line, i) => {
       for (const m of findMojibake(line)) {
-        problems.push({ severity: 'error', file, line: i + 1, message: `mojibake at column ${m.column}: "${m.found}" is "${m.intended}" read as Windows-1252` });
+        problems.push({
+          severity: 'error',
+          file,
+          line: i + 1,
+          message: `mojibake at column ${m.column}: "${m.found}" is "${m.intended}" read as Windows-1252`,
+        });
       }
-      if (/[ \t]+\r?$/.test(line)) problems.push({ severity: 'warning', file, line: i + 1, message: 'trailing whitespace' });
+      if (/[ \t]+\r?$/.test(line))
+        problems.push({ severity: 'warning', file, line: i + 1, message: 'trailing whitespace' });
       blankRun = line.trim() === '' ? blankRun + 1 : 0;
-      if (blankRun === 2) problems.push({ severity: 'warning', file, line: i + 1, message: 'several blank lines in a row' });
+      if (blankRun === 2)
+        problems.push({ severity: 'warning', file, line: i + 1, message: 'several blank lines in a row' });
       const dated = DATED_PHRASE.exec(line);
-      if (dated) problems.push({ severity: 'warning', file, line: i + 1, message: `dated phrase "${dated[0]}": check it is still true` });
+      if (dated)
+        problems.push({
+          severity: 'warning',
+          file,
+          line: i + 1,
+          message: `dated phrase "${dated[0]}": check it is still true`,
+        });
     });
   }
 
@@ -83,7 +121,10 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
   return { problems, pages: tree.pages.size, partials: tree.partials.size };
 }
 
-export function lintContent(root: string, options: Omit<LintOptions, 'lastChanged'> & { useGit?: boolean }): LintReport {
+export function lintContent(
+  root: string,
+  options: Omit<LintOptions, 'lastChanged'> & { useGit?: boolean },
+): LintReport {
   const tree = loadContentTree(root);
   return lintTree(tree, { ...options, ...(options.useGit ? { lastChanged: gitLastChanged(root) } : {}) });
 }
@@ -97,8 +138,17 @@ function lineOfText(source: string, needle: string): number {
 export function gitLastChanged(root: string): Map<string, string> {
   const map = new Map<string, string>();
   try {
-    const prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const out = execFileSync('git', ['log', '--format=%x00%cs', '--name-only', '--', '.'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    const prefix = execFileSync('git', ['rev-parse', '--show-prefix'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const out = execFileSync('git', ['log', '--format=%x00%cs', '--name-only', '--', '.'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     let date = '';
     for (const line of out.split('\n')) {
       if (line.startsWith('\0')) date = line.slice(1);

@@ -100,7 +100,12 @@ export function loadContentTree(root: string): ContentTree {
     if (!isMd) continue;
     const split = splitFrontMatter(source);
     const parsed = split.yaml === null ? null : parseFrontMatter(split.yaml);
-    const frontMatterProblems = parsed === null ? [{ line: 1, message: 'page has no front matter (it needs at least a title)' }] : parsed.ok ? [] : parsed.problems;
+    const frontMatterProblems =
+      parsed === null
+        ? [{ line: 1, message: 'page has no front matter (it needs at least a title)' }]
+        : parsed.ok
+          ? []
+          : parsed.problems;
     const data = (parsed?.data ?? {}) as FrontMatter;
     const path = pathForFile(file);
     pages.set(path, {
@@ -123,7 +128,12 @@ export function loadContentTree(root: string): ContentTree {
   if (existsSync(imagesFile)) {
     const parsed = imagesSchema.safeParse(parseYaml(readFileSync(imagesFile, 'utf8'), { schema: 'core' }) ?? {});
     if (parsed.success) images = parsed.data;
-    else problems.push({ file: 'images.yaml', line: 1, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    else
+      problems.push({
+        file: 'images.yaml',
+        line: 1,
+        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
   }
   return { root, pages, partials, values, images, problems };
 }
@@ -132,7 +142,7 @@ export function loadContentTree(root: string): ContentTree {
 export function resolveBacklink(pagePath: string, backlink: string): string {
   if (backlink.startsWith('/')) return backlink;
   // Pages read as folders: "../" from /a/b is /a.
-  const url = new URL(backlink, `http://x${pagePath.replace(/\/$/, "")}/`);
+  const url = new URL(backlink, `http://x${pagePath.replace(/\/$/, '')}/`);
   const path = url.pathname.replace(/\/$/, '');
   return path === '' ? '/' : path;
 }

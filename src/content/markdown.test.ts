@@ -16,7 +16,7 @@ describe('markdown', () => {
   });
 
   it('uses typographic quotes and dashes', () => {
-    const { html } = render("you'll see -- it's \"quoted\"");
+    const { html } = render('you\'ll see -- it\'s "quoted"');
     expect(html).toContain('you’ll see – it’s “quoted”');
   });
 
@@ -27,7 +27,9 @@ describe('markdown', () => {
   });
 
   it('styles lists, links and tables, and autolinks bare URLs', () => {
-    const { html } = render('* a\n* b\n\n1. one\n\n2. two\n\n[QTS](/what-is-qts) https://www.gov.uk\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+    const { html } = render(
+      '* a\n* b\n\n1. one\n\n2. two\n\n[QTS](/what-is-qts) https://www.gov.uk\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+    );
     expect(html).toContain('<ul class="govuk-list govuk-list--bullet">');
     expect(html).toContain('<a href="/what-is-qts" class="govuk-link">QTS</a>');
     expect(html).toContain('<a href="https://www.gov.uk" class="govuk-link">https://www.gov.uk</a>');
@@ -55,7 +57,9 @@ describe('markdown', () => {
   });
 
   it('slugs drop punctuation and join words with hyphens', () => {
-    expect(slugify('Apply to your chosen iQTS teacher training provider')).toBe('apply-to-your-chosen-iqts-teacher-training-provider');
+    expect(slugify('Apply to your chosen iQTS teacher training provider')).toBe(
+      'apply-to-your-chosen-iqts-teacher-training-provider',
+    );
     expect(slugify('What is QTS?')).toBe('what-is-qts');
   });
 });

@@ -50,7 +50,10 @@ const blockClasses: Record<string, string> = {
 const headingClasses: Record<string, string> = { h1: 'govuk-heading-xl', h2: 'govuk-heading-l', h3: 'govuk-heading-m' };
 
 function inlineText(token: Token | undefined): string {
-  return (token?.children ?? []).filter((t) => t.type === 'text' || t.type === 'code_inline').map((t) => t.content).join('');
+  return (token?.children ?? [])
+    .filter((t) => t.type === 'text' || t.type === 'code_inline')
+    .map((t) => t.content)
+    .join('');
 }
 
 export function createMarkdown(): MarkdownIt {
@@ -62,7 +65,10 @@ export function createMarkdown(): MarkdownIt {
       if (block.type !== 'inline' || !block.children) continue;
       for (const token of block.children) {
         if (token.type !== 'text') continue;
-        token.content = token.content.replace(/(^|[^-])---(?=[^-]|$)/gm, '$1\u2014').replace(/(^|\s)--(?=\s|$)/gm, '$1\u2013').replace(/(^|[^-\s])--(?=[^-\s]|$)/gm, '$1\u2013');
+        token.content = token.content
+          .replace(/(^|[^-])---(?=[^-]|$)/gm, '$1\u2014')
+          .replace(/(^|\s)--(?=\s|$)/gm, '$1\u2013')
+          .replace(/(^|[^-\s])--(?=[^-\s]|$)/gm, '$1\u2013');
       }
     }
   });

@@ -19,7 +19,14 @@ describe('mojibake', () => {
   });
 
   it('leaves correct text alone', () => {
-    for (const text of ['Teachers’ Standards', 'São Paulo, Zürich, Kraków', '£7,950 – £9,950', '“quoted”', 'Ärger über Öl', 'naïve café']) {
+    for (const text of [
+      'Teachers’ Standards',
+      'São Paulo, Zürich, Kraków',
+      '£7,950 – £9,950',
+      '“quoted”',
+      'Ärger über Öl',
+      'naïve café',
+    ]) {
       expect(findMojibake(text), text).toEqual([]);
     }
   });

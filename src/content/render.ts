@@ -34,7 +34,12 @@ export interface RenderedPage {
   html: string;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 export function formatDate(iso: string): string {
   return dateFormat.format(new Date(`${iso}T00:00:00Z`));
@@ -62,7 +67,13 @@ export function primaryNavigation(tree: ContentTree): NavigationItem[] {
 export function cardsFor(tree: ContentTree, page: ContentPage) {
   const prefix = page.path === '/' ? '/' : `${page.path}/`;
   return [...tree.pages.values()]
-    .filter((p) => p.path !== page.path && p.path.startsWith(prefix) && parentPath(p.path) === page.path && typeof p.frontMatter.navigation === 'number')
+    .filter(
+      (p) =>
+        p.path !== page.path &&
+        p.path.startsWith(prefix) &&
+        parentPath(p.path) === page.path &&
+        typeof p.frontMatter.navigation === 'number',
+    )
     .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
     .map((p) => ({
       href: p.path,
@@ -91,7 +102,11 @@ export interface PageModel {
   backLink: { href: string; text: string } | null;
   hero: { src: string; alt: string } | null;
   bodyHtml: string;
-  accordion: { id: string; numbered: boolean; items: { heading: { html: string }; content: { html: string }; stepId: string; slug: string }[] } | null;
+  accordion: {
+    id: string;
+    numbered: boolean;
+    items: { heading: { html: string }; content: { html: string }; stepId: string; slug: string }[];
+  } | null;
   afterAccordionHtml: string;
   promos: string[];
   relatedContent: { text: string; href: string }[];
@@ -114,14 +129,24 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const { tree, md } = ctx;
   const fm = page.frontMatter;
   const problems: Problem[] = [];
-  const env: RenderEnv = { usedIds: new Set(['main-content', 'steps', 'related-content']), links: [], rawHtml: [], h1Lines: [] };
+  const env: RenderEnv = {
+    usedIds: new Set(['main-content', 'steps', 'related-content']),
+    links: [],
+    rawHtml: [],
+    h1Lines: [],
+  };
   const texts: string[] = [];
 
   const renderMarkdown = (source: string, file: string, firstLine: number): string => {
     const filled = fillVariables(source, tree.values);
     for (const name of filled.unknown) {
       const line = source.split('\n').findIndex((l) => l.includes(`$${name}$`));
-      problems.push({ severity: 'error', file, line: firstLine + Math.max(line, 0), message: `undefined variable $${name}$` });
+      problems.push({
+        severity: 'error',
+        file,
+        line: firstLine + Math.max(line, 0),
+        message: `undefined variable $${name}$`,
+      });
     }
     const linksBefore = env.links!.length;
     const htmlBefore = env.rawHtml!.length;
@@ -129,10 +154,20 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const html = md.render(filled.text, env as unknown as Record<string, unknown>);
     for (const link of env.links!.slice(linksBefore)) link.line += firstLine - 1;
     for (const raw of env.rawHtml!.slice(htmlBefore)) {
-      problems.push({ severity: 'error', file, line: raw.line + firstLine - 1, message: 'raw HTML is not allowed in content: use Markdown' });
+      problems.push({
+        severity: 'error',
+        file,
+        line: raw.line + firstLine - 1,
+        message: 'raw HTML is not allowed in content: use Markdown',
+      });
     }
     for (const line of env.h1Lines!.slice(h1Before)) {
-      problems.push({ severity: 'error', file, line: line + firstLine - 1, message: 'more than one h1: the page title is the h1, so start body headings at ##' });
+      problems.push({
+        severity: 'error',
+        file,
+        line: line + firstLine - 1,
+        message: 'more than one h1: the page title is the h1, so start body headings at ##',
+      });
     }
     texts.push(stripTags(html));
     // Links found in this fragment are attributed to this file for the lint.
@@ -144,7 +179,12 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const partial = tree.partials.get(ref);
     if (!partial) {
       const expected = partialFile(ref).md;
-      problems.push({ severity: 'error', file: page.file, line: lineOf(page, ref), message: `missing partial for ${key}: ${ref} (expected file ${expected})` });
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, ref),
+        message: `missing partial for ${key}: ${ref} (expected file ${expected})`,
+      });
       return '';
     }
     if (partial.kind === 'njk') {
@@ -153,7 +193,12 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
         texts.push(stripTags(html));
         return html;
       } catch (error) {
-        problems.push({ severity: 'error', file: partial.file, line: 1, message: `partial could not be rendered: ${(error as Error).message}` });
+        problems.push({
+          severity: 'error',
+          file: partial.file,
+          line: 1,
+          message: `partial could not be rendered: ${(error as Error).message}`,
+        });
         return '';
       }
     }
@@ -204,7 +249,13 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   if (fm.backlink) {
     const target = resolveBacklink(page.path, fm.backlink);
     const parent = tree.pages.get(target);
-    if (!parent) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'backlink'), message: `backlink "${fm.backlink}" resolves to ${target}, which is not a page` });
+    if (!parent)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, 'backlink'),
+        message: `backlink "${fm.backlink}" resolves to ${target}, which is not a page`,
+      });
     else backLink = { href: target, text: 'Back' };
   }
 
@@ -212,9 +263,27 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   if (fm.image) {
     const image = ctx.images.get(fm.image);
     const registered = tree.images[fm.image];
-    if (!registered) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image ${fm.image} is not in images.yaml (it needs alt text)` });
-    else if (!image) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image file ${fm.image} does not exist` });
-    else if (!registered.alt.trim()) problems.push({ severity: 'error', file: page.file, line: lineOf(page, 'image'), message: `image ${fm.image} has no alt text in images.yaml` });
+    if (!registered)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, 'image'),
+        message: `image ${fm.image} is not in images.yaml (it needs alt text)`,
+      });
+    else if (!image)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, 'image'),
+        message: `image file ${fm.image} does not exist`,
+      });
+    else if (!registered.alt.trim())
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, 'image'),
+        message: `image ${fm.image} has no alt text in images.yaml`,
+      });
     else hero = { src: image.urlPath, alt: registered.alt };
   }
 
@@ -258,18 +327,24 @@ export interface RenderedSite {
 
 /** Renders every page of a tree to complete HTML. A page that fails is reported, never thrown. */
 /** What rendering one page needs: built once for a tree. */
-export function renderContext(tree: ContentTree, views: nunjucks.Environment): ModelContext & { imageList: ContentImage[] } {
+export function renderContext(
+  tree: ContentTree,
+  views: nunjucks.Environment,
+): ModelContext & { imageList: ContentImage[] } {
   const imageList = contentImages(tree);
   return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList };
 }
 
 /** The pages a tree serves: those whose front matter can at least name them. */
-export const servablePages = (tree: ContentTree): ContentPage[] => [...tree.pages.values()].filter((p) => p.frontMatterOk || !!p.frontMatter.title);
+export const servablePages = (tree: ContentTree): ContentPage[] =>
+  [...tree.pages.values()].filter((p) => p.frontMatterOk || !!p.frontMatter.title);
 
 /** Renders one page; a page that cannot be rendered gives a problem instead. */
 export function renderPage(ctx: ModelContext, page: ContentPage): { page?: RenderedPage; problems: Problem[] } {
   const problems: Problem[] = [];
-  if (!page.frontMatterOk) for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+  if (!page.frontMatterOk)
+    for (const p of page.frontMatterProblems)
+      problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
   try {
     const model = buildPageModel(ctx, page);
     problems.push(...model.problems);
@@ -288,7 +363,12 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
       problems,
     };
   } catch (error) {
-    problems.push({ severity: 'error', file: page.file, line: 1, message: `page could not be rendered: ${(error as Error).message}` });
+    problems.push({
+      severity: 'error',
+      file: page.file,
+      line: 1,
+      message: `page could not be rendered: ${(error as Error).message}`,
+    });
     return { problems };
   }
 }
@@ -299,7 +379,8 @@ export function renderSite(tree: ContentTree, views: nunjucks.Environment): Rend
   const problems: Problem[] = [];
   for (const page of tree.pages.values()) {
     if (!page.frontMatterOk && !page.frontMatter.title) {
-      for (const p of page.frontMatterProblems) problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+      for (const p of page.frontMatterProblems)
+        problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
       continue;
     }
     const result = renderPage(ctx, page);

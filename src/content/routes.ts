@@ -19,7 +19,11 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
     const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
     const served = site.get(path);
     if (!served) return reply.callNotFound();
-    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').header('etag', served.etag);
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('vary', 'accept-encoding')
+      .header('etag', served.etag);
     if (request.headers['if-none-match'] === served.etag) return reply.code(304).send();
     const encoding = chooseEncoding(request.headers['accept-encoding']);
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
@@ -29,7 +33,9 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
   app.get('/*', servePage);
 
   const sitemap = sitemapXml(site.sitemap, publicUrl);
-  app.get('/sitemap.xml', (_request, reply) => reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap));
+  app.get('/sitemap.xml', (_request, reply) =>
+    reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap),
+  );
   const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${publicUrl}/sitemap.xml\n`;
   app.get('/robots.txt', (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(robots));
 
@@ -38,7 +44,10 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
     const raw = request.query as Record<string, unknown>;
     if (!parsed.success) {
       const q = typeof raw?.['q'] === 'string' ? raw['q'].slice(0, 200) : '';
-      const message = parsed.error.issues[0]?.path[0] === 'q' && typeof raw?.['q'] === 'string' ? parsed.error.issues[0].message : 'Enter a search term';
+      const message =
+        parsed.error.issues[0]?.path[0] === 'q' && typeof raw?.['q'] === 'string'
+          ? parsed.error.issues[0].message
+          : 'Enter a search term';
       return renderPage(reply.code(400), 'content/search.njk', {
         pageTitle: 'Search',
         currentPath: '/search',
@@ -67,7 +76,11 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
           ? {
               ...(current > 1 ? { previous: { href: href(current - 1) } } : {}),
               ...(current < pages ? { next: { href: href(current + 1) } } : {}),
-              items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === current })),
+              items: Array.from({ length: pages }, (_, i) => ({
+                number: i + 1,
+                href: href(i + 1),
+                current: i + 1 === current,
+              })),
             }
           : null,
     });

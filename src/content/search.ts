@@ -20,7 +20,13 @@ export class SiteSearch {
     this.#index.addAll(
       pages
         .filter((p) => !p.noindex)
-        .map((p) => ({ id: p.path, title: p.title, description: p.description, keywords: p.keywords.join(' '), text: p.text })),
+        .map((p) => ({
+          id: p.path,
+          title: p.title,
+          description: p.description,
+          keywords: p.keywords.join(' '),
+          text: p.text,
+        })),
     );
   }
   search(query: string): SearchHit[] {

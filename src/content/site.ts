@@ -33,7 +33,10 @@ export class ContentSite {
   readonly images: ExtraAsset[];
   readonly problems: Problem[] = [];
   readonly #served = new Map<string, ServedPage | null>();
-  readonly #texts = new Map<string, { title: string; description: string; keywords: string[]; text: string; noindex: boolean }>();
+  readonly #texts = new Map<
+    string,
+    { title: string; description: string; keywords: string[]; text: string; noindex: boolean }
+  >();
   readonly #pages: Map<string, ContentPage>;
   #ctx: ReturnType<typeof renderContext> | null;
   #search: SiteSearch | undefined;
@@ -43,7 +46,11 @@ export class ContentSite {
     const pages = servablePages(tree);
     this.#pages = new Map(pages.map((p) => [p.path, p]));
     this.paths = pages.map((p) => p.path);
-    this.sitemap = pages.map((p) => ({ path: p.path, ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}), noindex: p.frontMatter.noindex === true }));
+    this.sitemap = pages.map((p) => ({
+      path: p.path,
+      ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}),
+      noindex: p.frontMatter.noindex === true,
+    }));
     this.images = this.#ctx.imageList.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) }));
   }
 
@@ -64,7 +71,13 @@ export class ContentSite {
     const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
     this.#served.set(path, served);
     // Only what the search index needs is kept; the HTML lives on as bytes.
-    this.#texts.set(path, { title: page.title, description: page.description, keywords: page.keywords, text, noindex: page.noindex });
+    this.#texts.set(path, {
+      title: page.title,
+      description: page.description,
+      keywords: page.keywords,
+      text,
+      noindex: page.noindex,
+    });
     return served;
   }
 

@@ -5,7 +5,10 @@ describe('variables', () => {
   const values = { fees_iQTS_low: '£7,950', fees_iQTS_high: '£9,950' };
 
   it('fills known placeholders', () => {
-    expect(fillVariables('From $fees_iQTS_low$ to $fees_iQTS_high$.', values)).toEqual({ text: 'From £7,950 to £9,950.', unknown: [] });
+    expect(fillVariables('From $fees_iQTS_low$ to $fees_iQTS_high$.', values)).toEqual({
+      text: 'From £7,950 to £9,950.',
+      unknown: [],
+    });
   });
 
   it('never shows an unknown placeholder raw, and reports it', () => {

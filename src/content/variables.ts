@@ -15,7 +15,11 @@ export function loadValues(contentDir: string): { values: Values; error?: string
   const file = join(contentDir, 'values.yaml');
   if (!existsSync(file)) return { values: {} };
   const parsed = valuesSchema.safeParse(parseYaml(readFileSync(file, 'utf8'), { schema: 'core' }) ?? {});
-  if (!parsed.success) return { values: {}, error: `values.yaml: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      values: {},
+      error: `values.yaml: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    };
   return { values: Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, v.value])) };
 }
 

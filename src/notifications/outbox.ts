@@ -56,7 +56,10 @@ export async function enqueueEmail(trx: OutboxWriter, email: OutboxEmail, now = 
 export async function enqueueEmails(trx: OutboxWriter, emails: OutboxEmail[], now = new Date()): Promise<void> {
   if (emails.length === 0) return;
   const stamp = now.toISOString();
-  await trx.insertInto('outbox').values(emails.map((email) => pendingRow(email, stamp))).execute();
+  await trx
+    .insertInto('outbox')
+    .values(emails.map((email) => pendingRow(email, stamp)))
+    .execute();
 }
 
 /**
@@ -98,7 +101,11 @@ export async function claimDue(db: Kysely<Database>, limit: number, now = new Da
       const claimed = await trx
         .updateTable('outbox')
         .set({ locked_until: lease })
-        .where('id', 'in', due.map((row) => row.id))
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
         .returningAll()
         .execute();
       return claimed.sort(byDue);
@@ -127,13 +134,25 @@ export async function claimDue(db: Kysely<Database>, limit: number, now = new Da
   return claimed.sort(byDue);
 }
 
-const byDue = (a: OutboxRow, b: OutboxRow) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id - b.id);
+const byDue = (a: OutboxRow, b: OutboxRow) =>
+  a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id - b.id;
 
 /** The transport accepted the email: it is never sent again. */
-export async function recordSent(db: Kysely<Database>, row: OutboxRow, transportId: string, now = new Date()): Promise<void> {
+export async function recordSent(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  transportId: string,
+  now = new Date(),
+): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ status: 'sent', sent_at: now.toISOString(), transport_id: transportId.slice(0, 200), locked_until: null, last_error: null })
+    .set({
+      status: 'sent',
+      sent_at: now.toISOString(),
+      transport_id: transportId.slice(0, 200),
+      locked_until: null,
+      last_error: null,
+    })
     .where('id', '=', row.id)
     .where('status', '=', 'pending')
     .execute();
@@ -164,7 +183,10 @@ export async function recordFailure(
     })
     .where('id', '=', row.id)
     .where('status', '=', 'pending');
-  update = row.locked_until === null ? update.where('locked_until', 'is', null) : update.where('locked_until', '=', row.locked_until);
+  update =
+    row.locked_until === null
+      ? update.where('locked_until', 'is', null)
+      : update.where('locked_until', '=', row.locked_until);
   await update.execute();
   return gaveUp ? 'failed' : 'retry';
 }
@@ -173,7 +195,13 @@ export async function recordFailure(
 export async function releaseClaims(db: Kysely<Database>, rows: OutboxRow[]): Promise<void> {
   for (const row of rows) {
     if (row.locked_until === null) continue;
-    await db.updateTable('outbox').set({ locked_until: null }).where('id', '=', row.id).where('status', '=', 'pending').where('locked_until', '=', row.locked_until).execute();
+    await db
+      .updateTable('outbox')
+      .set({ locked_until: null })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('locked_until', '=', row.locked_until)
+      .execute();
   }
 }
 
@@ -205,6 +233,10 @@ export function describeFailure(error: unknown, recipient?: string): string {
 
 /** Emails still to be sent, for /health and the admin pages. */
 export async function outboxBacklog(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('outbox').select(sql<number | string>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('outbox')
+    .select(sql<number | string>`count(*)`.as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -45,12 +45,16 @@ export function bulletList(value: string): string {
     .join('\n');
 }
 
-const hasItems = (value: string | undefined): value is string => value !== undefined && bulletList(value) !== '' && !/^\s*none\s*$/i.test(value);
+const hasItems = (value: string | undefined): value is string =>
+  value !== undefined && bulletList(value) !== '' && !/^\s*none\s*$/i.test(value);
 
-const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your application') => `${lead}:\n${base(p.serviceUrl)}/application\n\n${SERVICE}`;
-const providerFooter = (p: { serviceUrl: string; reference: string }) => `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
+const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your application') =>
+  `${lead}:\n${base(p.serviceUrl)}/application\n\n${SERVICE}`;
+const providerFooter = (p: { serviceUrl: string; reference: string }) =>
+  `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
 
-const lines = (...paragraphs: (string | false | undefined)[]) => paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
+const lines = (...paragraphs: (string | false | undefined)[]) =>
+  paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
 
 export const TEMPLATES = {
   'sign-in-code': template({
@@ -80,7 +84,12 @@ export const TEMPLATES = {
   'application-submitted-provider': template({
     required: APPLICATION,
     subject: (p) => `New application: ${p.reference}`,
-    body: (p) => lines(`${p.candidateName} has applied to ${p.providerName}.`, `Application reference: ${p.reference}`, providerFooter(p)),
+    body: (p) =>
+      lines(
+        `${p.candidateName} has applied to ${p.providerName}.`,
+        `Application reference: ${p.reference}`,
+        providerFooter(p),
+      ),
   }),
 
   'interview-invited': template({
@@ -103,7 +112,9 @@ export const TEMPLATES = {
       lines(
         `Dear ${p.candidateName},`,
         `${p.providerName} has offered you a place (application ${p.reference}).`,
-        hasItems(p.conditions) ? `The offer has these conditions:\n\n${bulletList(p.conditions)}` : 'The offer has no conditions.',
+        hasItems(p.conditions)
+          ? `The offer has these conditions:\n\n${bulletList(p.conditions)}`
+          : 'The offer has no conditions.',
         candidateFooter(p, 'Sign in to accept or decline the offer'),
       ),
   }),
@@ -137,7 +148,11 @@ export const TEMPLATES = {
   'offer-declined-provider': template({
     required: APPLICATION,
     subject: (p) => `Offer declined: ${p.reference}`,
-    body: (p) => lines(`${p.candidateName} has declined the offer from ${p.providerName} (application ${p.reference}).`, providerFooter(p)),
+    body: (p) =>
+      lines(
+        `${p.candidateName} has declined the offer from ${p.providerName} (application ${p.reference}).`,
+        providerFooter(p),
+      ),
   }),
 
   'conditions-met-recruited': template({
@@ -230,10 +245,15 @@ export class MissingPersonalisationError extends Error {
   }
 }
 
-export function renderEmail(template: TemplateName, personalisation: Personalisation): { subject: string; body: string } {
+export function renderEmail(
+  template: TemplateName,
+  personalisation: Personalisation,
+): { subject: string; body: string } {
   const t: EmailTemplate | undefined = isTemplateName(template) ? TEMPLATES[template] : undefined;
   if (!t) throw new Error(`Unknown email template "${String(template)}"`);
-  const missing = t.required.filter((key) => typeof personalisation[key] !== 'string' || personalisation[key].trim() === '');
+  const missing = t.required.filter(
+    (key) => typeof personalisation[key] !== 'string' || personalisation[key].trim() === '',
+  );
   if (missing.length > 0) throw new MissingPersonalisationError(template, missing);
   return {
     // One line: a subject is a mail header, and names come from forms.

@@ -43,17 +43,24 @@ export interface NotifyOptions {
 // The HTTP client notifications-node-client itself uses (it has no timeout of its own);
 // taken from the package's own dependencies so proxy settings keep working as they do there.
 type HttpClient = Parameters<NotifyClient['setClient']>[0];
-const notifyHttp = createRequire(createRequire(import.meta.url).resolve('notifications-node-client'))('axios') as { create(config: { timeout: number }): HttpClient };
+const notifyHttp = createRequire(createRequire(import.meta.url).resolve('notifications-node-client'))('axios') as {
+  create(config: { timeout: number }): HttpClient;
+};
 
 /**
  * GOV.UK Notify. The usual set-up is one generic template whose content is `((subject))`
  * and `((body))`, so the wording lives in one place (templates.ts); its id comes from
  * NOTIFY_TEMPLATE_ID when not given.
  */
-export function notifyTransport(apiKey: string, templateIds?: string | NotifyTemplateIds, options: NotifyOptions = {}): EmailTransport {
+export function notifyTransport(
+  apiKey: string,
+  templateIds?: string | NotifyTemplateIds,
+  options: NotifyOptions = {},
+): EmailTransport {
   const ids: NotifyTemplateIds = typeof templateIds === 'string' ? { generic: templateIds } : { ...templateIds };
   ids.generic ??= process.env['NOTIFY_TEMPLATE_ID'] || undefined;
-  if (!ids.generic && Object.keys(ids.byTemplate ?? {}).length === 0) throw new Error('GOV.UK Notify needs a template id: set NOTIFY_TEMPLATE_ID');
+  if (!ids.generic && Object.keys(ids.byTemplate ?? {}).length === 0)
+    throw new Error('GOV.UK Notify needs a template id: set NOTIFY_TEMPLATE_ID');
   const client = options.baseUrl ? new NotifyClient(options.baseUrl, apiKey) : new NotifyClient(apiKey);
   client.setClient(notifyHttp.create({ timeout: options.timeoutMs ?? TRANSPORT_TIMEOUT_MS }));
   return {
@@ -63,7 +70,10 @@ export function notifyTransport(apiKey: string, templateIds?: string | NotifyTem
       const templateId = own ?? ids.generic;
       if (!templateId) throw new Error(`No GOV.UK Notify template for ${message.template}`);
       const personalisation = own ? message.personalisation : { subject: message.subject, body: message.body };
-      const response = await client.sendEmail(templateId, message.to, { personalisation, reference: message.reference });
+      const response = await client.sendEmail(templateId, message.to, {
+        personalisation,
+        reference: message.reference,
+      });
       const id = (response.data as { id?: unknown } | undefined)?.id;
       return { id: typeof id === 'string' ? id : message.reference };
     },
@@ -88,27 +98,41 @@ export function smtpTransport(url: string, from: string, options: SmtpOptions = 
   return {
     name: 'smtp',
     async send(message) {
-      const info = await mailer.sendMail({ from, to: message.to, subject: message.subject, text: message.body, headers: { 'X-Outbox-Reference': message.reference } });
+      const info = await mailer.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.body,
+        headers: { 'X-Outbox-Reference': message.reference },
+      });
       return { id: info.messageId || message.reference };
     },
   };
 }
 
 /** A pino logger, or any function taking (entry, message). */
-export type LogSink = ((entry: Record<string, unknown>, message: string) => void) | { info: (entry: Record<string, unknown>, message: string) => void };
+export type LogSink =
+  | ((entry: Record<string, unknown>, message: string) => void)
+  | { info: (entry: Record<string, unknown>, message: string) => void };
 
-const writeLog = (sink: LogSink, entry: Record<string, unknown>, message: string) => (typeof sink === 'function' ? sink(entry, message) : sink.info(entry, message));
+const writeLog = (sink: LogSink, entry: Record<string, unknown>, message: string) =>
+  typeof sink === 'function' ? sink(entry, message) : sink.info(entry, message);
 
 // Keyed per process: the log can tell two recipients apart, but nobody can test a guessed address against it.
 const recipientKey = randomBytes(32);
-export const redactRecipient = (address: string): string => createHmac('sha256', recipientKey).update(address.trim().toLowerCase()).digest('hex').slice(0, 12);
+export const redactRecipient = (address: string): string =>
+  createHmac('sha256', recipientKey).update(address.trim().toLowerCase()).digest('hex').slice(0, 12);
 
 /** Development: the email stays readable at /dev/outbox; the log says only that it went. */
 export function logTransport(logger: LogSink): EmailTransport {
   return {
     name: 'log',
     async send(message) {
-      writeLog(logger, { template: message.template, recipient: redactRecipient(message.to), reference: message.reference }, 'email sent (log transport)');
+      writeLog(
+        logger,
+        { template: message.template, recipient: redactRecipient(message.to), reference: message.reference },
+        'email sent (log transport)',
+      );
       return { id: `log-${message.reference}` };
     },
   };
@@ -135,7 +159,10 @@ const fromEnvironment = (env: Record<string, string | undefined>): EmailConfig =
  * GOV.UK Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_URL is set, else the log.
  * Takes the typed email config or the environment itself (process.env by default).
  */
-export function transportFromConfig(source: EmailConfig | Record<string, string | undefined> = process.env, logger: LogSink = () => undefined): EmailTransport {
+export function transportFromConfig(
+  source: EmailConfig | Record<string, string | undefined> = process.env,
+  logger: LogSink = () => undefined,
+): EmailTransport {
   const isConfig = 'from' in source || 'notifyApiKey' in source || 'smtpUrl' in source;
   const email = isConfig ? (source as EmailConfig) : fromEnvironment(source as Record<string, string | undefined>);
   if (email.notifyApiKey) {

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { claimDue, describeFailure, LEASE_MS, recordFailure, recordSent, releaseClaims, type OutboxRow } from './outbox.ts';
+import {
+  claimDue,
+  describeFailure,
+  LEASE_MS,
+  recordFailure,
+  recordSent,
+  releaseClaims,
+  type OutboxRow,
+} from './outbox.ts';
 import type { Personalisation } from './templates.ts';
 import { TRANSPORT_TIMEOUT_MS, type EmailTransport } from './transports.ts';
 
@@ -71,7 +79,9 @@ const parsePersonalisation = (text: string): Personalisation => {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-    return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return Object.fromEntries(
+      Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   } catch {
     return {};
   }
@@ -84,7 +94,15 @@ const parsePersonalisation = (text: string): Personalisation => {
  * on to the next; when the database is unreachable it waits longer between polls.
  */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { db, transport, intervalMs = 1000, batch = 20, logger = silent, clock = () => new Date(), random = Math.random } = options;
+  const {
+    db,
+    transport,
+    intervalMs = 1000,
+    batch = 20,
+    logger = silent,
+    clock = () => new Date(),
+    random = Math.random,
+  } = options;
   const sendTimeoutMs = Math.min(options.sendTimeoutMs ?? TRANSPORT_TIMEOUT_MS + 5_000, LEASE_MS - LEASE_MARGIN_MS * 2);
   let stopped = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -95,14 +113,27 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let transportId: string;
     try {
       const sent = await withDeadline(
-        transport.send({ to: row.to_email, subject: row.subject, body: row.body, template: row.template, personalisation: parsePersonalisation(row.personalisation), reference: `outbox-${row.id}` }),
+        transport.send({
+          to: row.to_email,
+          subject: row.subject,
+          body: row.body,
+          template: row.template,
+          personalisation: parsePersonalisation(row.personalisation),
+          reference: `outbox-${row.id}`,
+        }),
         sendTimeoutMs,
       );
       transportId = sent.id;
     } catch (error) {
       run.failed++;
       const outcome = await recordFailure(db, row, error, clock(), random);
-      const entry = { outboxId: row.id, template: row.template, transport: transport.name, attempts: row.attempts + 1, error: describeFailure(error, row.to_email) };
+      const entry = {
+        outboxId: row.id,
+        template: row.template,
+        transport: transport.name,
+        attempts: row.attempts + 1,
+        error: describeFailure(error, row.to_email),
+      };
       if (outcome === 'failed') {
         run.gaveUp++;
         logger.error(entry, 'email not sent: gave up after the last attempt');
@@ -168,7 +199,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         errors = 0;
       } catch (error) {
         errors++;
-        logger.error({ error: describeFailure(error), transport: transport.name }, 'email outbox: could not claim emails');
+        logger.error(
+          { error: describeFailure(error), transport: transport.name },
+          'email outbox: could not claim emails',
+        );
       }
       if (stopped) break;
       if (run && run.claimed === batch) continue;

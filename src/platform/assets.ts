@@ -62,7 +62,11 @@ export function registerAssets(app: FastifyInstance, extra: ExtraAsset[] = [], d
   }
   for (const asset of extra) {
     const ext = extname(asset.urlPath);
-    files.set(asset.urlPath, { body: new StaticBody(asset.body), type: types[ext] ?? 'application/octet-stream', compress: false });
+    files.set(asset.urlPath, {
+      body: new StaticBody(asset.body),
+      type: types[ext] ?? 'application/octet-stream',
+      compress: false,
+    });
   }
   app.get('/assets/*', (request, reply) => {
     const path = request.url.split('?')[0] ?? '';

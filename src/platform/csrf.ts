@@ -19,7 +19,13 @@ export function csrfToken(request: FastifyRequest): string {
 
 export function registerCsrf(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH' && request.method !== 'DELETE') return;
+    if (
+      request.method !== 'POST' &&
+      request.method !== 'PUT' &&
+      request.method !== 'PATCH' &&
+      request.method !== 'DELETE'
+    )
+      return;
     const body = request.body as Record<string, unknown> | undefined;
     const sent = body && typeof body === 'object' ? body['_csrf'] : undefined;
     const expected = request.session?.get<string>('csrf');

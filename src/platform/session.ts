@@ -83,7 +83,12 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   app.decorateRequest('regenerateSession', function (this: FastifyRequest) {
     const current = this.ensureSession();
     if (!current.isNew) oldIds.set(this, [...(oldIds.get(this) ?? []), idForToken(current.token)]);
-    const fresh = new Session(newToken(), { ...current.data, csrf: randomBytes(24).toString('base64url') }, true, expiry());
+    const fresh = new Session(
+      newToken(),
+      { ...current.data, csrf: randomBytes(24).toString('base64url') },
+      true,
+      expiry(),
+    );
     fresh.dirty = true;
     this.session = fresh;
     return fresh;
@@ -100,7 +105,7 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return;
     const row = await db.selectFrom('sessions').selectAll().where('id', '=', idForToken(token)).executeTakeFirst();
     if (!row || row.expires_at <= new Date().toISOString()) return;
-    let data: SessionData = {};
+    let data: SessionData;
     try {
       data = JSON.parse(row.data) as SessionData;
     } catch {
@@ -126,9 +131,16 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
       const id = idForToken(session.token);
       const data = JSON.stringify(session.data);
       if (session.isNew) {
-        await db.insertInto('sessions').values({ id, data, expires_at: expiresAt, created_at: now, updated_at: now }).execute();
+        await db
+          .insertInto('sessions')
+          .values({ id, data, expires_at: expiresAt, created_at: now, updated_at: now })
+          .execute();
       } else {
-        await db.updateTable('sessions').set({ data, expires_at: expiresAt, updated_at: now }).where('id', '=', id).execute();
+        await db
+          .updateTable('sessions')
+          .set({ data, expires_at: expiresAt, updated_at: now })
+          .where('id', '=', id)
+          .execute();
       }
       session.expiresAt = expiresAt;
     }

@@ -18,9 +18,12 @@ export interface ViewGlobals {
 /** One Nunjucks environment for the service: autoescaped, cached templates, govuk-frontend macros. */
 export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nunjucks.Environment {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([fromRoot('src/views'), fromRoot('src/features'), ...extraPaths, fromRoot('node_modules/govuk-frontend/dist')], {
-      noCache: false,
-    }),
+    new nunjucks.FileSystemLoader(
+      [fromRoot('src/views'), fromRoot('src/features'), ...extraPaths, fromRoot('node_modules/govuk-frontend/dist')],
+      {
+        noCache: false,
+      },
+    ),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
   env.addGlobal('serviceName', SERVICE_NAME);

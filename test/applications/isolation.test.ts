@@ -7,11 +7,32 @@ import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts
 
 /** Three sample providers, each with a user and an application; every provider route is probed with the others' ids. */
 const PROVIDERS = [
-  { user: 'sample.provider1@example.com', slug: 'sample-provider-worldwide-online', where: { country: 'NG', town: 'Lagos' } },
-  { user: 'sample.provider2@example.com', slug: 'sample-provider-worldwide-except', where: { country: 'GH', town: 'Accra' } },
-  { user: 'sample.provider3@example.com', slug: 'sample-provider-dubai-campus', where: { country: 'AE', town: 'Dubai' } },
+  {
+    user: 'sample.provider1@example.com',
+    slug: 'sample-provider-worldwide-online',
+    where: { country: 'NG', town: 'Lagos' },
+  },
+  {
+    user: 'sample.provider2@example.com',
+    slug: 'sample-provider-worldwide-except',
+    where: { country: 'GH', town: 'Accra' },
+  },
+  {
+    user: 'sample.provider3@example.com',
+    slug: 'sample-provider-dubai-campus',
+    where: { country: 'AE', town: 'Dubai' },
+  },
 ];
-const ACTIONS = ['invite-to-interview', 'make-offer', 'reject', 'withdraw-offer', 'confirm-conditions-met', 'mark-conditions-not-met', 'propose-school', 'record-school'];
+const ACTIONS = [
+  'invite-to-interview',
+  'make-offer',
+  'reject',
+  'withdraw-offer',
+  'confirm-conditions-met',
+  'mark-conditions-not-met',
+  'propose-school',
+  'record-school',
+];
 
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`tenant isolation between providers (${engine.name})`, () => {
@@ -26,12 +47,29 @@ for (const engine of engines) {
       for (const [i, p] of PROVIDERS.entries()) {
         const candidate = new FormClient(t.app);
         await signIn(candidate, t.database.db, `isolation${i}@example.org`);
-        await completeApplication(candidate, { ...LAGOS_CANDIDATE, 'where-you-live': p.where, course: { phase: 'secondary', subject: 'English' } }, p.slug);
+        await completeApplication(
+          candidate,
+          { ...LAGOS_CANDIDATE, 'where-you-live': p.where, course: { phase: 'secondary', subject: 'English' } },
+          p.slug,
+        );
         await candidate.post('/application/submit', {}, await candidate.csrf('/application/check'));
-        const row = await t.database.db.selectFrom('applications as a').innerJoin('users as u', 'u.id', 'a.candidate_id').select(['a.reference', 'a.status']).where('u.email', '=', `isolation${i}@example.org`).executeTakeFirstOrThrow();
+        const row = await t.database.db
+          .selectFrom('applications as a')
+          .innerJoin('users as u', 'u.id', 'a.candidate_id')
+          .select(['a.reference', 'a.status'])
+          .where('u.email', '=', `isolation${i}@example.org`)
+          .executeTakeFirstOrThrow();
         expect(row.status).toBe('awaiting-decision');
         references.push(row.reference);
-        providerIds.push((await t.database.db.selectFrom('providers').select('id').where('slug', '=', p.slug).executeTakeFirstOrThrow()).id);
+        providerIds.push(
+          (
+            await t.database.db
+              .selectFrom('providers')
+              .select('id')
+              .where('slug', '=', p.slug)
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
         const staff = new FormClient(t.app);
         await signIn(staff, t.database.db, p.user);
         clients.push(staff);
@@ -52,20 +90,31 @@ for (const engine of engines) {
           probes++;
           if (view.statusCode !== 404) leaks.push(`GET view ${other} as ${PROVIDERS[i]!.user}: ${view.statusCode}`);
           for (const action of ACTIONS) {
-            const res = await client.post(`/provider/applications/${other}/${action}`, { reasons: 'other', feedback: 'x', conditions: 'placement-school-confirmed', schoolId: '1' }, csrf);
+            const res = await client.post(
+              `/provider/applications/${other}/${action}`,
+              { reasons: 'other', feedback: 'x', conditions: 'placement-school-confirmed', schoolId: '1' },
+              csrf,
+            );
             probes++;
-            if (res.statusCode !== 404) leaks.push(`POST ${action} ${other} as ${PROVIDERS[i]!.user}: ${res.statusCode}`);
+            if (res.statusCode !== 404)
+              leaks.push(`POST ${action} ${other} as ${PROVIDERS[i]!.user}: ${res.statusCode}`);
           }
           const search = await client.get(`/provider?q=${other}`);
           probes++;
           // The search box repeats what was typed; the results must not include the application.
-          if ($(search)('#results-heading').text() !== '0 applications' || $(search)('table').text().includes(other)) leaks.push(`list shows ${other} to ${PROVIDERS[i]!.user}`);
+          if ($(search)('#results-heading').text() !== '0 applications' || $(search)('table').text().includes(other))
+            leaks.push(`list shows ${other} to ${PROVIDERS[i]!.user}`);
           // The provider's own records: its profile and its partner schools.
           for (const url of [`/provider/${providerIds[j]}/profile`, `/provider/${providerIds[j]}/schools`]) {
             const get = await client.get(url);
-            const post = await client.post(url, { coverageKind: 'unknown', name: 'Probe School', town: 'Lagos', country: 'NG' }, csrf);
+            const post = await client.post(
+              url,
+              { coverageKind: 'unknown', name: 'Probe School', town: 'Lagos', country: 'NG' },
+              csrf,
+            );
             probes += 2;
-            if (get.statusCode !== 404 || post.statusCode !== 404) leaks.push(`${url} as ${PROVIDERS[i]!.user}: ${get.statusCode}/${post.statusCode}`);
+            if (get.statusCode !== 404 || post.statusCode !== 404)
+              leaks.push(`${url} as ${PROVIDERS[i]!.user}: ${get.statusCode}/${post.statusCode}`);
           }
           const csv = await client.get('/provider/applications.csv');
           probes++;
@@ -76,11 +125,21 @@ for (const engine of engines) {
       console.log(`tenant isolation (${engine.name}): ${probes} probes, ${leaks.length} leaks`);
       expect(leaks).toEqual([]);
       expect(probes).toBe(3 * 2 * (1 + ACTIONS.length + 2 + 4));
-      const statuses = await t.database.db.selectFrom('applications').select('status').where('reference', 'in', references).execute();
+      const statuses = await t.database.db
+        .selectFrom('applications')
+        .select('status')
+        .where('reference', 'in', references)
+        .execute();
       expect(statuses.map((s) => s.status)).toEqual(['awaiting-decision', 'awaiting-decision', 'awaiting-decision']);
-      const audits = await t.database.db.selectFrom('audit_events').select('action').where('action', '!=', 'submit').execute();
+      const audits = await t.database.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '!=', 'submit')
+        .execute();
       expect(audits).toEqual([]);
-      expect(await t.database.db.selectFrom('placement_schools').select('id').where('name', '=', 'Probe School').execute()).toEqual([]);
+      expect(
+        await t.database.db.selectFrom('placement_schools').select('id').where('name', '=', 'Probe School').execute(),
+      ).toEqual([]);
     });
 
     it('a candidate cannot open another candidate’s application, and provider pages are not found for candidates', async () => {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CODES_PER_EMAIL, sendSignInCode, verifySignInCode, waitMinutes } from '../../src/features/accounts/sign-in.ts';
+import {
+  MAX_CODES_PER_EMAIL,
+  sendSignInCode,
+  verifySignInCode,
+  waitMinutes,
+} from '../../src/features/accounts/sign-in.ts';
 import { latestCode, signIn } from '../helpers/accounts.ts';
 import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/databases.ts';
@@ -31,8 +36,14 @@ for (const engine of engines) {
       const ra = await a.post('/sign-in', { email: 'new.person@example.org' }, await a.csrf('/sign-in'));
       const rb = await b.post('/sign-in', { email: 'nobody.yet@example.org' }, await b.csrf('/sign-in'));
       expect([ra.statusCode, ra.headers.location]).toEqual([rb.statusCode, rb.headers.location]);
-      const pa = $(await a.get('/sign-in/code'))('main p').first().text().replace('new.person', 'X');
-      const pb = $(await b.get('/sign-in/code'))('main p').first().text().replace('nobody.yet', 'X');
+      const pa = $(await a.get('/sign-in/code'))('main p')
+        .first()
+        .text()
+        .replace('new.person', 'X');
+      const pb = $(await b.get('/sign-in/code'))('main p')
+        .first()
+        .text()
+        .replace('nobody.yet', 'X');
       expect(pa).toBe(pb);
     });
 
@@ -41,13 +52,20 @@ for (const engine of engines) {
       await client.post('/sign-in', { email: 'once@example.org' }, await client.csrf('/sign-in'));
       const code = await latestCode(t.database.db, 'once@example.org');
       const csrf = await client.csrf('/sign-in/code');
-      for (const [bad, message] of [['', 'Enter the security code'], ['12ab', 'The security code must be 6 numbers'], [code === '000000' ? '111111' : '000000', 'The security code is not correct']] as const) {
+      for (const [bad, message] of [
+        ['', 'Enter the security code'],
+        ['12ab', 'The security code must be 6 numbers'],
+        [code === '000000' ? '111111' : '000000', 'The security code is not correct'],
+      ] as const) {
         const res = await client.post('/sign-in/code', { code: bad }, csrf);
         expect(res.statusCode).toBe(400);
         expect($(res)('.govuk-error-summary').text()).toContain(message);
       }
       expect((await client.post('/sign-in/code', { code }, csrf)).statusCode).toBe(303);
-      expect(await verifySignInCode(t.database.db, { email: 'once@example.org', code, secret: SECRET })).toEqual({ ok: false, message: 'Your security code has expired. Request a new code' });
+      expect(await verifySignInCode(t.database.db, { email: 'once@example.org', code, secret: SECRET })).toEqual({
+        ok: false,
+        message: 'Your security code has expired. Request a new code',
+      });
       const stranger = new FormClient(t.app);
       const bad = await stranger.post('/sign-in', { email: 'not an email' }, await stranger.csrf('/sign-in'));
       expect(bad.statusCode).toBe(400);
@@ -57,19 +75,34 @@ for (const engine of engines) {
     it('a code expires after 10 minutes, and five wrong guesses use it up', async () => {
       const email = 'expiry@example.org';
       const then = new Date(Date.now() - 11 * 60_000);
-      await sendSignInCode(t.database.db, { email, ip: '192.0.2.1', secret: SECRET, serviceUrl: 'http://x', now: then });
+      await sendSignInCode(t.database.db, {
+        email,
+        ip: '192.0.2.1',
+        secret: SECRET,
+        serviceUrl: 'http://x',
+        now: then,
+      });
       const old = await latestCode(t.database.db, email);
-      expect(await verifySignInCode(t.database.db, { email, code: old, secret: SECRET })).toEqual({ ok: false, message: 'Your security code has expired. Request a new code' });
+      expect(await verifySignInCode(t.database.db, { email, code: old, secret: SECRET })).toEqual({
+        ok: false,
+        message: 'Your security code has expired. Request a new code',
+      });
       await sendSignInCode(t.database.db, { email, ip: '192.0.2.1', secret: SECRET, serviceUrl: 'http://x' });
       const fresh = await latestCode(t.database.db, email);
-      for (let i = 0; i < 5; i++) await verifySignInCode(t.database.db, { email, code: fresh === '999999' ? '999998' : '999999', secret: SECRET });
+      for (let i = 0; i < 5; i++)
+        await verifySignInCode(t.database.db, {
+          email,
+          code: fresh === '999999' ? '999998' : '999999',
+          secret: SECRET,
+        });
       expect((await verifySignInCode(t.database.db, { email, code: fresh, secret: SECRET })).ok).toBe(false);
     });
 
     it(`limits codes per address (${MAX_CODES_PER_EMAIL} in 15 minutes) with a 429 page that says when to try again`, async () => {
       const client = new FormClient(t.app);
       const csrf = await client.csrf('/sign-in');
-      for (let i = 0; i < MAX_CODES_PER_EMAIL; i++) expect((await client.post('/sign-in', { email: 'limited@example.org' }, csrf)).statusCode).toBe(303);
+      for (let i = 0; i < MAX_CODES_PER_EMAIL; i++)
+        expect((await client.post('/sign-in', { email: 'limited@example.org' }, csrf)).statusCode).toBe(303);
       const res = await client.post('/sign-in', { email: 'limited@example.org' }, csrf);
       expect(res.statusCode).toBe(429);
       expect($(res)('main').text()).toMatch(/Try again in 1[45] minutes/);
@@ -78,8 +111,23 @@ for (const engine of engines) {
 
     it('limits codes per IP address across many addresses', async () => {
       const now = new Date();
-      for (let i = 0; i < 20; i++) await sendSignInCode(t.database.db, { email: `ip${i}@example.org`, ip: '198.51.100.7', secret: SECRET, serviceUrl: 'http://x', now });
-      expect(await sendSignInCode(t.database.db, { email: 'ip-last@example.org', ip: '198.51.100.7', secret: SECRET, serviceUrl: 'http://x', now })).toMatchObject({ sent: false });
+      for (let i = 0; i < 20; i++)
+        await sendSignInCode(t.database.db, {
+          email: `ip${i}@example.org`,
+          ip: '198.51.100.7',
+          secret: SECRET,
+          serviceUrl: 'http://x',
+          now,
+        });
+      expect(
+        await sendSignInCode(t.database.db, {
+          email: 'ip-last@example.org',
+          ip: '198.51.100.7',
+          secret: SECRET,
+          serviceUrl: 'http://x',
+          now,
+        }),
+      ).toMatchObject({ sent: false });
     });
 
     it('signed-in pages carry the "about to be signed out" warning; keep-alive extends the session', async () => {
@@ -89,10 +137,18 @@ for (const engine of engines) {
       expect(page('#app-timeout-warning').attr('data-timeout-minutes')).toBe('60');
       expect(page('#app-timeout-warning h2').text()).toBe('You’re about to be signed out');
       expect($(await new FormClient(t.app).get('/sign-in'))('#app-timeout-warning').length).toBe(0);
-      const before = await t.database.db.selectFrom('sessions').select('expires_at').orderBy('updated_at', 'desc').executeTakeFirstOrThrow();
+      const before = await t.database.db
+        .selectFrom('sessions')
+        .select('expires_at')
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirstOrThrow();
       await new Promise((r) => setTimeout(r, 20));
       expect((await client.get('/session/keep-alive')).statusCode).toBe(204);
-      const after = await t.database.db.selectFrom('sessions').select('expires_at').orderBy('updated_at', 'desc').executeTakeFirstOrThrow();
+      const after = await t.database.db
+        .selectFrom('sessions')
+        .select('expires_at')
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirstOrThrow();
       expect(after.expires_at > before.expires_at).toBe(true);
       // Timed out: the page that says so also signs out.
       await client.get('/signed-out');

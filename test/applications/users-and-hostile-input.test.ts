@@ -10,7 +10,12 @@ const HOSTILE: Record<string, string | string[]>[] = [
   {},
   { x: ['a', 'b'] },
   { 'given-name': ['a', 'b'], country: ['NG', 'GH'], phase: ['primary', 'x'] },
-  { 'given-name': '<script>alert(1)</script>', town: "'; drop table applications; --", country: 'ZZ', statement: 'x '.repeat(5000) },
+  {
+    'given-name': '<script>alert(1)</script>',
+    town: "'; drop table applications; --",
+    country: 'ZZ',
+    statement: 'x '.repeat(5000),
+  },
   { 'date-of-birth-day': '99', 'date-of-birth-month': '-1', 'date-of-birth-year': '1e4', phone: '☎'.repeat(300) },
 ];
 
@@ -27,13 +32,38 @@ for (const engine of engines) {
       const admin = new FormClient(t.app);
       expect(await signIn(admin, t.database.db, 'sample.admin@example.com')).toBe('/admin');
       const csrf = await admin.csrf('/admin');
-      const provider = await t.database.db.selectFrom('providers').select(['id', 'name']).where('slug', '=', 'university-of-derby').executeTakeFirstOrThrow();
+      const provider = await t.database.db
+        .selectFrom('providers')
+        .select(['id', 'name'])
+        .where('slug', '=', 'university-of-derby')
+        .executeTakeFirstOrThrow();
       const bad = await admin.post('/admin/provider-users', { email: 'nope', providerId: String(provider.id) }, csrf);
       expect($(bad)('.govuk-error-summary').text()).toContain('Enter an email address in the correct format');
-      const taken = await admin.post('/admin/provider-users', { email: 'sample.candidate@example.com', providerId: String(provider.id) }, csrf);
+      const taken = await admin.post(
+        '/admin/provider-users',
+        { email: 'sample.candidate@example.com', providerId: String(provider.id) },
+        csrf,
+      );
       expect($(taken)('.govuk-error-summary').text()).toContain('belongs to a candidate or an administrator');
-      expect((await admin.post('/admin/provider-users', { email: 'Admissions@Derby.example', providerId: String(provider.id), permissions: ['can_make_decisions', 'can_manage_users'] }, csrf)).statusCode).toBe(303);
-      const email = await t.database.db.selectFrom('outbox').select(['subject']).where('to_email', '=', 'admissions@derby.example').where('template', '=', 'provider-user-added').executeTakeFirstOrThrow();
+      expect(
+        (
+          await admin.post(
+            '/admin/provider-users',
+            {
+              email: 'Admissions@Derby.example',
+              providerId: String(provider.id),
+              permissions: ['can_make_decisions', 'can_manage_users'],
+            },
+            csrf,
+          )
+        ).statusCode,
+      ).toBe(303);
+      const email = await t.database.db
+        .selectFrom('outbox')
+        .select(['subject'])
+        .where('to_email', '=', 'admissions@derby.example')
+        .where('template', '=', 'provider-user-added')
+        .executeTakeFirstOrThrow();
       expect(email.subject).toBe(`You can now manage iQTS applications for ${provider.name}`);
 
       const newcomer = new FormClient(t.app);
@@ -42,13 +72,31 @@ for (const engine of engines) {
       expect(list('.govuk-caption-l').text()).toBe(provider.name);
       // With "manage users", they add a colleague, who is emailed too.
       const ucsrf = await newcomer.csrf('/provider/users');
-      expect((await newcomer.post('/provider/users', { email: 'colleague@derby.example', providerId: String(provider.id) }, ucsrf)).statusCode).toBe(303);
+      expect(
+        (
+          await newcomer.post(
+            '/provider/users',
+            { email: 'colleague@derby.example', providerId: String(provider.id) },
+            ucsrf,
+          )
+        ).statusCode,
+      ).toBe(303);
       expect($(await newcomer.get('/provider/users'))('table').text()).toContain('colleague@derby.example');
       // A provider they do not manage is refused with a message, and nothing is added.
-      const other = await t.database.db.selectFrom('providers').select('id').where('slug', '=', 'university-of-warwick').executeTakeFirstOrThrow();
-      const refused = await newcomer.post('/provider/users', { email: 'spy@derby.example', providerId: String(other.id) }, ucsrf);
+      const other = await t.database.db
+        .selectFrom('providers')
+        .select('id')
+        .where('slug', '=', 'university-of-warwick')
+        .executeTakeFirstOrThrow();
+      const refused = await newcomer.post(
+        '/provider/users',
+        { email: 'spy@derby.example', providerId: String(other.id) },
+        ucsrf,
+      );
       expect($(refused)('.govuk-error-summary').text()).toContain('Choose a provider from the list');
-      expect(await t.database.db.selectFrom('users').select('id').where('email', '=', 'spy@derby.example').execute()).toEqual([]);
+      expect(
+        await t.database.db.selectFrom('users').select('id').where('email', '=', 'spy@derby.example').execute(),
+      ).toEqual([]);
       // The colleague without "manage users" does not see the users page at all.
       const colleague = new FormClient(t.app);
       await signIn(colleague, t.database.db, 'colleague@derby.example');
@@ -69,14 +117,25 @@ for (const engine of engines) {
         }
       }
       for (const form of HOSTILE) {
-        for (const url of ['/application/provider', '/application/submit', '/sign-in/code', '/applications/IQTS-0000000/withdraw', '/applications/%3Cx%3E/accept-offer']) {
+        for (const url of [
+          '/application/provider',
+          '/application/submit',
+          '/sign-in/code',
+          '/applications/IQTS-0000000/withdraw',
+          '/applications/%3Cx%3E/accept-offer',
+        ]) {
           const res = await client.post(url, form, csrf);
           posts++;
           expect(res.statusCode, url).toBeLessThan(500);
         }
       }
       expect(posts).toBeGreaterThan(60);
-      const stored = await t.database.db.selectFrom('applications as a').innerJoin('users as u', 'u.id', 'a.candidate_id').select(['a.answers', 'a.status']).where('u.email', '=', 'hostile@example.org').execute();
+      const stored = await t.database.db
+        .selectFrom('applications as a')
+        .innerJoin('users as u', 'u.id', 'a.candidate_id')
+        .select(['a.answers', 'a.status'])
+        .where('u.email', '=', 'hostile@example.org')
+        .execute();
       expect(stored.every((a) => a.status === 'draft')).toBe(true);
       for (const a of stored) expect(a.answers).not.toContain('<script>');
     });
@@ -86,7 +145,12 @@ for (const engine of engines) {
       await signIn(candidate, t.database.db, 'tamper@example.org');
       await completeApplication(candidate);
       await candidate.post('/application/submit', {}, await candidate.csrf('/application/check'));
-      const app = await t.database.db.selectFrom('applications as a').innerJoin('users as u', 'u.id', 'a.candidate_id').select(['a.reference', 'a.id']).where('u.email', '=', 'tamper@example.org').executeTakeFirstOrThrow();
+      const app = await t.database.db
+        .selectFrom('applications as a')
+        .innerJoin('users as u', 'u.id', 'a.candidate_id')
+        .select(['a.reference', 'a.id'])
+        .where('u.email', '=', 'tamper@example.org')
+        .executeTakeFirstOrThrow();
       const provider = new FormClient(t.app);
       await signIn(provider, t.database.db, 'sample.provider1@example.com');
       const view = `/provider/applications/${app.reference}`;
@@ -96,7 +160,7 @@ for (const engine of engines) {
         ['make-offer', { otherCondition: 'x'.repeat(301) }, 'Other condition must be 300 characters or fewer'],
         ['reject', { reasons: ['<script>'], feedback: 'x' }, 'Select at least one reason from the list'],
         ['reject', { reasons: 'other', feedback: '' }, 'Enter feedback for the candidate'],
-        ['propose-school', { schoolId: "1 or 1=1" }, 'Choose one of your partner schools'],
+        ['propose-school', { schoolId: '1 or 1=1' }, 'Choose one of your partner schools'],
       ];
       for (const [action, form, message] of cases) {
         const res = await provider.post(`${view}/${action}`, form, csrf);
@@ -104,9 +168,14 @@ for (const engine of engines) {
         expect($(res)('.govuk-error-summary').text(), action).toContain(message);
       }
       expect((await provider.post(`${view}/fly-to-the-moon`, {}, csrf)).statusCode).toBe(404);
-      const after = await t.database.db.selectFrom('applications').select(['status', 'placement_school_id']).where('id', '=', app.id).executeTakeFirstOrThrow();
+      const after = await t.database.db
+        .selectFrom('applications')
+        .select(['status', 'placement_school_id'])
+        .where('id', '=', app.id)
+        .executeTakeFirstOrThrow();
       expect(after).toEqual({ status: 'awaiting-decision', placement_school_id: null });
-      for (const q of ['status=nope', 'country=<b>', 'phase=x', 'page=-3', 'sort=drop']) expect((await provider.get(`/provider?${q}`)).statusCode, q).toBe(400);
+      for (const q of ['status=nope', 'country=<b>', 'phase=x', 'page=-3', 'sort=drop'])
+        expect((await provider.get(`/provider?${q}`)).statusCode, q).toBe(400);
       expect((await provider.get('/provider/applications.csv?status=nope')).statusCode).toBe(400);
     });
   });

@@ -16,8 +16,12 @@ describe('the iQTS page (seed 002)', () => {
     const page = $(res);
     expect(page('h1').text().trim()).toBe('Get international qualified teacher status (iQTS)');
     expect(page('h1')).toHaveLength(1);
-    expect(page('title').text()).toBe('Get international qualified teacher status (iQTS) – Get international qualified teacher status');
-    expect(page('meta[name="description"]').attr('content')).toMatch(/^Get international qualified teacher status \(iQTS\) from anywhere in the world/);
+    expect(page('title').text()).toBe(
+      'Get international qualified teacher status (iQTS) – Get international qualified teacher status',
+    );
+    expect(page('meta[name="description"]').attr('content')).toMatch(
+      /^Get international qualified teacher status \(iQTS\) from anywhere in the world/,
+    );
     expect(page('meta[property="og:title"]').attr('content')).toBe('Get international qualified teacher status (iQTS)');
     expect(page('.govuk-skip-link').attr('href')).toBe('#main-content');
     expect(page('.govuk-service-navigation').text()).toContain('Get international qualified teacher status');
@@ -27,7 +31,9 @@ describe('the iQTS page (seed 002)', () => {
 
   it('shows the five numbered steps in order, each with its partial', async () => {
     const page = $(await t.app.inject(IQTS));
-    const headings = page('.govuk-accordion__section-button').map((_, el) => page(el).text().replace(/\s+/g, ' ').trim()).get();
+    const headings = page('.govuk-accordion__section-button')
+      .map((_, el) => page(el).text().replace(/\s+/g, ' ').trim())
+      .get();
     expect(headings).toEqual([
       '1. Check your eligibility',
       '2. Find out about fees',
@@ -45,11 +51,29 @@ describe('the iQTS page (seed 002)', () => {
   it('puts seed 000 (repaired) inside the Apply step, with its headings and provider links', async () => {
     const page = $(await t.app.inject(IQTS));
     const apply = page('.govuk-accordion__section').eq(2);
-    expect(apply.find('h3').map((_, el) => page(el).text()).get()).toEqual(
-      expect.arrayContaining(['Responsibility for finding a placement school', 'What you can expect from your iQTS training provider']),
+    expect(
+      apply
+        .find('h3')
+        .map((_, el) => page(el).text())
+        .get(),
+    ).toEqual(
+      expect.arrayContaining([
+        'Responsibility for finding a placement school',
+        'What you can expect from your iQTS training provider',
+      ]),
     );
-    const links = apply.find('a').map((_, el) => page(el).text()).get();
-    for (const provider of ['Canterbury Christ Church University', 'Sheffield Hallam University', 'The University of Birmingham Dubai', 'The University of Derby', 'The University of Sunderland', 'The University of Warwick']) {
+    const links = apply
+      .find('a')
+      .map((_, el) => page(el).text())
+      .get();
+    for (const provider of [
+      'Canterbury Christ Church University',
+      'Sheffield Hallam University',
+      'The University of Birmingham Dubai',
+      'The University of Derby',
+      'The University of Sunderland',
+      'The University of Warwick',
+    ]) {
       expect(links).toContain(provider);
     }
     expect(apply.text()).toContain('iQTS Teachers’ Standards');
@@ -57,7 +81,9 @@ describe('the iQTS page (seed 002)', () => {
 
   it('lists related content and shows the promo and the hero image with alt text', async () => {
     const page = $(await t.app.inject(IQTS));
-    const related = page('.app-related a').map((_, el) => [[page(el).text(), page(el).attr('href')]]).get();
+    const related = page('.app-related a')
+      .map((_, el) => [[page(el).text(), page(el).attr('href')]])
+      .get();
     expect(related).toEqual([
       ['What is QTS?', '/what-is-qts'],
       ['A day in the life of a teacher in England', '/a-day-in-the-life-of-a-teacher'],
@@ -88,7 +114,10 @@ describe('the iQTS page (seed 002)', () => {
     const gz = await t.app.inject({ url: IQTS, headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
-    const notModified = await t.app.inject({ url: IQTS, headers: { 'if-none-match': plain.headers['etag'] as string } });
+    const notModified = await t.app.inject({
+      url: IQTS,
+      headers: { 'if-none-match': plain.headers['etag'] as string },
+    });
     expect(notModified.statusCode).toBe(304);
   });
 });
@@ -117,7 +146,9 @@ describe('other content pages', () => {
 
   it('the primary menu lists top-level pages with navigation, marking the current one', async () => {
     const page = $(await t.app.inject('/what-is-qts'));
-    const items = page('.govuk-service-navigation__item a').map((_, el) => page(el).attr('href')).get();
+    const items = page('.govuk-service-navigation__item a')
+      .map((_, el) => page(el).attr('href'))
+      .get();
     expect(items).toContain('/non-uk-teachers');
     expect(items).toContain('/what-is-qts');
     expect(page('.govuk-service-navigation__item--active a').attr('href')).toBe('/what-is-qts');
@@ -150,7 +181,11 @@ describe('sitemap, robots and search', () => {
 
   it('finds words that are only in a partial', async () => {
     const page = $(await t.app.inject('/search?q=Sunderland'));
-    expect(page('.app-search-result a').map((_, el) => page(el).attr('href')).get()).toContain(IQTS);
+    expect(
+      page('.app-search-result a')
+        .map((_, el) => page(el).attr('href'))
+        .get(),
+    ).toContain(IQTS);
   });
 
   it('says when nothing matches and how to improve the search', async () => {

@@ -16,11 +16,22 @@ for (const engine of engines) {
     afterAll(async () => database?.dispose());
 
     const appOn = async () => {
-      const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url }), database });
+      const app = await buildApp({
+        config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url }),
+        database,
+      });
       await app.ready();
       return app;
     };
-    const feedbackCount = async () => Number((await database.db.selectFrom('content_feedback').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const feedbackCount = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('content_feedback')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('runs the migrations once: a second run has nothing to do', async () => {
       expect(await migrateToLatest(database)).toEqual([]);
@@ -55,7 +66,11 @@ for (const engine of engines) {
       const ok = await client.post('/feedback', { page: '/what-is-qts', useful: 'no', comment: 'More on fees' }, csrf);
       expect(ok.statusCode).toBe(303);
       expect(ok.headers.location).toBe('/feedback/thank-you');
-      const rows = await database.db.selectFrom('content_feedback').selectAll().where('comment', '=', 'More on fees').execute();
+      const rows = await database.db
+        .selectFrom('content_feedback')
+        .selectAll()
+        .where('comment', '=', 'More on fees')
+        .execute();
       expect(rows).toEqual([expect.objectContaining({ page_path: '/what-is-qts', useful: 0 })]);
       await app.close();
     });
@@ -91,7 +106,8 @@ describe('SQLite durability settings', () => {
     await database.close();
     // Reopen: after a restart on a WAL file SQLite would report NORMAL unless we set FULL again.
     const again = await connectDatabase(database.url);
-    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(again.db)).rows[0] as object)[0];
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(again.db)).rows[0] as object)[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(2);
     expect(await pragma('foreign_keys')).toBe(1);

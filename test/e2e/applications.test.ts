@@ -10,8 +10,16 @@ let h: BrowserHarness;
 beforeAll(async () => {
   h = await startBrowser();
   await seedSampleData(h.server.database.db, 0);
-  const provider = await h.server.database.db.selectFrom('providers').select('id').where('slug', '=', 'sample-provider-worldwide-online').executeTakeFirstOrThrow();
-  await importSchools(h.server.database.db, provider.id, validateSchoolsCsv('name,town,country,latitude,longitude\nIkeja Partner School,Lagos,NG,6.6018,3.3515\n').rows);
+  const provider = await h.server.database.db
+    .selectFrom('providers')
+    .select('id')
+    .where('slug', '=', 'sample-provider-worldwide-online')
+    .executeTakeFirstOrThrow();
+  await importSchools(
+    h.server.database.db,
+    provider.id,
+    validateSchoolsCsv('name,town,country,latitude,longitude\nIkeja Partner School,Lagos,NG,6.6018,3.3515\n').rows,
+  );
 }, 60_000);
 afterAll(async () => h?.close());
 
@@ -38,7 +46,9 @@ async function fillSection(page: Page, section: string, values: Record<string, s
   await axe(page, js);
   for (const [name, value] of Object.entries(values)) {
     const field = page.locator(`[name="${name}"]`);
-    const kind = await field.first().evaluate((el) => (el.tagName === 'SELECT' ? 'select' : (el as HTMLInputElement).type));
+    const kind = await field
+      .first()
+      .evaluate((el) => (el.tagName === 'SELECT' ? 'select' : (el as HTMLInputElement).type));
     if (kind === 'select') await field.selectOption(value);
     else if (kind === 'radio') await page.locator(`[name="${name}"][value="${value}"]`).check();
     else await field.fill(value);
@@ -61,7 +71,8 @@ for (const js of [false, true]) {
       await candidate.getByRole('button', { name: 'Save and continue' }).click();
       expect(await candidate.title()).toMatch(/^Error: /);
       await axe(candidate, js);
-      for (const [section, values] of Object.entries(LAGOS_CANDIDATE)) await fillSection(candidate, section, values, js);
+      for (const [section, values] of Object.entries(LAGOS_CANDIDATE))
+        await fillSection(candidate, section, values, js);
 
       await candidate.goto('/application/provider');
       await axe(candidate, js);

@@ -15,7 +15,14 @@ describe('the iQTS page in Chromium', () => {
     expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(true);
     const fees = page.getByRole('button', { name: /2\. Find out about fees/ });
     await expect.poll(() => fees.getAttribute('aria-expanded')).toBe('false');
-    await expect.poll(() => page.getByText(/public range/i).first().isVisible()).toBe(false);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/public range/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(false);
     await fees.click();
     expect(await fees.getAttribute('aria-expanded')).toBe('true');
     expect(await page.locator('#steps-content-2').isVisible()).toBe(true);
@@ -51,7 +58,14 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
 
   it('search with results, without results, with an error; the 404 page; feedback and its error state', async () => {
     const { page } = await h.newPage();
-    for (const path of ['/search', '/search?q=iqts', '/search?q=zzzzqqqq', `/search?q=${'a'.repeat(300)}`, '/no-such-page', '/feedback']) {
+    for (const path of [
+      '/search',
+      '/search?q=iqts',
+      '/search?q=zzzzqqqq',
+      `/search?q=${'a'.repeat(300)}`,
+      '/no-such-page',
+      '/feedback',
+    ]) {
       await page.goto(path);
       expect(await axeViolations(page), path).toEqual([]);
     }

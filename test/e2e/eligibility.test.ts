@@ -40,9 +40,27 @@ for (const javaScriptEnabled of [false, true]) {
       await choose(page, 'Where do you live?', 'Outside England', visited, javaScriptEnabled);
       await choose(page, 'Which age group do you want to teach?', 'Primary (ages 5 to 11)', visited, javaScriptEnabled);
       await choose(page, 'Do you have a bachelor’s degree?', 'Yes, from outside the UK', visited, javaScriptEnabled);
-      await choose(page, 'Do you have a maths qualification at the standard of a GCSE at grade 4 (C) or above?', 'Yes, a GCSE or O level', visited, javaScriptEnabled);
-      await choose(page, 'Do you have a science qualification at the standard of a GCSE at grade 4 (C) or above?', 'No', visited, javaScriptEnabled);
-      await choose(page, 'Can you show your English language ability?', 'No, neither of these', visited, javaScriptEnabled);
+      await choose(
+        page,
+        'Do you have a maths qualification at the standard of a GCSE at grade 4 (C) or above?',
+        'Yes, a GCSE or O level',
+        visited,
+        javaScriptEnabled,
+      );
+      await choose(
+        page,
+        'Do you have a science qualification at the standard of a GCSE at grade 4 (C) or above?',
+        'No',
+        visited,
+        javaScriptEnabled,
+      );
+      await choose(
+        page,
+        'Can you show your English language ability?',
+        'No, neither of these',
+        visited,
+        javaScriptEnabled,
+      );
       expect(visited.length).toBe(6);
 
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your answers');
@@ -56,8 +74,15 @@ for (const javaScriptEnabled of [false, true]) {
       expect(await page.locator('.govuk-summary-list').textContent()).toContain('Yes, a GCSE or O level');
 
       await page.getByRole('button', { name: 'See your result' }).click();
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You can train for iQTS once you have done a few things');
-      expect(await page.getByText(/IELTS score of 6.5 or higher/).first().isVisible()).toBe(true);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'You can train for iQTS once you have done a few things',
+      );
+      expect(
+        await page
+          .getByText(/IELTS score of 6.5 or higher/)
+          .first()
+          .isVisible(),
+      ).toBe(true);
       expect(await page.getByRole('link', { name: 'UK ENIC' }).isVisible()).toBe(true);
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
       expect(cspViolations).toEqual([]);
@@ -74,7 +99,10 @@ describe('every result page is axe clean', () => {
         ['Where do you live?', 'Outside England'],
         ['Which age group do you want to teach?', 'Secondary (ages 11 to 18)'],
         ['Do you have a bachelor’s degree?', 'Yes, from the UK'],
-        ['Do you have a maths qualification at the standard of a GCSE at grade 4 (C) or above?', 'Yes, a GCSE or O level'],
+        [
+          'Do you have a maths qualification at the standard of a GCSE at grade 4 (C) or above?',
+          'Yes, a GCSE or O level',
+        ],
         ['Can you show your English language ability?', 'Yes, I completed some of my education in English'],
       ],
     ],
@@ -85,7 +113,10 @@ describe('every result page is axe clean', () => {
         ['Which age group do you want to teach?', 'Secondary (ages 11 to 18)'],
         ['Do you have a bachelor’s degree?', 'No'],
         ['Do you have a maths qualification at the standard of a GCSE at grade 4 (C) or above?', 'No'],
-        ['Can you show your English language ability?', 'Yes, IELTS 6.5 or higher, or an equivalent English language test'],
+        [
+          'Can you show your English language ability?',
+          'Yes, IELTS 6.5 or higher, or an equivalent English language test',
+        ],
       ],
     ],
   ];

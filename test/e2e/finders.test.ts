@@ -37,7 +37,9 @@ describe('the finders in Chromium', () => {
     await page.getByLabel('Town or city').fill('dubai');
     await page.getByLabel('Distance').selectOption('100');
     await page.getByRole('button', { name: 'Search' }).click();
-    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toMatch(/partner schools? within 100 km of Dubai, United Arab Emirates/);
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toMatch(
+      /partner schools? within 100 km of Dubai, United Arab Emirates/,
+    );
     expect(page.url()).toContain('radius=100');
   });
 
@@ -69,7 +71,11 @@ describe('the finders in Chromium', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     expect(page.url()).toContain('country=AE');
     expect(page.url()).toContain('phase=primary');
-    expect(await page.getByRole('heading', { level: 2, name: /providers? taking trainees in United Arab Emirates/ }).isVisible()).toBe(true);
+    expect(
+      await page
+        .getByRole('heading', { level: 2, name: /providers? taking trainees in United Arab Emirates/ })
+        .isVisible(),
+    ).toBe(true);
     await page.getByRole('link', { name: 'University of Birmingham Dubai' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('University of Birmingham Dubai');
     await page.getByRole('link', { name: 'Back to providers' }).click();

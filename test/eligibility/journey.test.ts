@@ -39,7 +39,10 @@ for (const engine of engines) {
       const check = $(await client.get('/eligibility/check-answers'));
       expect(check('h1').text()).toBe('Check your answers');
       const rows = check('.govuk-summary-list__row')
-        .map((_, row) => `${check(row).find('dt').text().trim()}: ${check(row).find('dd.govuk-summary-list__value').text().trim()}`)
+        .map(
+          (_, row) =>
+            `${check(row).find('dt').text().trim()}: ${check(row).find('dd.govuk-summary-list__value').text().trim()}`,
+        )
         .get();
       expect(rows).toEqual([
         'Where you live: Outside England',
@@ -92,12 +95,21 @@ for (const engine of engines) {
       await answer(client, 'english', 'test');
       const result = $(await client.get('/eligibility/result'));
       expect(result('h1').text()).toBe('You do not meet the entry requirements for iQTS yet');
-      expect(result('[data-testid="reasons"] li').first().text()).toBe('You need a bachelor’s degree to train for iQTS.');
+      expect(result('[data-testid="reasons"] li').first().text()).toBe(
+        'You need a bachelor’s degree to train for iQTS.',
+      );
     });
 
     it('changing an answer returns to the summary; a change that opens a new question asks it first', async () => {
       const client = new FormClient(t.app);
-      for (const [id, v] of [['where-you-live', 'outside-england'], ['age-phase', 'secondary'], ['degree', 'uk'], ['maths', 'uk'], ['english', 'test']] as const) await answer(client, id, v);
+      for (const [id, v] of [
+        ['where-you-live', 'outside-england'],
+        ['age-phase', 'secondary'],
+        ['degree', 'uk'],
+        ['maths', 'uk'],
+        ['english', 'test'],
+      ] as const)
+        await answer(client, id, v);
       const change = $(await client.get('/eligibility/degree?change=1'));
       expect(change('.govuk-back-link').attr('href')).toBe('/eligibility/check-answers');
       expect(change('input[value="uk"]').attr('checked')).toBeDefined();
@@ -113,7 +125,12 @@ for (const engine of engines) {
     it('no answer, a tampered value or an array gets the GOV.UK error message and changes nothing', async () => {
       const client = new FormClient(t.app);
       const csrf = await client.csrf('/eligibility/where-you-live');
-      const forms: Record<string, string | string[]>[] = [{}, { 'where-you-live': 'mars' }, { 'where-you-live': ['in-england', 'outside-england'] }, { 'where-you-live': '<script>alert(1)</script>' }];
+      const forms: Record<string, string | string[]>[] = [
+        {},
+        { 'where-you-live': 'mars' },
+        { 'where-you-live': ['in-england', 'outside-england'] },
+        { 'where-you-live': '<script>alert(1)</script>' },
+      ];
       for (const form of forms) {
         const res = await client.post('/eligibility/where-you-live', form, csrf);
         expect(res.statusCode).toBe(400);
@@ -133,7 +150,12 @@ for (const engine of engines) {
       const early = await client.post('/eligibility/english', { english: 'test' }, csrf);
       expect(early.statusCode).toBe(303);
       expect(early.headers.location).toBe('/eligibility/where-you-live');
-      for (const url of ['/eligibility/degree', '/eligibility/result', '/eligibility/check-answers', '/eligibility/science']) {
+      for (const url of [
+        '/eligibility/degree',
+        '/eligibility/result',
+        '/eligibility/check-answers',
+        '/eligibility/science',
+      ]) {
         const res = await client.get(url);
         expect(res.statusCode, url).toBe(303);
         expect(res.headers.location, url).toBe('/eligibility/where-you-live');

@@ -5,7 +5,13 @@ import type { FormClient } from './app.ts';
 
 /** The newest sign-in code emailed to an address, read from the outbox as a person reads their email. */
 export async function latestCode(db: Kysely<Database>, email: string): Promise<string> {
-  const row = await db.selectFrom('outbox').select(['body', 'personalisation']).where('to_email', '=', email).where('template', '=', 'sign-in-code').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('outbox')
+    .select(['body', 'personalisation'])
+    .where('to_email', '=', email)
+    .where('template', '=', 'sign-in-code')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
   const code = /\b(\d{6})\b/.exec(row.body)?.[1];
   expect(code, 'the email shows a 6-digit code').toBeDefined();
   return code!;

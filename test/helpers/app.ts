@@ -12,7 +12,9 @@ export interface TestApp {
 }
 
 /** The real service on a real database (SQLite unless told), with request logging off. */
-export async function startTestApp(options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase(options.engine ?? 'sqlite');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...options.env });
   await loadReferenceProviders(database.db);

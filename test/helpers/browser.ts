@@ -9,12 +9,19 @@ export interface BrowserHarness {
   browser: Browser;
   server: TestApp;
   baseUrl: string;
-  newPage(options?: { javaScriptEnabled?: boolean }): Promise<{ page: Page; context: BrowserContext; cspViolations: string[] }>;
+  newPage(options?: {
+    javaScriptEnabled?: boolean;
+  }): Promise<{ page: Page; context: BrowserContext; cspViolations: string[] }>;
   close(): Promise<void>;
 }
 
-/** Starts the service on a loopback port and a headless Chromium to drive it (Playwright gives each launch a fresh profile). */
-export async function startBrowser(options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {}): Promise<BrowserHarness> {
+/**
+ * Starts the service on a loopback port and a headless Chromium to drive it (Playwright
+ * gives each launch a fresh profile).
+ */
+export async function startBrowser(
+  options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {},
+): Promise<BrowserHarness> {
   const server = await startTestApp(options);
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();

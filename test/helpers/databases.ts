@@ -54,7 +54,14 @@ export async function openTestDatabase(engine: Engine['name']): Promise<TestData
     const url = `sqlite:${join(dir, 'test.sqlite')}`;
     const handle = await connectDatabase(url);
     await migrateToLatest(handle);
-    return { ...handle, url, dispose: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      ...handle,
+      url,
+      dispose: async () => {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const handle = await connectDatabase(POSTGRES_URL, { schema, poolSize: 5 });

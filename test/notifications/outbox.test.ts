@@ -1,7 +1,16 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
-import { backoffMs, claimDue, describeFailure, enqueueEmail, enqueueEmails, LEASE_MS, MAX_ATTEMPTS, outboxBacklog } from '../../src/notifications/outbox.ts';
+import {
+  backoffMs,
+  claimDue,
+  describeFailure,
+  enqueueEmail,
+  enqueueEmails,
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  outboxBacklog,
+} from '../../src/notifications/outbox.ts';
 import { MissingPersonalisationError } from '../../src/notifications/templates.ts';
 import { smtpTransport, type EmailMessage, type EmailTransport } from '../../src/notifications/transports.ts';
 import { startOutboxWorker, type OutboxLogger } from '../../src/notifications/worker.ts';
@@ -39,7 +48,12 @@ class RecordingTransport implements EmailTransport {
   }
 }
 
-const application = { candidateName: 'Amina Okafor', providerName: 'Sample Provider', reference: 'IQTS-0000001', serviceUrl: 'http://localhost:3000' };
+const application = {
+  candidateName: 'Amina Okafor',
+  providerName: 'Sample Provider',
+  reference: 'IQTS-0000001',
+  serviceUrl: 'http://localhost:3000',
+};
 const signIn = { code: '123456', minutes: '10', serviceUrl: 'http://localhost:3000' };
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,7 +66,10 @@ for (const engine of engines) {
 
     beforeAll(async () => {
       d = await openTestDatabase(engine.name);
-      other = engine.name === 'postgres' ? await connectDatabase(POSTGRES_URL, { schema: d.schema!, poolSize: 5 }) : await connectDatabase(d.url);
+      other =
+        engine.name === 'postgres'
+          ? await connectDatabase(POSTGRES_URL, { schema: d.schema!, poolSize: 5 })
+          : await connectDatabase(d.url);
     });
     afterAll(async () => {
       await other?.close();
@@ -71,7 +88,11 @@ for (const engine of engines) {
       ).rejects.toThrow('the change failed');
       await d.db.transaction().execute(async (trx) => {
         await enqueueEmails(trx, [
-          { to: 'amina@example.org', template: 'offer-made', personalisation: { ...application, conditions: '* Fitness to teach check' } },
+          {
+            to: 'amina@example.org',
+            template: 'offer-made',
+            personalisation: { ...application, conditions: '* Fitness to teach check' },
+          },
           { to: 'admissions@example.org', template: 'application-submitted-provider', personalisation: application },
         ]);
       });
@@ -86,7 +107,10 @@ for (const engine of engines) {
       expect(offer.subject).toBe('You have an offer from Sample Provider');
       expect(offer.body).toContain('* Fitness to teach check');
       expect(offer.template).toBe('offer-made');
-      expect(offer.personalisation).toMatchObject({ candidateName: 'Amina Okafor', conditions: '* Fitness to teach check' });
+      expect(offer.personalisation).toMatchObject({
+        candidateName: 'Amina Okafor',
+        conditions: '* Fitness to teach check',
+      });
       expect(offer.reference).toMatch(/^outbox-\d+$/);
 
       const rows = await d.db.selectFrom('outbox').selectAll().orderBy('id').execute();
@@ -102,11 +126,26 @@ for (const engine of engines) {
 
     it('a committed email is sent exactly once when workers on two connections run at the same time', async () => {
       const total = 60;
-      await enqueueEmails(d.db, Array.from({ length: total }, (_, i) => ({ to: `once${i}@example.org`, template: 'sign-in-code' as const, personalisation: signIn })));
-      const transports = [new RecordingTransport(), new RecordingTransport(), new RecordingTransport(), new RecordingTransport()];
+      await enqueueEmails(
+        d.db,
+        Array.from({ length: total }, (_, i) => ({
+          to: `once${i}@example.org`,
+          template: 'sign-in-code' as const,
+          personalisation: signIn,
+        })),
+      );
+      const transports = [
+        new RecordingTransport(),
+        new RecordingTransport(),
+        new RecordingTransport(),
+        new RecordingTransport(),
+      ];
       // Two workers on each connection, as two processes with two workers each.
-      const workers = transports.map((transport, i) => startOutboxWorker({ db: i % 2 === 0 ? d.db : other.db, transport, autoStart: false, batch: 7 }));
-      for (let round = 0; round < 20 && (await outboxBacklog(d.db)) > 0; round++) await Promise.all(workers.map((w) => w.runOnce()));
+      const workers = transports.map((transport, i) =>
+        startOutboxWorker({ db: i % 2 === 0 ? d.db : other.db, transport, autoStart: false, batch: 7 }),
+      );
+      for (let round = 0; round < 20 && (await outboxBacklog(d.db)) > 0; round++)
+        await Promise.all(workers.map((w) => w.runOnce()));
 
       const sent = transports.flatMap((t) => t.sent.map((m) => m.to));
       expect(sent).toHaveLength(total);
@@ -119,9 +158,20 @@ for (const engine of engines) {
     });
 
     it('two claims at the same moment on two connections never share a row', async () => {
-      await enqueueEmails(d.db, Array.from({ length: 30 }, (_, i) => ({ to: `claim${i}@example.org`, template: 'sign-in-code' as const, personalisation: signIn })));
+      await enqueueEmails(
+        d.db,
+        Array.from({ length: 30 }, (_, i) => ({
+          to: `claim${i}@example.org`,
+          template: 'sign-in-code' as const,
+          personalisation: signIn,
+        })),
+      );
       const now = new Date();
-      const [a, b, c] = await Promise.all([claimDue(d.db, 12, now), claimDue(other.db, 12, now), claimDue(other.db, 12, now)]);
+      const [a, b, c] = await Promise.all([
+        claimDue(d.db, 12, now),
+        claimDue(other.db, 12, now),
+        claimDue(other.db, 12, now),
+      ]);
       const ids = [...a, ...b, ...c].map((r) => r.id);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
@@ -147,12 +197,28 @@ for (const engine of engines) {
     it('a failing transport is retried with growing waits, then the email is marked failed and left alone', async () => {
       await enqueueEmail(d.db, { to: 'unlucky@example.org', template: 'sign-in-code', personalisation: signIn });
       const transport = new RecordingTransport();
-      transport.failWith = Object.assign(new Error('Can\'t send mail - all recipients were rejected: 550 <unlucky@example.org>: User unknown'), { name: 'SmtpError', code: 'EENVELOPE', responseCode: 550 });
+      transport.failWith = Object.assign(
+        new Error("Can't send mail - all recipients were rejected: 550 <unlucky@example.org>: User unknown"),
+        { name: 'SmtpError', code: 'EENVELOPE', responseCode: 550 },
+      );
       let now = new Date();
       const logged: { level: string; entry: Record<string, unknown>; message: string }[] = [];
-      const logger = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (entry: Record<string, unknown>, message: string) => logged.push({ level, entry, message })])) as unknown as OutboxLogger;
-      const worker = startOutboxWorker({ db: d.db, transport, autoStart: false, clock: () => now, random: () => 0, logger });
-      const read = () => d.db.selectFrom('outbox').selectAll().where('to_email', '=', 'unlucky@example.org').executeTakeFirstOrThrow();
+      const logger = Object.fromEntries(
+        ['info', 'warn', 'error'].map((level) => [
+          level,
+          (entry: Record<string, unknown>, message: string) => logged.push({ level, entry, message }),
+        ]),
+      ) as unknown as OutboxLogger;
+      const worker = startOutboxWorker({
+        db: d.db,
+        transport,
+        autoStart: false,
+        clock: () => now,
+        random: () => 0,
+        logger,
+      });
+      const read = () =>
+        d.db.selectFrom('outbox').selectAll().where('to_email', '=', 'unlucky@example.org').executeTakeFirstOrThrow();
 
       const waits: number[] = [];
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -214,7 +280,11 @@ for (const engine of engines) {
       expect(stopped).toBe(false);
       transport.release();
       await stopping;
-      const row = await d.db.selectFrom('outbox').selectAll().where('to_email', '=', 'first@example.org').executeTakeFirstOrThrow();
+      const row = await d.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('to_email', '=', 'first@example.org')
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('sent');
 
       await enqueueEmail(d.db, { to: 'after@example.org', template: 'sign-in-code', personalisation: signIn });
@@ -227,7 +297,11 @@ for (const engine of engines) {
       const transport = new RecordingTransport();
       const worker = startOutboxWorker({ db: d.db, transport, intervalMs: 10, logger: pino({ level: 'silent' }) });
       try {
-        await d.db.transaction().execute((trx) => enqueueEmail(trx, { to: 'soon@example.org', template: 'interview-invited', personalisation: application }));
+        await d.db
+          .transaction()
+          .execute((trx) =>
+            enqueueEmail(trx, { to: 'soon@example.org', template: 'interview-invited', personalisation: application }),
+          );
         for (let i = 0; i < 200 && transport.sent.length === 0; i++) await wait(5);
         expect(transport.sent.map((m) => m.subject)).toEqual(['Sample Provider would like to interview you']);
       } finally {
@@ -238,11 +312,20 @@ for (const engine of engines) {
     it('an email missing personalisation it needs is refused, and the change it belongs to rolls back', async () => {
       await expect(
         d.db.transaction().execute(async (trx) => {
-          await trx.insertInto('content_feedback').values({ page_path: '/outbox-test', useful: 1, comment: null, created_at: new Date().toISOString() }).execute();
-          await enqueueEmail(trx, { to: 'amina@example.org', template: 'application-rejected', personalisation: application });
+          await trx
+            .insertInto('content_feedback')
+            .values({ page_path: '/outbox-test', useful: 1, comment: null, created_at: new Date().toISOString() })
+            .execute();
+          await enqueueEmail(trx, {
+            to: 'amina@example.org',
+            template: 'application-rejected',
+            personalisation: application,
+          });
         }),
       ).rejects.toBeInstanceOf(MissingPersonalisationError);
-      expect(await d.db.selectFrom('content_feedback').select('id').where('page_path', '=', '/outbox-test').execute()).toEqual([]);
+      expect(
+        await d.db.selectFrom('content_feedback').select('id').where('page_path', '=', '/outbox-test').execute(),
+      ).toEqual([]);
       expect(await d.db.selectFrom('outbox').select('id').execute()).toEqual([]);
     });
   });
@@ -261,8 +344,16 @@ describe('email outbox over real SMTP', () => {
   });
 
   it('the worker delivers a committed email to an SMTP server and records the server’s message id', async () => {
-    await d.db.transaction().execute((trx) => enqueueEmail(trx, { to: 'amina@example.org', template: 'sign-in-code', personalisation: signIn }));
-    const worker = startOutboxWorker({ db: d.db, transport: smtpTransport(smtp.url, 'iQTS service <no-reply@example.org>'), autoStart: false });
+    await d.db
+      .transaction()
+      .execute((trx) =>
+        enqueueEmail(trx, { to: 'amina@example.org', template: 'sign-in-code', personalisation: signIn }),
+      );
+    const worker = startOutboxWorker({
+      db: d.db,
+      transport: smtpTransport(smtp.url, 'iQTS service <no-reply@example.org>'),
+      autoStart: false,
+    });
     expect(await worker.runOnce()).toMatchObject({ sent: 1, failed: 0 });
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
@@ -277,9 +368,17 @@ describe('email outbox over real SMTP', () => {
   it('a recipient the server refuses is retried later, with no address in the error kept', async () => {
     smtp.rejectRecipients.add('nobody@example.org');
     await enqueueEmail(d.db, { to: 'nobody@example.org', template: 'sign-in-code', personalisation: signIn });
-    const worker = startOutboxWorker({ db: d.db, transport: smtpTransport(smtp.url, 'no-reply@example.org'), autoStart: false });
+    const worker = startOutboxWorker({
+      db: d.db,
+      transport: smtpTransport(smtp.url, 'no-reply@example.org'),
+      autoStart: false,
+    });
     expect(await worker.runOnce()).toMatchObject({ sent: 0, failed: 1 });
-    const row = await d.db.selectFrom('outbox').selectAll().where('to_email', '=', 'nobody@example.org').executeTakeFirstOrThrow();
+    const row = await d.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('to_email', '=', 'nobody@example.org')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
     expect(row.last_error).toContain('550');
     expect(row.last_error).not.toContain('nobody');
@@ -289,7 +388,9 @@ describe('email outbox over real SMTP', () => {
 describe('retry waits', () => {
   const none = () => 0;
   it('start at 30 seconds and double with each failure', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n, none))).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n, none))).toEqual([
+      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000,
+    ]);
   });
 
   it('never exceed an hour', () => {
@@ -316,11 +417,20 @@ describe('retry waits', () => {
 
 describe('failure descriptions', () => {
   it('keep the kind of error and its status but no address or code', () => {
-    const error = Object.assign(new Error('Recipient <Amina.Okafor@Example.org> rejected; your code 123456'), { name: 'SmtpError', responseCode: 550 });
+    const error = Object.assign(new Error('Recipient <Amina.Okafor@Example.org> rejected; your code 123456'), {
+      name: 'SmtpError',
+      responseCode: 550,
+    });
     const text = describeFailure(error, 'Amina.Okafor@Example.org');
     expect(text).toBe('SmtpError 550: Recipient <[recipient]> rejected; your code [number]');
     expect(describeFailure(new Error('to someone@else.example failed'))).toBe('Error: to [email] failed');
     expect(describeFailure('plain text')).toBe('Error: plain text');
-    expect(describeFailure({ name: 'AxiosError', code: 'ERR_BAD_REQUEST', response: { status: 400, data: { errors: [{ error: 'BadRequestError' }] } } })).toBe('AxiosError ERR_BAD_REQUEST 400 BadRequestError');
+    expect(
+      describeFailure({
+        name: 'AxiosError',
+        code: 'ERR_BAD_REQUEST',
+        response: { status: 400, data: { errors: [{ error: 'BadRequestError' }] } },
+      }),
+    ).toBe('AxiosError ERR_BAD_REQUEST 400 BadRequestError');
   });
 });

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { bulletList, MissingPersonalisationError, renderEmail, TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../../src/notifications/templates.ts';
+import {
+  bulletList,
+  MissingPersonalisationError,
+  renderEmail,
+  TEMPLATE_NAMES,
+  TEMPLATES,
+  type TemplateName,
+} from '../../src/notifications/templates.ts';
 
 /** A distinct, recognisable value for every key, so each can be found in the output. */
 const sample = (key: string): string =>
-  key === 'serviceUrl' ? 'https://apply-iqts.example.gov.uk' : key === 'code' ? '482913' : key === 'minutes' ? '15' : key === 'reference' ? 'IQTS-7654321' : `${key}-VALUE`;
+  key === 'serviceUrl'
+    ? 'https://apply-iqts.example.gov.uk'
+    : key === 'code'
+      ? '482913'
+      : key === 'minutes'
+        ? '15'
+        : key === 'reference'
+          ? 'IQTS-7654321'
+          : `${key}-VALUE`;
 
 const personalisationFor = (name: TemplateName, withOptional: boolean) => {
   const t = TEMPLATES[name];
@@ -46,7 +61,8 @@ describe('email templates', () => {
         // No empty headings or blank runs where an optional value was left out.
         expect(body, name).not.toMatch(/\n{3,}|:\s*$/);
         expect(body, name).not.toMatch(/\/\/(application|provider|sign-in)/);
-        for (const [key, value] of Object.entries(p)) expect(`${subject}\n${body}`, `${name} uses ${key}`).toContain(value);
+        for (const [key, value] of Object.entries(p))
+          expect(`${subject}\n${body}`, `${name} uses ${key}`).toContain(value);
       }
     });
   }
@@ -54,13 +70,20 @@ describe('email templates', () => {
   it('say which personalisation is missing, by name only', () => {
     let error: unknown;
     try {
-      renderEmail('application-rejected', { candidateName: 'Amina Okafor', providerName: 'Sample Provider', reference: 'IQTS-0000001', serviceUrl: '' });
+      renderEmail('application-rejected', {
+        candidateName: 'Amina Okafor',
+        providerName: 'Sample Provider',
+        reference: 'IQTS-0000001',
+        serviceUrl: '',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(MissingPersonalisationError);
     expect((error as MissingPersonalisationError).missing).toEqual(['serviceUrl', 'reasons']);
-    expect((error as Error).message).toBe('Email template "application-rejected" needs personalisation: serviceUrl, reasons');
+    expect((error as Error).message).toBe(
+      'Email template "application-rejected" needs personalisation: serviceUrl, reasons',
+    );
     expect((error as Error).message).not.toContain('Amina');
     expect(() => renderEmail('no-such-email' as TemplateName, {})).toThrow('Unknown email template');
   });
@@ -73,9 +96,19 @@ describe('email templates', () => {
   });
 
   it('an offer lists its conditions as bullets, or says it has none', () => {
-    const p = { candidateName: 'Amina Okafor', providerName: 'Sample Provider', reference: 'IQTS-0000001', serviceUrl: 'http://localhost:3000/' };
-    const listed = renderEmail('offer-made', { ...p, conditions: '* Fitness to teach check\n- Degree certificate\n\nReference from your employer' }).body;
-    expect(listed).toContain('The offer has these conditions:\n\n* Fitness to teach check\n* Degree certificate\n* Reference from your employer');
+    const p = {
+      candidateName: 'Amina Okafor',
+      providerName: 'Sample Provider',
+      reference: 'IQTS-0000001',
+      serviceUrl: 'http://localhost:3000/',
+    };
+    const listed = renderEmail('offer-made', {
+      ...p,
+      conditions: '* Fitness to teach check\n- Degree certificate\n\nReference from your employer',
+    }).body;
+    expect(listed).toContain(
+      'The offer has these conditions:\n\n* Fitness to teach check\n* Degree certificate\n* Reference from your employer',
+    );
     expect(listed).toContain('http://localhost:3000/application');
     expect(renderEmail('offer-made', { ...p, conditions: 'None' }).body).toContain('The offer has no conditions.');
     expect(renderEmail('offer-made', p).body).toContain('The offer has no conditions.');
@@ -96,7 +129,12 @@ describe('email templates', () => {
   });
 
   it('a name typed with line breaks cannot add lines to the subject', () => {
-    const { subject } = renderEmail('offer-withdrawn', { candidateName: 'A', providerName: 'Evil\r\nBcc: x@example.org', reference: 'IQTS-1', serviceUrl: 'http://x' });
+    const { subject } = renderEmail('offer-withdrawn', {
+      candidateName: 'A',
+      providerName: 'Evil\r\nBcc: x@example.org',
+      reference: 'IQTS-1',
+      serviceUrl: 'http://x',
+    });
     expect(subject).toBe('Evil Bcc: x@example.org has withdrawn their offer');
   });
 

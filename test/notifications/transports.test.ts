@@ -3,12 +3,27 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/notifications/outbox.ts';
 import { renderEmail } from '../../src/notifications/templates.ts';
-import { logTransport, notifyTransport, redactRecipient, smtpTransport, transportFromConfig, type EmailMessage } from '../../src/notifications/transports.ts';
+import {
+  logTransport,
+  notifyTransport,
+  redactRecipient,
+  smtpTransport,
+  transportFromConfig,
+  type EmailMessage,
+} from '../../src/notifications/transports.ts';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp-server.ts';
 
-const application = { candidateName: 'Amina Okafor', providerName: 'Sample Provider', reference: 'IQTS-0000001', serviceUrl: 'http://localhost:3000' };
+const application = {
+  candidateName: 'Amina Okafor',
+  providerName: 'Sample Provider',
+  reference: 'IQTS-0000001',
+  serviceUrl: 'http://localhost:3000',
+};
 
-const message = (to: string, template: 'application-submitted-candidate' | 'sign-in-code' = 'application-submitted-candidate'): EmailMessage => {
+const message = (
+  to: string,
+  template: 'application-submitted-candidate' | 'sign-in-code' = 'application-submitted-candidate',
+): EmailMessage => {
   const personalisation = template === 'sign-in-code' ? { code: '123456', minutes: '10' } : application;
   return { to, template, personalisation, reference: 'outbox-42', ...renderEmail(template, personalisation) };
 };
@@ -54,7 +69,9 @@ describe('SMTP transport', () => {
     const closed = await startTestSmtpServer();
     await closed.close();
     const started = Date.now();
-    await expect(smtpTransport(closed.url, 'no-reply@example.org', { timeoutMs: 2000 }).send(message('a@example.org'))).rejects.toThrow();
+    await expect(
+      smtpTransport(closed.url, 'no-reply@example.org', { timeoutMs: 2000 }).send(message('a@example.org')),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
@@ -78,7 +95,12 @@ describe('GOV.UK Notify transport', () => {
     // A stand-in for the Notify API on loopback: it answers POST /v2/notifications/email.
     server = createServer((request, response) => {
       void readBody(request).then((body) => {
-        requests.push({ method: request.method ?? '', path: request.url ?? '', authorization: request.headers.authorization ?? '', body });
+        requests.push({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          authorization: request.headers.authorization ?? '',
+          body,
+        });
         response.writeHead(answer.status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(answer.body));
       });
@@ -119,7 +141,11 @@ describe('GOV.UK Notify transport', () => {
   it('uses a template built in Notify, with our personalisation, where one is named', async () => {
     requests.length = 0;
     answer = { status: 201, body: { id: 'notify-0002' } };
-    const transport = notifyTransport(apiKey, { generic: 'generic-template-id', byTemplate: { 'sign-in-code': 'notify-sign-in-template' } }, { baseUrl });
+    const transport = notifyTransport(
+      apiKey,
+      { generic: 'generic-template-id', byTemplate: { 'sign-in-code': 'notify-sign-in-template' } },
+      { baseUrl },
+    );
     await transport.send(message('amina@example.org', 'sign-in-code'));
     await transport.send(message('amina@example.org'));
     expect(requests.map((r) => r.body['template_id'])).toEqual(['notify-sign-in-template', 'generic-template-id']);
@@ -127,7 +153,13 @@ describe('GOV.UK Notify transport', () => {
   });
 
   it('fails with Notify’s status and error kind, and no address in the description', async () => {
-    answer = { status: 400, body: { status_code: 400, errors: [{ error: 'BadRequestError', message: "Can't send to this recipient using a team-only API key" }] } };
+    answer = {
+      status: 400,
+      body: {
+        status_code: 400,
+        errors: [{ error: 'BadRequestError', message: "Can't send to this recipient using a team-only API key" }],
+      },
+    };
     const error = await notifyTransport(apiKey, 'generic-template-id', { baseUrl })
       .send(message('amina@example.org'))
       .catch((e: unknown) => e);
@@ -156,7 +188,11 @@ describe('log transport', () => {
     expect(entries).toHaveLength(1);
     const logged = JSON.stringify(entries);
     expect(logged).not.toMatch(/amina|okafor|example\.org|123456/i);
-    expect(entries[0]!.entry).toEqual({ template: 'sign-in-code', recipient: redactRecipient('amina.okafor@example.org'), reference: 'outbox-42' });
+    expect(entries[0]!.entry).toEqual({
+      template: 'sign-in-code',
+      recipient: redactRecipient('amina.okafor@example.org'),
+      reference: 'outbox-42',
+    });
     expect(redactRecipient('a@example.org')).not.toBe(redactRecipient('b@example.org'));
   });
 
@@ -170,12 +206,17 @@ describe('log transport', () => {
 describe('choosing a transport', () => {
   it('GOV.UK Notify when a key is set, else SMTP when a URL is set, else the log', () => {
     const key = 'k-11111111-2222-3333-4444-555555555555-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-    expect(transportFromConfig({ NOTIFY_API_KEY: key, NOTIFY_TEMPLATE_ID: 'template', SMTP_URL: 'smtp://127.0.0.1:2525' }).name).toBe('notify');
+    expect(
+      transportFromConfig({ NOTIFY_API_KEY: key, NOTIFY_TEMPLATE_ID: 'template', SMTP_URL: 'smtp://127.0.0.1:2525' })
+        .name,
+    ).toBe('notify');
     expect(transportFromConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).name).toBe('smtp');
     expect(transportFromConfig({}).name).toBe('log');
     expect(() => transportFromConfig({ NOTIFY_API_KEY: key })).toThrow('NOTIFY_TEMPLATE_ID is required');
     // The typed config the service reads.
-    expect(transportFromConfig({ notifyApiKey: key, notifyTemplateId: 'template', from: 'x <x@example.org>' }).name).toBe('notify');
+    expect(
+      transportFromConfig({ notifyApiKey: key, notifyTemplateId: 'template', from: 'x <x@example.org>' }).name,
+    ).toBe('notify');
     expect(transportFromConfig({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'x <x@example.org>' }).name).toBe('smtp');
     expect(transportFromConfig({ from: 'x <x@example.org>' }).name).toBe('log');
   });

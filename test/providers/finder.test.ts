@@ -16,7 +16,10 @@ for (const engine of engines) {
   describe.skipIf(engine.skip)(`provider and placement-school finders (${engine.name})`, () => {
     let t: TestApp;
     const get = (url: string) => t.app.inject(url);
-    const names = (body: ReturnType<typeof $>) => body('.app-result h3 a').map((_, a) => body(a).text().trim()).get();
+    const names = (body: ReturnType<typeof $>) =>
+      body('.app-result h3 a')
+        .map((_, a) => body(a).text().trim())
+        .get();
     const allNames = async (query: string) => {
       const out: string[] = [];
       for (let page = 1; page < 10; page++) {
@@ -32,8 +35,13 @@ for (const engine of engines) {
       t = await startTestApp({ engine: engine.name });
       await seedSampleData(t.database.db, 400);
       // Known schools around Dubai, so distances can be checked.
-      const csv = 'name,town,country,latitude,longitude\nDeira Test School,Dubai,AE,25.2697,55.3095\nSharjah Test School,Sharjah,AE,25.3463,55.4209\nJumeirah Test School,Dubai,AE,25.2048,55.2708\nAbu Dhabi Test School,Abu Dhabi,AE,24.4539,54.3773\n';
-      const dubai = await t.database.db.selectFrom('providers').select('id').where('slug', '=', 'sample-provider-dubai-campus').executeTakeFirstOrThrow();
+      const csv =
+        'name,town,country,latitude,longitude\nDeira Test School,Dubai,AE,25.2697,55.3095\nSharjah Test School,Sharjah,AE,25.3463,55.4209\nJumeirah Test School,Dubai,AE,25.2048,55.2708\nAbu Dhabi Test School,Abu Dhabi,AE,24.4539,54.3773\n';
+      const dubai = await t.database.db
+        .selectFrom('providers')
+        .select('id')
+        .where('slug', '=', 'sample-provider-dubai-campus')
+        .executeTakeFirstOrThrow();
       await importSchools(t.database.db, dubai.id, validateSchoolsCsv(csv).rows);
     }, 60_000);
     afterAll(async () => t?.close());
@@ -113,7 +121,10 @@ for (const engine of engines) {
       expect(next).toContain('page=2');
       expect((await allNames('sort=fee&maxFee=20000')).length).toBeGreaterThan(20);
       const nearest = $(await get('/providers?near=Dubai&sort=nearest'));
-      const distances = nearest('.govuk-summary-list__key:contains("Nearest partner school")').next().map((_, d) => parseFloat(nearest(d).text())).get();
+      const distances = nearest('.govuk-summary-list__key:contains("Nearest partner school")')
+        .next()
+        .map((_, d) => parseFloat(nearest(d).text()))
+        .get();
       expect(distances.length).toBeGreaterThan(0);
       expect([...distances].sort((a, b) => a - b)).toEqual(distances);
     });
@@ -130,7 +141,9 @@ for (const engine of engines) {
     it('an ambiguous place name offers the matches with their countries', async () => {
       const res = $(await get('/providers?near=Paris'));
       expect(res('#did-you-mean').text()).toContain('more than one place called ‘Paris’');
-      const choices = res('#did-you-mean ~ ul a').map((_, a) => res(a).text()).get();
+      const choices = res('#did-you-mean ~ ul a')
+        .map((_, a) => res(a).text())
+        .get();
       expect(choices[0]).toBe('Paris, France');
       expect(choices.some((c) => c.includes('United States'))).toBe(true);
       const chosen = res('#did-you-mean ~ ul a').first().attr('href')!;
@@ -146,7 +159,10 @@ for (const engine of engines) {
         ['/providers?sort=nearest', 'Enter a town or city to sort by nearest partner school'],
         ['/providers?page=0', 'Page must be a number, 1 or more'],
         ['/providers?near=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'Enter a town or city we can find'],
-        [`/providers?near=${encodeURIComponent("' OR 1=1; DROP TABLE providers; --")}`, 'Enter a town or city we can find'],
+        [
+          `/providers?near=${encodeURIComponent("' OR 1=1; DROP TABLE providers; --")}`,
+          'Enter a town or city we can find',
+        ],
         [`/providers?near=${'a'.repeat(10_000)}`, 'Place name must be 100 characters or fewer'],
         ['/placement-schools?near=Dubai&radius=-10', 'Select a distance from the list'],
         ['/placement-schools?near=Dubai&radius=1000000000', 'Select a distance from the list'],
@@ -172,17 +188,27 @@ for (const engine of engines) {
       const res = $(await get('/placement-schools?near=Dubai&radius=50'));
       const heading = res('#results-heading').text();
       expect(heading).toMatch(/^\d+ partner schools? within 50 km of Dubai, United Arab Emirates$/);
-      const distances = res('.app-result strong').map((_, s) => res(s).text()).get();
+      const distances = res('.app-result strong')
+        .map((_, s) => res(s).text())
+        .get();
       for (const d of distances) expect(d).toMatch(/^\d+\.\d km$/);
       const numbers = distances.map(parseFloat);
       expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
       expect(numbers.every((n) => n <= 50)).toBe(true);
-      res('.app-result').each((_, li) => void expect(res(li).find('a[href^="/providers/"]').length, res(li).text()).toBeGreaterThan(0));
+      res('.app-result').each(
+        (_, li) => void expect(res(li).find('a[href^="/providers/"]').length, res(li).text()).toBeGreaterThan(0),
+      );
       const within50 = Number(heading.split(' ')[0]);
-      const within250 = Number($(await get('/placement-schools?near=Dubai&radius=250'))('#results-heading').text().split(' ')[0]);
+      const within250 = Number(
+        $(await get('/placement-schools?near=Dubai&radius=250'))('#results-heading')
+          .text()
+          .split(' ')[0],
+      );
       expect(within250).toBeGreaterThanOrEqual(within50);
       // Sharjah's school is within 50 km of Dubai; Abu Dhabi's, over 100 km away, is not.
-      const names = res('.app-result h3').map((_, h) => res(h).text().trim()).get();
+      const names = res('.app-result h3')
+        .map((_, h) => res(h).text().trim())
+        .get();
       expect(names).toContain('Sharjah Test School');
       expect(names).not.toContain('Abu Dhabi Test School');
       expect(within50).toBeGreaterThanOrEqual(3);
@@ -203,11 +229,17 @@ for (const engine of engines) {
       expect(res.statusCode).toBe(200);
       const body = res.json() as { total: number; providers: { slug: string; coverage: { includesYou: string } }[] };
       expect(body.providers.map((p) => p.slug)).toContain('liverpool-john-moores-university');
-      expect(body.providers.find((p) => p.slug === 'university-of-birmingham-dubai')?.coverage.includesYou).toBe('unknown');
+      expect(body.providers.find((p) => p.slug === 'university-of-birmingham-dubai')?.coverage.includesYou).toBe(
+        'unknown',
+      );
       const bad = await get('/api/v1/providers?country=XX');
       expect(bad.statusCode).toBe(400);
-      expect(bad.json()).toEqual({ errors: [{ field: 'country', message: 'Select the country where you live from the list' }] });
-      const schools = (await get('/api/v1/placement-schools?near=Dubai&radius=25')).json() as { schools: { distanceKm: number }[] };
+      expect(bad.json()).toEqual({
+        errors: [{ field: 'country', message: 'Select the country where you live from the list' }],
+      });
+      const schools = (await get('/api/v1/placement-schools?near=Dubai&radius=25')).json() as {
+        schools: { distanceKm: number }[];
+      };
       expect(schools.schools.every((s) => s.distanceKm <= 25)).toBe(true);
       const places = (await get('/api/v1/places?q=lago')).json() as { places: { name: string }[] };
       expect(places.places.map((p) => p.name)).toContain('Lagos, Nigeria');

@@ -28,12 +28,25 @@ for (const engine of engines) {
     let d: TestDatabase;
     let providerId: number;
     const count = async (table: 'placement_schools' | 'partnerships' | 'providers') =>
-      Number((await d.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await d.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     beforeAll(async () => {
       d = await openTestDatabase(engine.name);
       await loadReferenceProviders(d.db);
-      providerId = (await d.db.selectFrom('providers').select('id').where('slug', '=', 'university-of-warwick').executeTakeFirstOrThrow()).id;
+      providerId = (
+        await d.db
+          .selectFrom('providers')
+          .select('id')
+          .where('slug', '=', 'university-of-warwick')
+          .executeTakeFirstOrThrow()
+      ).id;
     });
     afterAll(async () => d.dispose());
 
@@ -62,9 +75,13 @@ for (const engine of engines) {
     });
 
     it('a bad header or a file that is not CSV is refused with a reason', () => {
-      expect(validateSchoolsCsv('school,city\nA,B\n').problems[0]!.reasons.join(' ')).toContain('missing: name, town, country');
+      expect(validateSchoolsCsv('school,city\nA,B\n').problems[0]!.reasons.join(' ')).toContain(
+        'missing: name, town, country',
+      );
       expect(validateSchoolsCsv('name,town,country\n').problems[0]!.reasons[0]).toContain('no schools');
-      expect(validateSchoolsCsv('name,town,country\n"unterminated,Dubai,AE\n').problems[0]!.reasons[0]).toContain('not valid CSV');
+      expect(validateSchoolsCsv('name,town,country\n"unterminated,Dubai,AE\n').problems[0]!.reasons[0]).toContain(
+        'not valid CSV',
+      );
     });
 
     it('imports a good file, looking towns up offline; a re-run changes nothing', async () => {
@@ -72,7 +89,11 @@ for (const engine of engines) {
       expect(problems).toEqual([]);
       const first = await importSchools(d.db, providerId, rows);
       expect(first).toEqual({ added: 5, updated: 0, unchanged: 0, partnershipsAdded: 5 });
-      const lagos = await d.db.selectFrom('placement_schools').selectAll().where('name', '=', 'Lekki Academy').executeTakeFirstOrThrow();
+      const lagos = await d.db
+        .selectFrom('placement_schools')
+        .selectAll()
+        .where('name', '=', 'Lekki Academy')
+        .executeTakeFirstOrThrow();
       expect(lagos.lat).toBeCloseTo(6.45, 0);
       expect(lagos.lon).toBeCloseTo(3.39, 0);
       expect(JSON.parse(lagos.phases!)).toEqual(['secondary']);

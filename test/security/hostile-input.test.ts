@@ -10,7 +10,14 @@ afterAll(async () => t?.close());
 
 describe('security headers', () => {
   it('every kind of response carries a strict CSP without unsafe-inline, HSTS and nosniff, and no x-powered-by', async () => {
-    for (const url of ['/', '/non-uk-teachers/international-qualified-teacher-status', '/search?q=qts', '/feedback', '/no-such-page', '/health']) {
+    for (const url of [
+      '/',
+      '/non-uk-teachers/international-qualified-teacher-status',
+      '/search?q=qts',
+      '/feedback',
+      '/no-such-page',
+      '/health',
+    ]) {
       const res = await t.app.inject(url);
       const csp = String(res.headers['content-security-policy']);
       expect(csp, url).toContain("object-src 'none'");
@@ -35,7 +42,9 @@ describe('security headers', () => {
 
   it('the session cookie is __Host-, HttpOnly, Secure and SameSite=Lax', async () => {
     const res = await t.app.inject('/feedback');
-    expect(String(res.headers['set-cookie'])).toMatch(/^__Host-iqts-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(String(res.headers['set-cookie'])).toMatch(
+      /^__Host-iqts-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
   });
 
   it('content pages set no cookie', async () => {
@@ -61,16 +70,34 @@ describe('error pages', () => {
 });
 
 describe('hostile and malformed input never produces a 500 and changes nothing', () => {
-  const count = async () => Number((await t.database.db.selectFrom('content_feedback').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.database.db
+          .selectFrom('content_feedback')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('POST without a session or token is refused', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/feedback', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'useful=yes' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'useful=yes',
+    });
     expect(res.statusCode).toBe(403);
     expect(await count()).toBe(0);
   });
 
   it('a body in an unsupported format gets a 415 page', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/feedback', headers: { 'content-type': 'application/xml' }, payload: '<x/>' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<x/>',
+    });
     expect(res.statusCode).toBe(415);
     expect($(res)('h1').text()).toBe('There is a problem with your request');
   });
@@ -86,7 +113,12 @@ describe('hostile and malformed input never produces a 500 and changes nothing',
   it('tampered values, arrays, and scripts in fields are rejected with a message and escaped', async () => {
     const client = new FormClient(t.app);
     const csrf = await client.csrf('/feedback');
-    const forms: Record<string, string | string[]>[] = [{ useful: 'maybe' }, { useful: ['yes', 'no'] }, { useful: '<script>alert(1)</script>' }, { useful: 'yes', comment: 'x'.repeat(1201) }];
+    const forms: Record<string, string | string[]>[] = [
+      { useful: 'maybe' },
+      { useful: ['yes', 'no'] },
+      { useful: '<script>alert(1)</script>' },
+      { useful: 'yes', comment: 'x'.repeat(1201) },
+    ];
     for (const form of forms) {
       const res = await client.post('/feedback', form, csrf);
       expect(res.statusCode, JSON.stringify(form).slice(0, 60)).toBe(400);
@@ -97,7 +129,15 @@ describe('hostile and malformed input never produces a 500 and changes nothing',
   });
 
   it('odd URLs and methods are 4xx, not 500', async () => {
-    for (const url of ['/%', '/search?q=%', '/search?q[]=a&q[]=b', '/search?page=-1&q=qts', '/assets/../package.json', '/' + 'a'.repeat(5000), '/feedback?page=javascript:alert(1)']) {
+    for (const url of [
+      '/%',
+      '/search?q=%',
+      '/search?q[]=a&q[]=b',
+      '/search?page=-1&q=qts',
+      '/assets/../package.json',
+      '/' + 'a'.repeat(5000),
+      '/feedback?page=javascript:alert(1)',
+    ]) {
       const res = await t.app.inject(url);
       expect(res.statusCode, url).toBeLessThan(500);
     }

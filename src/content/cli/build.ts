@@ -14,7 +14,11 @@ import { createViews } from '../../platform/views.ts';
 import { sitemapXml } from '../site.ts';
 
 const { values } = parseArgs({
-  options: { content: { type: 'string', default: 'content' }, out: { type: 'string', default: 'dist/site' }, 'public-url': { type: 'string', default: 'http://localhost:3000' } },
+  options: {
+    content: { type: 'string', default: 'content' },
+    out: { type: 'string', default: 'dist/site' },
+    'public-url': { type: 'string', default: 'http://localhost:3000' },
+  },
   allowPositionals: true,
 });
 const contentDir = resolve(values.content!);
@@ -23,7 +27,11 @@ const started = performance.now();
 
 try {
   const tree = loadContentTree(contentDir);
-  const views = createViews({ assets: loadManifest(), govukBrand: process.env['GOVUK_BRAND'] === 'true', primaryNavigation: primaryNavigation(tree) });
+  const views = createViews({
+    assets: loadManifest(),
+    govukBrand: process.env['GOVUK_BRAND'] === 'true',
+    primaryNavigation: primaryNavigation(tree),
+  });
   const site = renderSite(tree, views);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -39,9 +47,12 @@ try {
   }
   writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!));
   const failed = new Set(site.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-  for (const problem of site.problems.filter((p) => p.severity === 'error')) console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
+  for (const problem of site.problems.filter((p) => p.severity === 'error'))
+    console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
   const ms = Math.round(performance.now() - started);
-  console.log(`content build: ${site.pages.length} pages written to ${values.out} in ${ms} ms; ${failed.size} file${failed.size === 1 ? '' : 's'} with errors`);
+  console.log(
+    `content build: ${site.pages.length} pages written to ${values.out} in ${ms} ms; ${failed.size} file${failed.size === 1 ? '' : 's'} with errors`,
+  );
   process.exit(failed.size > 0 ? 1 : 0);
 } catch (error) {
   console.error(`content build: ${(error as Error).message}`);

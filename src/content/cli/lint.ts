@@ -9,14 +9,20 @@ import { formatProblem, lintContent } from '../lint.ts';
 
 const dir = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'content';
 const root = resolve(dir);
-const views = createViews({ assets: { css: '', cssGovuk: '', js: '', jsPlaceAutocomplete: '', cssPlaceAutocomplete: '', govukAssetBase: '' }, govukBrand: false, primaryNavigation: [] });
+const views = createViews({
+  assets: { css: '', cssGovuk: '', js: '', jsPlaceAutocomplete: '', cssPlaceAutocomplete: '', govukAssetBase: '' },
+  govukBrand: false,
+  primaryNavigation: [],
+});
 
 try {
   const report = lintContent(root, { servicePaths: SERVICE_PATHS, views, useGit: true });
   for (const problem of report.problems) console.log(formatProblem(problem, dir));
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   const warnings = report.problems.length - errors;
-  console.log(`content lint: ${report.pages} pages, ${report.partials} partials: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  console.log(
+    `content lint: ${report.pages} pages, ${report.partials} partials: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+  );
   process.exit(errors > 0 ? 1 : 0);
 } catch (error) {
   console.error(`content lint: ${(error as Error).message}`);

@@ -62,7 +62,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('applications_provider_status').on('applications').columns(['provider_id', 'status', 'submitted_at']).execute();
+  await db.schema
+    .createIndex('applications_provider_status')
+    .on('applications')
+    .columns(['provider_id', 'status', 'submitted_at'])
+    .execute();
   await db.schema.createIndex('applications_candidate').on('applications').columns(['candidate_id']).execute();
 
   await db.schema
@@ -77,7 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('detail', 'text')
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_application').on('audit_events').columns(['application_id', 'id']).execute();
+  await db.schema
+    .createIndex('audit_events_application')
+    .on('audit_events')
+    .columns(['application_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('outbox')
@@ -100,5 +108,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['outbox', 'audit_events', 'applications', 'sign_in_codes', 'provider_memberships', 'users']) await db.schema.dropTable(table).execute();
+  for (const table of ['outbox', 'audit_events', 'applications', 'sign_in_codes', 'provider_memberships', 'users'])
+    await db.schema.dropTable(table).execute();
 }

@@ -57,7 +57,11 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
     await db.updateTable('users').set({ last_signed_in_at: stamp }).where('id', '=', existing.id).execute();
     return existing.id;
   }
-  const row = await db.insertInto('users').values({ email, name: null, role: 'candidate', created_at: stamp, last_signed_in_at: stamp }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('users')
+    .values({ email, name: null, role: 'candidate', created_at: stamp, last_signed_in_at: stamp })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -79,7 +83,12 @@ export async function currentUser(request: FastifyRequest, db: Kysely<Database>)
  * Lets the request through for these roles. Not signed in: to the sign-in page, then back.
  * Signed in with another role: 404, so pages of other roles are not even confirmed to exist.
  */
-export async function requireRole(request: FastifyRequest, reply: FastifyReply, db: Kysely<Database>, roles: Role[]): Promise<User | null> {
+export async function requireRole(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  db: Kysely<Database>,
+  roles: Role[],
+): Promise<User | null> {
   const user = await currentUser(request, db);
   if (!user) {
     const back = request.method === 'GET' ? request.url.slice(0, 300) : '';

@@ -3,7 +3,12 @@ import { APPROACHES, DELIVERY, PHASES, STUDY_MODES } from '../providers/model.ts
 
 /** OpenAPI 3.1 description of /api/v1, built from the same value lists the API checks against. */
 export function openApiDocument() {
-  const str = (description: string, values?: readonly string[]) => ({ in: 'query', required: false, description, schema: { type: 'string', ...(values ? { enum: values } : {}) } });
+  const str = (description: string, values?: readonly string[]) => ({
+    in: 'query',
+    required: false,
+    description,
+    schema: { type: 'string', ...(values ? { enum: values } : {}) },
+  });
   const errors = {
     description: 'A parameter is not valid. Each error names the parameter and says what to send.',
     content: {
@@ -11,25 +16,57 @@ export function openApiDocument() {
         schema: {
           type: 'object',
           properties: {
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-            choices: { type: 'array', description: 'When a place name matches more than one place', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, country: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+            },
+            choices: {
+              type: 'array',
+              description: 'When a place name matches more than one place',
+              items: {
+                type: 'object',
+                properties: { id: { type: 'integer' }, name: { type: 'string' }, country: { type: 'string' } },
+              },
+            },
           },
         },
       },
     },
   };
   const place = [
-    { name: 'near', ...str('A town or city name; accents and case do not matter. Add ", CC" (ISO 3166-1 alpha-2) to choose a country.') },
-    { name: 'place', in: 'query', required: false, description: 'A place id from /api/v1/places or from choices', schema: { type: 'integer' } },
+    {
+      name: 'near',
+      ...str(
+        'A town or city name; accents and case do not matter. Add ", CC" (ISO 3166-1 alpha-2) to choose a country.',
+      ),
+    },
+    {
+      name: 'place',
+      in: 'query',
+      required: false,
+      description: 'A place id from /api/v1/places or from choices',
+      schema: { type: 'integer' },
+    },
   ];
-  const page = { name: 'page', in: 'query', required: false, description: '1-based page of 20 results', schema: { type: 'integer', minimum: 1 } };
-  const list = (items: object) => ({ type: ['array', 'null'], description: 'null when the provider has not said', items });
+  const page = {
+    name: 'page',
+    in: 'query',
+    required: false,
+    description: '1-based page of 20 results',
+    schema: { type: 'integer', minimum: 1 },
+  };
+  const list = (items: object) => ({
+    type: ['array', 'null'],
+    description: 'null when the provider has not said',
+    items,
+  });
   return {
     openapi: '3.1.0',
     info: {
       title: 'Get international qualified teacher status (iQTS) API',
       version: '1.0.0',
-      description: 'Approved iQTS training providers and their partner placement schools. Unknown values are null: the provider has not said.',
+      description:
+        'Approved iQTS training providers and their partner placement schools. Unknown values are null: the provider has not said.',
     },
     paths: {
       '/api/v1/providers': {
@@ -43,7 +80,13 @@ export function openApiDocument() {
             { name: 'approach', ...str('Placement school approach', Object.keys(APPROACHES)) },
             { name: 'delivery', ...str('How the course is taught', Object.keys(DELIVERY)) },
             { name: 'mode', ...str('Study mode', Object.keys(STUDY_MODES)) },
-            { name: 'maxFee', in: 'query', required: false, description: 'Maximum fee in whole pounds', schema: { type: 'integer', minimum: 0, maximum: 100000 } },
+            {
+              name: 'maxFee',
+              in: 'query',
+              required: false,
+              description: 'Maximum fee in whole pounds',
+              schema: { type: 'integer', minimum: 0, maximum: 100000 },
+            },
             { name: 'confirmed', ...str('yes: only providers that have stated values matching every filter', ['yes']) },
             { name: 'sort', ...str('Order of results; nearest needs a place', Object.keys(SORTS)) },
             page,
@@ -68,7 +111,11 @@ export function openApiDocument() {
                             name: { type: 'string' },
                             sample: { type: 'boolean', description: 'Generated sample data, not a real provider' },
                             website: { type: ['string', 'null'] },
-                            coverage: { type: 'object', description: 'Where the provider takes trainees; includesYou is yes, no or unknown for the given place' },
+                            coverage: {
+                              type: 'object',
+                              description:
+                                'Where the provider takes trainees; includesYou is yes, no or unknown for the given place',
+                            },
                             placementApproaches: list({ type: 'string', enum: Object.keys(APPROACHES) }),
                             phases: list({ type: 'string', enum: Object.keys(PHASES) }),
                             subjects: list({ type: 'string' }),
@@ -78,7 +125,11 @@ export function openApiDocument() {
                             feeMaxPence: { type: ['integer', 'null'] },
                             startMonths: list({ type: 'integer', minimum: 1, maximum: 12 }),
                             nearestPartnerSchoolKm: { type: ['number', 'null'] },
-                            notStated: { type: 'array', items: { type: 'string' }, description: 'Filters the provider has not stated a value for' },
+                            notStated: {
+                              type: 'array',
+                              items: { type: 'string' },
+                              description: 'Filters the provider has not stated a value for',
+                            },
                           },
                         },
                       },
@@ -94,7 +145,17 @@ export function openApiDocument() {
       '/api/v1/placement-schools': {
         get: {
           summary: 'Partner schools of approved providers near a place, nearest first',
-          parameters: [...place, { name: 'radius', in: 'query', required: false, description: 'Kilometres (default 50)', schema: { type: 'integer', enum: [...RADII] } }, page],
+          parameters: [
+            ...place,
+            {
+              name: 'radius',
+              in: 'query',
+              required: false,
+              description: 'Kilometres (default 50)',
+              schema: { type: 'integer', enum: [...RADII] },
+            },
+            page,
+          ],
           responses: {
             '200': {
               description: 'Schools within the radius',
@@ -120,7 +181,13 @@ export function openApiDocument() {
                             country: { type: 'string' },
                             distanceKm: { type: 'number' },
                             verified: { type: 'boolean' },
-                            providers: { type: 'array', items: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } } },
+                            providers: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                properties: { slug: { type: 'string' }, name: { type: 'string' } },
+                              },
+                            },
                           },
                         },
                       },

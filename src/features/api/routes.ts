@@ -17,7 +17,9 @@ const ambiguous = (choices: Place[]) => ({
 /** The JSON API: the same filters and rules as the finder pages, for providers' own systems. */
 export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   const document = JSON.stringify(openApiDocument());
-  app.get('/api/v1/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(document));
+  app.get('/api/v1/openapi.json', (_request, reply) =>
+    reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(document),
+  );
 
   app.get('/api/v1/providers', async (request, reply) => {
     const query = parseProviderQuery(request.query as Raw);
@@ -33,7 +35,12 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
         name: r.provider.name,
         sample: r.provider.isSample,
         website: r.provider.website,
-        coverage: { description: r.coverageText, ...r.provider.coverage, includesYou: r.coverage?.includes ?? null, reason: r.coverage?.reason ?? null },
+        coverage: {
+          description: r.coverageText,
+          ...r.provider.coverage,
+          includesYou: r.coverage?.includes ?? null,
+          reason: r.coverage?.reason ?? null,
+        },
         placementApproaches: r.provider.placementApproaches,
         phases: r.provider.phases,
         subjects: r.provider.subjects,
@@ -82,7 +89,10 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
   // Suggestions for the place look-up as the user types.
   app.get('/api/v1/places', async (request, reply) => {
     const q = (request.query as Raw)['q'];
-    if (typeof q !== 'string' || q.length > 100) return reply.code(400).send({ errors: [{ field: 'q', message: 'Enter up to 100 characters' }] });
-    return reply.header('cache-control', 'public, max-age=86400').send({ places: suggestPlaces(q, 10).map((p) => ({ id: p.id, name: placeLabel(p), country: p.country })) });
+    if (typeof q !== 'string' || q.length > 100)
+      return reply.code(400).send({ errors: [{ field: 'q', message: 'Enter up to 100 characters' }] });
+    return reply
+      .header('cache-control', 'public, max-age=86400')
+      .send({ places: suggestPlaces(q, 10).map((p) => ({ id: p.id, name: placeLabel(p), country: p.country })) });
   });
 }

@@ -13,8 +13,27 @@ import { coverageIncludes } from '../providers/coverage.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
 import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
 import { findPlaces } from '../places/places.ts';
-import { candidateApplication, candidateApplications, changeState, chooseProvider, draftFor, saveSection, type Application } from './repository.ts';
-import { countWords, displayValue, fieldsShown, incompleteSections, sectionById, sectionStatus, sectionsFor, validateSection, type Answers, type Section } from './sections.ts';
+import {
+  candidateApplication,
+  candidateApplications,
+  changeState,
+  chooseProvider,
+  draftFor,
+  saveSection,
+  type Application,
+} from './repository.ts';
+import {
+  countWords,
+  displayValue,
+  fieldsShown,
+  incompleteSections,
+  sectionById,
+  sectionStatus,
+  sectionsFor,
+  validateSection,
+  type Answers,
+  type Section,
+} from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
 
 /** What the eligibility checker already knows, carried into a new application. */
@@ -22,7 +41,11 @@ export function prefillFromEligibility(e: EligibilityAnswers | undefined): Answe
   if (!e) return {};
   const a: Answers = {};
   if (e['age-phase'] === 'primary' || e['age-phase'] === 'secondary') a['course'] = { phase: e['age-phase'] };
-  if (e['degree'] === 'uk' || e['degree'] === 'non-uk' || e['degree'] === 'final-year') a['degree'] = { status: e['degree'] === 'final-year' ? 'final-year' : 'awarded', ...(e['degree'] === 'uk' ? { country: 'GB' } : {}) };
+  if (e['degree'] === 'uk' || e['degree'] === 'non-uk' || e['degree'] === 'final-year')
+    a['degree'] = {
+      status: e['degree'] === 'final-year' ? 'final-year' : 'awarded',
+      ...(e['degree'] === 'uk' ? { country: 'GB' } : {}),
+    };
   if (e['maths'] === 'uk') a['maths'] = { country: 'GB' };
   if (e['science'] === 'uk') a['science'] = { country: 'GB' };
   if (e['english'] === 'test' || e['english'] === 'education-in-english') a['english'] = { evidence: e['english'] };
@@ -41,12 +64,15 @@ function candidateLocation(answers: Answers) {
 /** Why this provider cannot receive this application, or null when it can. */
 export function providerProblem(provider: Provider | undefined, answers: Answers, date = today()): string | null {
   if (!provider) return 'Choose a training provider';
-  if (provider.status !== 'approved') return `${provider.name} is not currently approved to offer iQTS, so it cannot receive applications`;
-  if (answers['where-you-live']?.['uk-nation'] === 'england') return 'iQTS is for people who live outside England. You told us you live in England';
+  if (provider.status !== 'approved')
+    return `${provider.name} is not currently approved to offer iQTS, so it cannot receive applications`;
+  if (answers['where-you-live']?.['uk-nation'] === 'england')
+    return 'iQTS is for people who live outside England. You told us you live in England';
   const where = candidateLocation(answers);
   if (!where) return null;
   const cover = coverageIncludes(provider.coverage, where, date);
-  if (cover.includes === 'no') return `${provider.name} does not take trainees in ${countryName(where.country)}: ${cover.reason}`;
+  if (cover.includes === 'no')
+    return `${provider.name} does not take trainees in ${countryName(where.country)}: ${cover.reason}`;
   return null;
 }
 
@@ -59,8 +85,17 @@ const fieldView = (section: Section, values: Record<string, string>, errors: Rec
     day: values[`${f.name}-day`] ?? '',
     month: values[`${f.name}-month`] ?? '',
     year: values[`${f.name}-year`] ?? '',
-    countries: f.type === 'country' ? [{ value: '', text: 'Choose a country' }, ...countryOptions().map((c) => ({ ...c, selected: c.value === values[f.name] }))] : undefined,
-    items: f.type === 'radios' ? f.options.map((o) => ({ value: o.value, text: o.label, checked: o.value === values[f.name] })) : undefined,
+    countries:
+      f.type === 'country'
+        ? [
+            { value: '', text: 'Choose a country' },
+            ...countryOptions().map((c) => ({ ...c, selected: c.value === values[f.name] })),
+          ]
+        : undefined,
+    items:
+      f.type === 'radios'
+        ? f.options.map((o) => ({ value: o.value, text: o.label, checked: o.value === values[f.name] }))
+        : undefined,
     words: f.type === 'textarea' ? countWords(values[f.name] ?? '') : undefined,
   }));
 
@@ -72,11 +107,22 @@ const taskItem = (title: string, href: string, status: 'completed' | 'in-progres
   status:
     status === 'completed'
       ? { text: 'Completed' }
-      : { tag: { text: status === 'in-progress' ? 'In progress' : 'Incomplete', classes: status === 'in-progress' ? 'govuk-tag--light-blue' : 'govuk-tag--blue' } },
+      : {
+          tag: {
+            text: status === 'in-progress' ? 'In progress' : 'Incomplete',
+            classes: status === 'in-progress' ? 'govuk-tag--light-blue' : 'govuk-tag--blue',
+          },
+        },
 });
 
 /** One section of the task list; with errors, the GOV.UK summary links each to its field. */
-function renderSection(request: FastifyRequest, reply: FastifyReply, section: Section, values: Record<string, string>, errors: { field: string; message: string }[] = []) {
+function renderSection(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  section: Section,
+  values: Record<string, string>,
+  errors: { field: string; message: string }[] = [],
+) {
   return renderPage(reply, 'applications/views/section.njk', {
     pageTitle: section.title,
     currentPath: '/application',
@@ -84,13 +130,17 @@ function renderSection(request: FastifyRequest, reply: FastifyReply, section: Se
     backLink: { href: '/application' },
     section: { id: section.id, title: section.title },
     fields: fieldView(section, values, Object.fromEntries(errors.map((e) => [e.field, e.message]))),
-    errors: errors.map((e) => ({ text: e.message, href: `#${e.field}${section.fields.find((f) => f.name === e.field)?.type === 'date' ? '-day' : ''}` })),
+    errors: errors.map((e) => ({
+      text: e.message,
+      href: `#${e.field}${section.fields.find((f) => f.name === e.field)?.type === 'date' ? '-day' : ''}`,
+    })),
   });
 }
 
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
   const candidate = (request: FastifyRequest, reply: FastifyReply) => requireRole(request, reply, db, ['candidate']);
-  const draft = (request: FastifyRequest, user: User) => draftFor(db, user.id, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
+  const draft = (request: FastifyRequest, user: User) =>
+    draftFor(db, user.id, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
   const openApplication = (apps: Application[]) => apps.find((a) => isOpen(a.status));
 
   app.get('/application', async (request, reply) => {
@@ -107,7 +157,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       csrfToken: csrfToken(request),
       user,
       open: open && { reference: open.reference, status: STATES[open.status] },
-      submitted: apps.filter((a) => a.status !== 'draft').map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: a.submittedAt?.slice(0, 10) })),
+      submitted: apps
+        .filter((a) => a.status !== 'draft')
+        .map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: a.submittedAt?.slice(0, 10) })),
       tasks: current && [
         ...sectionsFor(answers).map((s) => taskItem(s.title, `/application/${s.id}`, sectionStatus(s, answers))),
         taskItem('Training provider', '/application/provider', provider ? 'completed' : 'not-started', provider?.name),
@@ -126,7 +178,13 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     return renderChooser(request, reply, current, slug);
   });
 
-  async function renderChooser(request: FastifyRequest, reply: FastifyReply, current: Application, slug?: string, error?: string) {
+  async function renderChooser(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    current: Application,
+    slug?: string,
+    error?: string,
+  ) {
     const providers = await allProviders(db);
     const where = candidateLocation(current.answers);
     const date = today();
@@ -151,7 +209,8 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
     const current = await draft(request, user);
     const slug = formBody(request.body)['provider'];
-    const provider = typeof slug === 'string' && /^[a-z0-9-]{1,120}$/.test(slug) ? await providerBySlug(db, slug) : undefined;
+    const provider =
+      typeof slug === 'string' && /^[a-z0-9-]{1,120}$/.test(slug) ? await providerBySlug(db, slug) : undefined;
     const problem = providerProblem(provider, current.answers);
     if (problem) return renderChooser(request, reply, current, undefined, problem);
     await chooseProvider(db, user.id, current.id, provider!.id);
@@ -166,14 +225,22 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     return renderCheck(request, reply, current);
   });
 
-  async function renderCheck(request: FastifyRequest, reply: FastifyReply, current: Application, problems: string[] = []) {
+  async function renderCheck(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    current: Application,
+    problems: string[] = [],
+  ) {
     const provider = current.providerId ? await providerById(db, current.providerId) : undefined;
     const cards = sectionsFor(current.answers).map((s) => {
       const values = current.answers[s.id] ?? {};
       return {
         title: s.title,
         href: `/application/${s.id}`,
-        rows: fieldsShown(s, values).map((f) => ({ key: { text: f.label }, value: { text: displayValue(f, values) || 'Not answered' } })),
+        rows: fieldsShown(s, values).map((f) => ({
+          key: { text: f.label },
+          value: { text: displayValue(f, values) || 'Not answered' },
+        })),
       };
     });
     return renderPage(reply.code(problems.length ? 400 : 200), 'applications/views/check.njk', {
@@ -203,7 +270,10 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const problems = [...incompleteSections(current.answers).map((s) => `Complete the section ‘${s.title}’`)];
     const providerIssue = providerProblem(provider, current.answers);
     if (providerIssue) problems.push(providerIssue);
-    if (current.answers['placement']?.['preference'] === 'current-school' && current.answers['current-school']?.['works-in-school'] !== 'yes') {
+    if (
+      current.answers['placement']?.['preference'] === 'current-school' &&
+      current.answers['current-school']?.['works-in-school'] !== 'yes'
+    ) {
       problems.push('You chose the school you work in as your placement, but told us you do not work in a school');
     }
     if (problems.length) return renderCheck(request, reply, current, problems);
@@ -258,14 +328,27 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
     const user = await candidate(request, reply);
     if (!user) return reply;
-    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference) ? await candidateApplication(db, user.id, request.params.reference) : undefined;
+    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
+      ? await candidateApplication(db, user.id, request.params.reference)
+      : undefined;
     if (!a || a.status === 'draft') return reply.callNotFound();
     return renderApplication(request, reply, a);
   });
 
-  async function renderApplication(request: FastifyRequest, reply: FastifyReply, a: Application, error?: { field: string; message: string }) {
+  async function renderApplication(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    a: Application,
+    error?: { field: string; message: string },
+  ) {
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
-    const school = a.placementSchoolId ? await db.selectFrom('placement_schools').select(['name', 'town', 'country']).where('id', '=', a.placementSchoolId).executeTakeFirst() : undefined;
+    const school = a.placementSchoolId
+      ? await db
+          .selectFrom('placement_schools')
+          .select(['name', 'town', 'country'])
+          .where('id', '=', a.placementSchoolId)
+          .executeTakeFirst()
+      : undefined;
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
@@ -283,23 +366,46 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     });
   }
 
-  app.post<{ Params: { reference: string; event: string } }>('/applications/:reference/:event', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference) ? await candidateApplication(db, user.id, request.params.reference) : undefined;
-    if (!a || a.status === 'draft') return reply.callNotFound();
-    const event = request.params.event;
-    if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
-    const body = formBody(request.body);
-    let set: { withdrawal_reason?: string } = {};
-    if (event === 'withdraw') {
-      const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : '';
-      if (!reason) return renderApplication(request, reply, a, { field: 'reason', message: 'Enter why you are withdrawing your application' });
-      if (reason.length > 1000) return renderApplication(request, reply, a, { field: 'reason', message: 'Your reason must be 1,000 characters or fewer' });
-      set = { withdrawal_reason: reason };
-    }
-    const result = await changeState(db, { applicationId: a.id, event, actor: 'candidate', actorUserId: user.id, candidateId: user.id, set, detail: set.withdrawal_reason ? { reason: set.withdrawal_reason } : undefined, serviceUrl: config.publicUrl, personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {} });
-    if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });
-    return reply.redirect(`/applications/${a.reference}`, 303);
-  });
+  app.post<{ Params: { reference: string; event: string } }>(
+    '/applications/:reference/:event',
+    async (request, reply) => {
+      const user = await candidate(request, reply);
+      if (!user) return reply;
+      const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
+        ? await candidateApplication(db, user.id, request.params.reference)
+        : undefined;
+      if (!a || a.status === 'draft') return reply.callNotFound();
+      const event = request.params.event;
+      if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
+      const body = formBody(request.body);
+      let set: { withdrawal_reason?: string } = {};
+      if (event === 'withdraw') {
+        const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : '';
+        if (!reason)
+          return renderApplication(request, reply, a, {
+            field: 'reason',
+            message: 'Enter why you are withdrawing your application',
+          });
+        if (reason.length > 1000)
+          return renderApplication(request, reply, a, {
+            field: 'reason',
+            message: 'Your reason must be 1,000 characters or fewer',
+          });
+        set = { withdrawal_reason: reason };
+      }
+      const result = await changeState(db, {
+        applicationId: a.id,
+        event,
+        actor: 'candidate',
+        actorUserId: user.id,
+        candidateId: user.id,
+        set,
+        detail: set.withdrawal_reason ? { reason: set.withdrawal_reason } : undefined,
+        serviceUrl: config.publicUrl,
+        personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {},
+      });
+      if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });
+      return reply.redirect(`/applications/${a.reference}`, 303);
+    },
+  );
 }

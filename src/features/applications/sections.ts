@@ -18,7 +18,14 @@ interface BaseField {
   requiredMessage?: string;
 }
 export type Field =
-  | (BaseField & { type: 'text'; maxLength: number; pattern?: RegExp; patternMessage?: string; width?: string; autocomplete?: string })
+  | (BaseField & {
+      type: 'text';
+      maxLength: number;
+      pattern?: RegExp;
+      patternMessage?: string;
+      width?: string;
+      autocomplete?: string;
+    })
   | (BaseField & { type: 'textarea'; maxWords: number })
   | (BaseField & { type: 'radios'; options: { value: string; label: string }[] })
   | (BaseField & { type: 'country' })
@@ -53,16 +60,47 @@ export const SECTIONS: readonly Section[] = [
     id: 'personal-details',
     title: 'Personal details',
     fields: [
-      { name: 'given-name', type: 'text', label: 'First name', maxLength: 100, autocomplete: 'given-name', width: 'govuk-!-width-two-thirds' },
-      { name: 'family-name', type: 'text', label: 'Last name', maxLength: 100, autocomplete: 'family-name', width: 'govuk-!-width-two-thirds' },
-      { name: 'date-of-birth', type: 'date', label: 'Date of birth', hint: 'For example, 27 3 1990', minAge: 18, maxAge: 100 },
+      {
+        name: 'given-name',
+        type: 'text',
+        label: 'First name',
+        maxLength: 100,
+        autocomplete: 'given-name',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'family-name',
+        type: 'text',
+        label: 'Last name',
+        maxLength: 100,
+        autocomplete: 'family-name',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'date-of-birth',
+        type: 'date',
+        label: 'Date of birth',
+        hint: 'For example, 27 3 1990',
+        minAge: 18,
+        maxAge: 100,
+      },
     ],
   },
   {
     id: 'contact-details',
     title: 'Contact details',
     fields: [
-      { name: 'phone', type: 'text', label: 'Phone number', hint: 'Include the country code, for example +971 50 123 4567', maxLength: 30, pattern: /^\+?[0-9 ()-]{6,30}$/, patternMessage: 'Enter a phone number, like +971 50 123 4567', autocomplete: 'tel', width: 'govuk-input--width-20' },
+      {
+        name: 'phone',
+        type: 'text',
+        label: 'Phone number',
+        hint: 'Include the country code, for example +971 50 123 4567',
+        maxLength: 30,
+        pattern: /^\+?[0-9 ()-]{6,30}$/,
+        patternMessage: 'Enter a phone number, like +971 50 123 4567',
+        autocomplete: 'tel',
+        width: 'govuk-input--width-20',
+      },
     ],
   },
   {
@@ -70,30 +108,60 @@ export const SECTIONS: readonly Section[] = [
     title: 'Where you live',
     fields: [
       { name: 'country', type: 'country', label: 'Country where you live' },
-      { name: 'uk-nation', type: 'radios', label: 'Which part of the UK do you live in?', requiredMessage: 'Select which part of the UK you live in', askedIf: 'Only if you live in the UK', showWhen: (s) => s['country'] === 'GB', options: [
-        { value: 'england', label: 'England' },
-        { value: 'scotland', label: 'Scotland' },
-        { value: 'wales', label: 'Wales' },
-        { value: 'northern-ireland', label: 'Northern Ireland' },
-      ] },
-      { name: 'town', type: 'text', label: 'Town or city', maxLength: 100, autocomplete: 'address-level2', width: 'govuk-!-width-two-thirds' },
+      {
+        name: 'uk-nation',
+        type: 'radios',
+        label: 'Which part of the UK do you live in?',
+        requiredMessage: 'Select which part of the UK you live in',
+        askedIf: 'Only if you live in the UK',
+        showWhen: (s) => s['country'] === 'GB',
+        options: [
+          { value: 'england', label: 'England' },
+          { value: 'scotland', label: 'Scotland' },
+          { value: 'wales', label: 'Wales' },
+          { value: 'northern-ireland', label: 'Northern Ireland' },
+        ],
+      },
+      {
+        name: 'town',
+        type: 'text',
+        label: 'Town or city',
+        maxLength: 100,
+        autocomplete: 'address-level2',
+        width: 'govuk-!-width-two-thirds',
+      },
     ],
   },
   {
     id: 'nationality',
     title: 'Nationality',
-    fields: [{ name: 'nationality', type: 'country', label: 'Nationality', hint: 'Choose the country of your passport' }],
+    fields: [
+      { name: 'nationality', type: 'country', label: 'Nationality', hint: 'Choose the country of your passport' },
+    ],
   },
   {
     id: 'degree',
     title: 'Degree',
     fields: [
-      { name: 'status', type: 'radios', label: 'Do you have a bachelor’s degree?', requiredMessage: 'Select whether you have been awarded your degree or are in the final year', options: [
-        { value: 'awarded', label: 'Yes, I have been awarded it' },
-        { value: 'final-year', label: 'I’m in the final year' },
-      ] },
+      {
+        name: 'status',
+        type: 'radios',
+        label: 'Do you have a bachelor’s degree?',
+        requiredMessage: 'Select whether you have been awarded your degree or are in the final year',
+        options: [
+          { value: 'awarded', label: 'Yes, I have been awarded it' },
+          { value: 'final-year', label: 'I’m in the final year' },
+        ],
+      },
       { name: 'subject', type: 'text', label: 'Degree subject', maxLength: 150 },
-      { name: 'grade', type: 'text', label: 'Grade or classification', hint: 'Expected grade if you are in your final year', maxLength: 100, width: 'govuk-!-width-one-half' },
+      {
+        name: 'grade',
+        type: 'text',
+        label: 'Grade or classification',
+        hint: 'Expected grade if you are in your final year',
+        maxLength: 100,
+        width: 'govuk-!-width-one-half',
+      },
       { name: 'country', type: 'country', label: 'Country where you studied' },
       comparability('country'),
     ],
@@ -102,7 +170,13 @@ export const SECTIONS: readonly Section[] = [
     id: 'maths',
     title: 'Maths qualification',
     fields: [
-      { name: 'qualification', type: 'text', label: 'Maths qualification', hint: 'At the standard of GCSE grade 4 (C) or above, for example GCSE mathematics', maxLength: 150 },
+      {
+        name: 'qualification',
+        type: 'text',
+        label: 'Maths qualification',
+        hint: 'At the standard of GCSE grade 4 (C) or above, for example GCSE mathematics',
+        maxLength: 150,
+      },
       { name: 'grade', type: 'text', label: 'Grade', maxLength: 20, width: 'govuk-input--width-10' },
       { name: 'country', type: 'country', label: 'Country where you studied' },
       comparability('country'),
@@ -113,7 +187,13 @@ export const SECTIONS: readonly Section[] = [
     title: 'Science qualification',
     appliesWhen: (a) => a['course']?.['phase'] === 'primary',
     fields: [
-      { name: 'qualification', type: 'text', label: 'Science qualification', hint: 'Needed to teach primary: at the standard of GCSE grade 4 (C) or above', maxLength: 150 },
+      {
+        name: 'qualification',
+        type: 'text',
+        label: 'Science qualification',
+        hint: 'Needed to teach primary: at the standard of GCSE grade 4 (C) or above',
+        maxLength: 150,
+      },
       { name: 'grade', type: 'text', label: 'Grade', maxLength: 20, width: 'govuk-input--width-10' },
       { name: 'country', type: 'country', label: 'Country where you studied' },
       comparability('country'),
@@ -123,66 +203,166 @@ export const SECTIONS: readonly Section[] = [
     id: 'english',
     title: 'English language',
     fields: [
-      { name: 'evidence', type: 'radios', label: 'How can you show your English language ability?', requiredMessage: 'Select how you can show your English language ability', options: [
-        { value: 'test', label: 'An English language test: IELTS 6.5 or higher, or equivalent' },
-        { value: 'education-in-english', label: 'I completed some of my education in English' },
-      ] },
-      { name: 'details', type: 'text', label: 'Details', hint: 'The test and your score, or where and when you studied in English', maxLength: 200 },
+      {
+        name: 'evidence',
+        type: 'radios',
+        label: 'How can you show your English language ability?',
+        requiredMessage: 'Select how you can show your English language ability',
+        options: [
+          { value: 'test', label: 'An English language test: IELTS 6.5 or higher, or equivalent' },
+          { value: 'education-in-english', label: 'I completed some of my education in English' },
+        ],
+      },
+      {
+        name: 'details',
+        type: 'text',
+        label: 'Details',
+        hint: 'The test and your score, or where and when you studied in English',
+        maxLength: 200,
+      },
     ],
   },
   {
     id: 'teaching-experience',
     title: 'Teaching experience',
-    fields: [{ name: 'experience', type: 'textarea', label: 'Tell us about any experience of teaching or working with children', hint: 'You do not need teaching experience. Write ‘None’ if you have none.', requiredMessage: 'Enter your experience, or ‘None’', maxWords: 300 }],
+    fields: [
+      {
+        name: 'experience',
+        type: 'textarea',
+        label: 'Tell us about any experience of teaching or working with children',
+        hint: 'You do not need teaching experience. Write ‘None’ if you have none.',
+        requiredMessage: 'Enter your experience, or ‘None’',
+        maxWords: 300,
+      },
+    ],
   },
   {
     id: 'current-school',
     title: 'The school you work in',
     fields: [
-      { name: 'works-in-school', type: 'radios', label: 'Do you work in a school?', requiredMessage: 'Select whether you work in a school', options: [
-        { value: 'yes', label: 'Yes' },
-        { value: 'no', label: 'No' },
-      ] },
-      { name: 'school-name', type: 'text', label: 'School name', askedIf: 'Only if you work in a school', maxLength: 200, showWhen: (s) => s['works-in-school'] === 'yes' },
-      { name: 'school-town', type: 'text', label: 'Town or city', askedIf: 'Only if you work in a school', maxLength: 100, showWhen: (s) => s['works-in-school'] === 'yes', width: 'govuk-!-width-two-thirds' },
-      { name: 'school-country', type: 'country', label: 'Country', askedIf: 'Only if you work in a school', showWhen: (s) => s['works-in-school'] === 'yes' },
+      {
+        name: 'works-in-school',
+        type: 'radios',
+        label: 'Do you work in a school?',
+        requiredMessage: 'Select whether you work in a school',
+        options: [
+          { value: 'yes', label: 'Yes' },
+          { value: 'no', label: 'No' },
+        ],
+      },
+      {
+        name: 'school-name',
+        type: 'text',
+        label: 'School name',
+        askedIf: 'Only if you work in a school',
+        maxLength: 200,
+        showWhen: (s) => s['works-in-school'] === 'yes',
+      },
+      {
+        name: 'school-town',
+        type: 'text',
+        label: 'Town or city',
+        askedIf: 'Only if you work in a school',
+        maxLength: 100,
+        showWhen: (s) => s['works-in-school'] === 'yes',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'school-country',
+        type: 'country',
+        label: 'Country',
+        askedIf: 'Only if you work in a school',
+        showWhen: (s) => s['works-in-school'] === 'yes',
+      },
     ],
   },
   {
     id: 'course',
     title: 'Age group and subject',
     fields: [
-      { name: 'phase', type: 'radios', label: 'Which age group do you want to teach?', requiredMessage: 'Select which age group you want to teach', options: [
-        { value: 'primary', label: 'Primary (ages 5 to 11)' },
-        { value: 'secondary', label: 'Secondary (ages 11 to 18)' },
-      ] },
-      { name: 'subject', type: 'text', label: 'Subject you want to teach', hint: 'For example, mathematics', askedIf: 'Only if you want to teach secondary', maxLength: 100, showWhen: (s) => s['phase'] === 'secondary' },
+      {
+        name: 'phase',
+        type: 'radios',
+        label: 'Which age group do you want to teach?',
+        requiredMessage: 'Select which age group you want to teach',
+        options: [
+          { value: 'primary', label: 'Primary (ages 5 to 11)' },
+          { value: 'secondary', label: 'Secondary (ages 11 to 18)' },
+        ],
+      },
+      {
+        name: 'subject',
+        type: 'text',
+        label: 'Subject you want to teach',
+        hint: 'For example, mathematics',
+        askedIf: 'Only if you want to teach secondary',
+        maxLength: 100,
+        showWhen: (s) => s['phase'] === 'secondary',
+      },
     ],
   },
   {
     id: 'placement',
     title: 'Placement school',
     fields: [
-      { name: 'preference', type: 'radios', label: 'Where do you want to do your placement?', requiredMessage: 'Select where you want to do your placement', options: [
-        { value: 'match', label: 'I would like the provider to match me to one of its partner schools' },
-        { value: 'arranged', label: 'I have arranged a school' },
-        { value: 'current-school', label: 'The school I work in' },
-      ] },
-      { name: 'school-name', type: 'text', label: 'Name of the school you have arranged', askedIf: 'Only if you have arranged a school', maxLength: 200, showWhen: (s) => s['preference'] === 'arranged' },
-      { name: 'school-town', type: 'text', label: 'Town or city', askedIf: 'Only if you have arranged a school', maxLength: 100, showWhen: (s) => s['preference'] === 'arranged', width: 'govuk-!-width-two-thirds' },
-      { name: 'school-country', type: 'country', label: 'Country', askedIf: 'Only if you have arranged a school', showWhen: (s) => s['preference'] === 'arranged' },
+      {
+        name: 'preference',
+        type: 'radios',
+        label: 'Where do you want to do your placement?',
+        requiredMessage: 'Select where you want to do your placement',
+        options: [
+          { value: 'match', label: 'I would like the provider to match me to one of its partner schools' },
+          { value: 'arranged', label: 'I have arranged a school' },
+          { value: 'current-school', label: 'The school I work in' },
+        ],
+      },
+      {
+        name: 'school-name',
+        type: 'text',
+        label: 'Name of the school you have arranged',
+        askedIf: 'Only if you have arranged a school',
+        maxLength: 200,
+        showWhen: (s) => s['preference'] === 'arranged',
+      },
+      {
+        name: 'school-town',
+        type: 'text',
+        label: 'Town or city',
+        askedIf: 'Only if you have arranged a school',
+        maxLength: 100,
+        showWhen: (s) => s['preference'] === 'arranged',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'school-country',
+        type: 'country',
+        label: 'Country',
+        askedIf: 'Only if you have arranged a school',
+        showWhen: (s) => s['preference'] === 'arranged',
+      },
     ],
   },
   {
     id: 'personal-statement',
     title: 'Personal statement',
-    fields: [{ name: 'statement', type: 'textarea', label: 'Why do you want to be a teacher?', hint: 'Tell the provider about yourself, your motivation and what you would bring to teaching.', requiredMessage: 'Enter your personal statement', maxWords: 600 }],
+    fields: [
+      {
+        name: 'statement',
+        type: 'textarea',
+        label: 'Why do you want to be a teacher?',
+        hint: 'Tell the provider about yourself, your motivation and what you would bring to teaching.',
+        requiredMessage: 'Enter your personal statement',
+        maxWords: 600,
+      },
+    ],
   },
 ];
 
 export const sectionById = (id: string): Section | undefined => SECTIONS.find((s) => s.id === id);
-export const sectionsFor = (answers: Answers): Section[] => SECTIONS.filter((s) => !s.appliesWhen || s.appliesWhen(answers));
-export const fieldsShown = (section: Section, values: Record<string, string>): Field[] => section.fields.filter((f) => !f.showWhen || f.showWhen(values));
+export const sectionsFor = (answers: Answers): Section[] =>
+  SECTIONS.filter((s) => !s.appliesWhen || s.appliesWhen(answers));
+export const fieldsShown = (section: Section, values: Record<string, string>): Field[] =>
+  section.fields.filter((f) => !f.showWhen || f.showWhen(values));
 
 export const countWords = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
@@ -199,7 +379,8 @@ export function validateSection(section: Section, body: Record<string, unknown>,
   };
   const values: Record<string, string> = {};
   for (const f of section.fields) {
-    if (f.type === 'date') for (const part of ['day', 'month', 'year']) values[`${f.name}-${part}`] = str(`${f.name}-${part}`).slice(0, 4);
+    if (f.type === 'date')
+      for (const part of ['day', 'month', 'year']) values[`${f.name}-${part}`] = str(`${f.name}-${part}`).slice(0, 4);
     else values[f.name] = f.type === 'textarea' ? str(f.name).slice(0, 20_000) : str(f.name).slice(0, 400);
   }
   const errors: SectionResult['errors'] = [];
@@ -209,31 +390,42 @@ export function validateSection(section: Section, body: Record<string, unknown>,
     switch (f.type) {
       case 'text':
         if (!v) errors.push({ field: f.name, message: f.requiredMessage ?? `Enter ${label(f)}` });
-        else if (v.length > f.maxLength) errors.push({ field: f.name, message: `${f.label} must be ${f.maxLength} characters or fewer` });
-        else if (f.pattern && !f.pattern.test(v)) errors.push({ field: f.name, message: f.patternMessage ?? `Enter ${label(f)} in the correct format` });
+        else if (v.length > f.maxLength)
+          errors.push({ field: f.name, message: `${f.label} must be ${f.maxLength} characters or fewer` });
+        else if (f.pattern && !f.pattern.test(v))
+          errors.push({ field: f.name, message: f.patternMessage ?? `Enter ${label(f)} in the correct format` });
         break;
       case 'textarea': {
         const words = countWords(v);
         if (!v) errors.push({ field: f.name, message: f.requiredMessage ?? `Enter ${label(f)}` });
-        else if (words > f.maxWords) errors.push({ field: f.name, message: `${f.name === 'statement' ? 'Your personal statement' : 'Your answer'} must be ${f.maxWords} words or fewer (it has ${words})` });
+        else if (words > f.maxWords)
+          errors.push({
+            field: f.name,
+            message: `${f.name === 'statement' ? 'Your personal statement' : 'Your answer'} must be ${f.maxWords} words or fewer (it has ${words})`,
+          });
         break;
       }
       case 'radios':
-        if (!f.options.some((o) => o.value === v)) errors.push({ field: f.name, message: f.requiredMessage ?? `Select ${label(f)}` });
+        if (!f.options.some((o) => o.value === v))
+          errors.push({ field: f.name, message: f.requiredMessage ?? `Select ${label(f)}` });
         break;
       case 'country':
         if (!v || !countryByCode(v)) errors.push({ field: f.name, message: `Select ${label(f)} from the list` });
         break;
       case 'date': {
         const [d, m, y] = ['day', 'month', 'year'].map((p) => values[`${f.name}-${p}`] ?? '');
-        const date = /^\d{1,2}$/.test(d!) && /^\d{1,2}$/.test(m!) && /^\d{4}$/.test(y!) ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))) : null;
+        const date =
+          /^\d{1,2}$/.test(d!) && /^\d{1,2}$/.test(m!) && /^\d{4}$/.test(y!)
+            ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+            : null;
         const real = date && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
         if (!d && !m && !y) errors.push({ field: f.name, message: `Enter your ${label(f)}` });
         else if (!real) errors.push({ field: f.name, message: `${f.label} must be a real date` });
         else {
           const age = (today.getTime() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
           if (age < f.minAge) errors.push({ field: f.name, message: `You must be ${f.minAge} or older to apply` });
-          else if (age > f.maxAge) errors.push({ field: f.name, message: `${f.label} must be after ${today.getUTCFullYear() - f.maxAge}` });
+          else if (age > f.maxAge)
+            errors.push({ field: f.name, message: `${f.label} must be after ${today.getUTCFullYear() - f.maxAge}` });
           else values[f.name] = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
         }
         break;
@@ -241,7 +433,11 @@ export function validateSection(section: Section, body: Record<string, unknown>,
     }
   }
   // Keep only what is shown: a hidden follow-up question's old answer must not linger.
-  const shown = new Set(fieldsShown(section, values).flatMap((f) => (f.type === 'date' ? [f.name, `${f.name}-day`, `${f.name}-month`, `${f.name}-year`] : [f.name])));
+  const shown = new Set(
+    fieldsShown(section, values).flatMap((f) =>
+      f.type === 'date' ? [f.name, `${f.name}-day`, `${f.name}-month`, `${f.name}-year`] : [f.name],
+    ),
+  );
   for (const key of Object.keys(values)) if (!shown.has(key)) delete values[key];
   return { values, errors };
 }
@@ -264,6 +460,12 @@ export function displayValue(field: Field, values: Record<string, string>): stri
   const v = values[field.name] ?? '';
   if (field.type === 'radios') return field.options.find((o) => o.value === v)?.label ?? '';
   if (field.type === 'country') return countryByCode(v)?.name ?? '';
-  if (field.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  if (field.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v))
+    return new Date(`${v}T00:00:00Z`).toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
   return v;
 }

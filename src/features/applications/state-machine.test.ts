@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { availableEvents, isOpen, OPEN_STATES, STATES, transition, TRANSITIONS, type Actor, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
+import {
+  availableEvents,
+  isOpen,
+  OPEN_STATES,
+  STATES,
+  transition,
+  TRANSITIONS,
+  type Actor,
+  type ApplicationEvent,
+  type ApplicationState,
+} from './state-machine.ts';
 
 const states = Object.keys(STATES) as ApplicationState[];
 const events = TRANSITIONS.map((t) => t.event) as ApplicationEvent[];
@@ -46,9 +56,18 @@ describe('the application state machine', () => {
   });
 
   it('explains a refusal in plain words', () => {
-    expect(transition('rejected', 'make-offer', 'provider')).toEqual({ ok: false, message: 'You cannot make an offer when the application is ‘unsuccessful’' });
-    expect(transition('offer', 'accept-offer', 'provider')).toEqual({ ok: false, message: 'Only the candidate can accept offer' });
-    expect(transition('offer', 'fly' as ApplicationEvent, 'provider')).toEqual({ ok: false, message: 'That action does not exist' });
+    expect(transition('rejected', 'make-offer', 'provider')).toEqual({
+      ok: false,
+      message: 'You cannot make an offer when the application is ‘unsuccessful’',
+    });
+    expect(transition('offer', 'accept-offer', 'provider')).toEqual({
+      ok: false,
+      message: 'Only the candidate can accept offer',
+    });
+    expect(transition('offer', 'fly' as ApplicationEvent, 'provider')).toEqual({
+      ok: false,
+      message: 'That action does not exist',
+    });
   });
 
   it('closed states allow nothing more; open states allow the candidate to withdraw', () => {

@@ -18,7 +18,12 @@ export const STATES = {
 export type ApplicationState = keyof typeof STATES;
 
 /** States in which the application is still live: the candidate can withdraw. */
-export const OPEN_STATES: readonly ApplicationState[] = ['awaiting-decision', 'interviewing', 'offer', 'conditions-pending'];
+export const OPEN_STATES: readonly ApplicationState[] = [
+  'awaiting-decision',
+  'interviewing',
+  'offer',
+  'conditions-pending',
+];
 export const isOpen = (s: ApplicationState): boolean => OPEN_STATES.includes(s);
 
 export type Actor = 'candidate' | 'provider';
@@ -47,16 +52,86 @@ export interface Transition {
 }
 
 export const TRANSITIONS: readonly Transition[] = [
-  { event: 'submit', actor: 'candidate', from: ['draft'], to: 'awaiting-decision', label: 'Submit application', notify: { candidate: 'application-submitted-candidate', provider: 'application-submitted-provider' } },
-  { event: 'invite-to-interview', actor: 'provider', from: ['awaiting-decision'], to: 'interviewing', label: 'Invite to interview', notify: { candidate: 'interview-invited' } },
-  { event: 'make-offer', actor: 'provider', from: ['awaiting-decision', 'interviewing'], to: 'offer', label: 'Make an offer', notify: { candidate: 'offer-made' } },
-  { event: 'reject', actor: 'provider', from: ['awaiting-decision', 'interviewing'], to: 'rejected', label: 'Reject application', notify: { candidate: 'application-rejected' } },
-  { event: 'accept-offer', actor: 'candidate', from: ['offer'], to: 'conditions-pending', label: 'Accept offer', notify: { provider: 'offer-accepted-provider' } },
-  { event: 'decline-offer', actor: 'candidate', from: ['offer'], to: 'declined', label: 'Decline offer', notify: { provider: 'offer-declined-provider' } },
-  { event: 'withdraw-offer', actor: 'provider', from: ['offer'], to: 'offer-withdrawn', label: 'Withdraw offer', notify: { candidate: 'offer-withdrawn' } },
-  { event: 'confirm-conditions-met', actor: 'provider', from: ['conditions-pending'], to: 'recruited', label: 'Mark conditions as met', notify: { candidate: 'conditions-met-recruited' } },
-  { event: 'mark-conditions-not-met', actor: 'provider', from: ['conditions-pending'], to: 'conditions-not-met', label: 'Mark conditions as not met', notify: { candidate: 'conditions-not-met' } },
-  { event: 'withdraw', actor: 'candidate', from: OPEN_STATES, to: 'withdrawn', label: 'Withdraw application', notify: { candidate: 'application-withdrawn-candidate', provider: 'application-withdrawn-provider' } },
+  {
+    event: 'submit',
+    actor: 'candidate',
+    from: ['draft'],
+    to: 'awaiting-decision',
+    label: 'Submit application',
+    notify: { candidate: 'application-submitted-candidate', provider: 'application-submitted-provider' },
+  },
+  {
+    event: 'invite-to-interview',
+    actor: 'provider',
+    from: ['awaiting-decision'],
+    to: 'interviewing',
+    label: 'Invite to interview',
+    notify: { candidate: 'interview-invited' },
+  },
+  {
+    event: 'make-offer',
+    actor: 'provider',
+    from: ['awaiting-decision', 'interviewing'],
+    to: 'offer',
+    label: 'Make an offer',
+    notify: { candidate: 'offer-made' },
+  },
+  {
+    event: 'reject',
+    actor: 'provider',
+    from: ['awaiting-decision', 'interviewing'],
+    to: 'rejected',
+    label: 'Reject application',
+    notify: { candidate: 'application-rejected' },
+  },
+  {
+    event: 'accept-offer',
+    actor: 'candidate',
+    from: ['offer'],
+    to: 'conditions-pending',
+    label: 'Accept offer',
+    notify: { provider: 'offer-accepted-provider' },
+  },
+  {
+    event: 'decline-offer',
+    actor: 'candidate',
+    from: ['offer'],
+    to: 'declined',
+    label: 'Decline offer',
+    notify: { provider: 'offer-declined-provider' },
+  },
+  {
+    event: 'withdraw-offer',
+    actor: 'provider',
+    from: ['offer'],
+    to: 'offer-withdrawn',
+    label: 'Withdraw offer',
+    notify: { candidate: 'offer-withdrawn' },
+  },
+  {
+    event: 'confirm-conditions-met',
+    actor: 'provider',
+    from: ['conditions-pending'],
+    to: 'recruited',
+    label: 'Mark conditions as met',
+    notify: { candidate: 'conditions-met-recruited' },
+  },
+  {
+    event: 'mark-conditions-not-met',
+    actor: 'provider',
+    from: ['conditions-pending'],
+    to: 'conditions-not-met',
+    label: 'Mark conditions as not met',
+    notify: { candidate: 'conditions-not-met' },
+  },
+  {
+    event: 'withdraw',
+    actor: 'candidate',
+    from: OPEN_STATES,
+    to: 'withdrawn',
+    label: 'Withdraw application',
+    notify: { candidate: 'application-withdrawn-candidate', provider: 'application-withdrawn-provider' },
+  },
 ];
 
 export const REJECTION_REASONS = {
@@ -76,14 +151,19 @@ export const STANDARD_CONDITIONS = {
   'english-test': 'English language test result received',
 } as const;
 
-export type TransitionResult = { ok: true; to: ApplicationState; transition: Transition } | { ok: false; message: string };
+export type TransitionResult =
+  { ok: true; to: ApplicationState; transition: Transition } | { ok: false; message: string };
 
 /** Decides one step. The message says, in plain words, why a step is refused. */
 export function transition(from: ApplicationState, event: ApplicationEvent, actor: Actor): TransitionResult {
   const t = TRANSITIONS.find((x) => x.event === event);
   if (!t) return { ok: false, message: 'That action does not exist' };
   if (t.actor !== actor) return { ok: false, message: `Only the ${t.actor} can ${t.label.toLowerCase()}` };
-  if (!t.from.includes(from)) return { ok: false, message: `You cannot ${t.label.toLowerCase()} when the application is ‘${STATES[from].toLowerCase()}’` };
+  if (!t.from.includes(from))
+    return {
+      ok: false,
+      message: `You cannot ${t.label.toLowerCase()} when the application is ‘${STATES[from].toLowerCase()}’`,
+    };
   return { ok: true, to: t.to, transition: t };
 }
 

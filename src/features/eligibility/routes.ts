@@ -61,7 +61,14 @@ function previousPath(id: string, answers: Answers): string {
   return previous ? questionPath(previous.id) : START;
 }
 
-function renderQuestion(request: FastifyRequest, reply: FastifyReply, id: string, answers: Answers, change: boolean, error?: string) {
+function renderQuestion(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  answers: Answers,
+  change: boolean,
+  error?: string,
+) {
   const question = questionById(id)!;
   const selected = error ? undefined : answers[id];
   return renderPage(reply, 'eligibility/views/question.njk', {
@@ -74,7 +81,12 @@ function renderQuestion(request: FastifyRequest, reply: FastifyReply, id: string
       id,
       text: question.text,
       hint: question.hint,
-      items: question.options.map((o) => ({ value: o.value, text: o.label, hint: o.hint ? { text: o.hint } : undefined, checked: o.value === selected })),
+      items: question.options.map((o) => ({
+        value: o.value,
+        text: o.label,
+        hint: o.hint ? { text: o.hint } : undefined,
+        checked: o.value === selected,
+      })),
     },
     fieldError: error,
     errors: error ? [{ text: error, href: `#${id}` }] : [],
@@ -90,7 +102,10 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       currentPath: START,
       breadcrumbs: [
         { text: 'Home', href: '/' },
-        { text: 'Get international qualified teacher status (iQTS)', href: '/non-uk-teachers/international-qualified-teacher-status' },
+        {
+          text: 'Get international qualified teacher status (iQTS)',
+          href: '/non-uk-teachers/international-qualified-teacher-status',
+        },
       ],
       firstQuestion: questionPath(questionsToAsk({})[0]!.id),
       inProgress: Object.keys(answers).length > 0,
@@ -110,7 +125,15 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       rows: questionsToAsk(answers).map((q) => ({
         key: { text: q.summaryLabel },
         value: { text: q.options.find((o) => o.value === answers[q.id])?.label ?? '' },
-        actions: { items: [{ href: `${questionPath(q.id)}?change=1`, text: 'Change', visuallyHiddenText: q.summaryLabel.toLowerCase() }] },
+        actions: {
+          items: [
+            {
+              href: `${questionPath(q.id)}?change=1`,
+              text: 'Change',
+              visuallyHiddenText: q.summaryLabel.toLowerCase(),
+            },
+          ],
+        },
       })),
       resultHref: RESULT,
     });
@@ -130,7 +153,11 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       finder:
         result.outcome === 'not-eligible-for-iqts'
           ? undefined
-          : { href: providerFinderHref(answers), phase: answers['age-phase'], countries: [{ value: '', text: 'Choose your country' }, ...countryOptions()] },
+          : {
+              href: providerFinderHref(answers),
+              phase: answers['age-phase'],
+              countries: [{ value: '', text: 'Choose your country' }, ...countryOptions()],
+            },
       csrfToken: csrfToken(request),
       rulesVersion: RULES_VERSION,
       source: RULES_SOURCE,
@@ -142,25 +169,31 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
     return reply.redirect(START, 303);
   });
 
-  app.get<{ Params: { question: string }; Querystring: { change?: string } }>('/eligibility/:question', (request, reply) => {
-    const id = request.params.question;
-    if (!questionById(id)) return reply.callNotFound();
-    const answers = answersOf(request);
-    if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
-    return renderQuestion(request, reply, id, answers, request.query.change === '1');
-  });
+  app.get<{ Params: { question: string }; Querystring: { change?: string } }>(
+    '/eligibility/:question',
+    (request, reply) => {
+      const id = request.params.question;
+      if (!questionById(id)) return reply.callNotFound();
+      const answers = answersOf(request);
+      if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
+      return renderQuestion(request, reply, id, answers, request.query.change === '1');
+    },
+  );
 
-  app.post<{ Params: { question: string }; Querystring: { change?: string } }>('/eligibility/:question', (request, reply) => {
-    const id = request.params.question;
-    if (!questionById(id)) return reply.callNotFound();
-    const answers = answersOf(request);
-    if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
-    const change = request.query.change === '1';
-    const parsed = parseAnswer(id, formBody(request.body)[id]);
-    if (!parsed.ok) return renderQuestion(request, reply.code(400), id, answers, change, parsed.error);
-    const updated = pruneAnswers({ ...answers, [id]: parsed.value });
-    request.ensureSession().set(ELIGIBILITY_SESSION_KEY, updated);
-    // After a change, back to the summary unless the new answer opened a question not yet answered.
-    return reply.redirect(change && !nextQuestion(updated) ? CHECK : firstUnanswered(updated), 303);
-  });
+  app.post<{ Params: { question: string }; Querystring: { change?: string } }>(
+    '/eligibility/:question',
+    (request, reply) => {
+      const id = request.params.question;
+      if (!questionById(id)) return reply.callNotFound();
+      const answers = answersOf(request);
+      if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
+      const change = request.query.change === '1';
+      const parsed = parseAnswer(id, formBody(request.body)[id]);
+      if (!parsed.ok) return renderQuestion(request, reply.code(400), id, answers, change, parsed.error);
+      const updated = pruneAnswers({ ...answers, [id]: parsed.value });
+      request.ensureSession().set(ELIGIBILITY_SESSION_KEY, updated);
+      // After a change, back to the summary unless the new answer opened a question not yet answered.
+      return reply.redirect(change && !nextQuestion(updated) ? CHECK : firstUnanswered(updated), 303);
+    },
+  );
 }

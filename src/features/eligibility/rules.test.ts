@@ -26,7 +26,13 @@ function allJourneys(): Answers[] {
 }
 
 const journeys = allJourneys();
-const base: Answers = { 'where-you-live': 'outside-england', 'age-phase': 'secondary', degree: 'uk', maths: 'uk', english: 'test' };
+const base: Answers = {
+  'where-you-live': 'outside-england',
+  'age-phase': 'secondary',
+  degree: 'uk',
+  maths: 'uk',
+  english: 'test',
+};
 
 describe('eligibility rules', () => {
   it('carry a version and a source date', () => {
@@ -53,19 +59,33 @@ describe('eligibility rules', () => {
     for (const a of journeys) {
       const { outcome, nextSteps } = assess(a);
       const missing = a.degree === 'no' || a.maths === 'no' || a.science === 'no';
-      const pending = a.degree === 'final-year' || a.maths === 'not-sure' || a.science === 'not-sure' || a.english === 'neither';
+      const pending =
+        a.degree === 'final-year' || a.maths === 'not-sure' || a.science === 'not-sure' || a.english === 'neither';
       const expected =
-        a['where-you-live'] === 'in-england' ? 'not-eligible-for-iqts' : missing ? 'not-yet-eligible' : pending ? 'eligible-once' : 'eligible';
+        a['where-you-live'] === 'in-england'
+          ? 'not-eligible-for-iqts'
+          : missing
+            ? 'not-yet-eligible'
+            : pending
+              ? 'eligible-once'
+              : 'eligible';
       expect(outcome, JSON.stringify(a)).toBe(expected);
       // Overseas qualifications always point to UK ENIC; no English → an English test.
-      if ([a.degree, a.maths, a.science].includes('non-uk')) expect(nextSteps.some((s) => s.href === 'https://www.enic.org.uk/')).toBe(true);
+      if ([a.degree, a.maths, a.science].includes('non-uk'))
+        expect(nextSteps.some((s) => s.href === 'https://www.enic.org.uk/')).toBe(true);
       if (a.english === 'neither') expect(nextSteps.some((s) => s.text.includes('IELTS'))).toBe(true);
       if (expected === 'eligible' && ![a.degree, a.maths, a.science].includes('non-uk')) expect(nextSteps).toEqual([]);
     }
   });
 
   it('ask science only for primary, and nothing more of someone living in England', () => {
-    expect(questionsToAsk({ ...base }).map((q) => q.id)).toEqual(['where-you-live', 'age-phase', 'degree', 'maths', 'english']);
+    expect(questionsToAsk({ ...base }).map((q) => q.id)).toEqual([
+      'where-you-live',
+      'age-phase',
+      'degree',
+      'maths',
+      'english',
+    ]);
     expect(questionsToAsk({ ...base, 'age-phase': 'primary' }).map((q) => q.id)).toContain('science');
     expect(questionsToAsk({ 'where-you-live': 'in-england' }).map((q) => q.id)).toEqual(['where-you-live']);
     const england = assess({ 'where-you-live': 'in-england' });
@@ -102,7 +122,10 @@ describe('eligibility rules', () => {
       expect(q.options.length).toBeGreaterThan(1);
       for (const o of q.options) {
         expect(o.reason.length).toBeGreaterThan(10);
-        expect(journeys.some((a) => a[q.id] === o.value), `${q.id}=${o.value}`).toBe(true);
+        expect(
+          journeys.some((a) => a[q.id] === o.value),
+          `${q.id}=${o.value}`,
+        ).toBe(true);
       }
     }
   });

@@ -79,7 +79,8 @@ export const questions: readonly Question[] = [
         value: 'in-england',
         label: 'In England',
         status: 'excluded',
-        reason: 'iQTS is for people who live outside England. It does not matter whether you are a UK citizen: you need to live outside England.',
+        reason:
+          'iQTS is for people who live outside England. It does not matter whether you are a UK citizen: you need to live outside England.',
         nextSteps: [
           {
             text: 'If you live in England, you can train to teach through a teacher training course in England, which also leads to qualified teacher status (QTS).',
@@ -98,7 +99,12 @@ export const questions: readonly Question[] = [
     errorMessage: 'Select which age group you want to teach',
     askedWhen: livesOutsideEngland,
     options: [
-      { value: 'primary', label: 'Primary (ages 5 to 11)', status: 'met', reason: 'You want to teach primary, so you also need science at the standard of GCSE grade 4.' },
+      {
+        value: 'primary',
+        label: 'Primary (ages 5 to 11)',
+        status: 'met',
+        reason: 'You want to teach primary, so you also need science at the standard of GCSE grade 4.',
+      },
       { value: 'secondary', label: 'Secondary (ages 11 to 18)', status: 'met', reason: 'You want to teach secondary.' },
     ],
   },
@@ -122,7 +128,8 @@ export const questions: readonly Question[] = [
         value: 'final-year',
         label: 'I’m in the final year of a degree',
         status: 'pending',
-        reason: 'You are in the final year of your degree. You need to have been awarded your degree before you start training.',
+        reason:
+          'You are in the final year of your degree. You need to have been awarded your degree before you start training.',
         nextSteps: [{ text: 'You can apply now. Tell your provider when you expect to get your degree.' }],
       },
       {
@@ -130,7 +137,9 @@ export const questions: readonly Question[] = [
         label: 'No',
         status: 'unmet',
         reason: 'You need a bachelor’s degree to train for iQTS.',
-        nextSteps: [{ text: 'Once you have a bachelor’s degree, or are in the final year of one, check your eligibility again.' }],
+        nextSteps: [
+          { text: 'Once you have a bachelor’s degree, or are in the final year of one, check your eligibility again.' },
+        ],
       },
     ],
   },
@@ -142,12 +151,18 @@ export const questions: readonly Question[] = [
     errorMessage: 'Select whether you have a maths qualification at the standard of GCSE grade 4',
     askedWhen: livesOutsideEngland,
     options: [
-      { value: 'uk', label: 'Yes, a GCSE or O level', status: 'met', reason: 'You have maths at the standard of GCSE grade 4.' },
+      {
+        value: 'uk',
+        label: 'Yes, a GCSE or O level',
+        status: 'met',
+        reason: 'You have maths at the standard of GCSE grade 4.',
+      },
       {
         value: 'non-uk',
         label: 'Yes, a qualification from outside the UK',
         status: 'met',
-        reason: 'You have a maths qualification from outside the UK that you believe is at the standard of GCSE grade 4.',
+        reason:
+          'You have a maths qualification from outside the UK that you believe is at the standard of GCSE grade 4.',
         nextSteps: [ENIC],
       },
       {
@@ -155,7 +170,10 @@ export const questions: readonly Question[] = [
         label: 'I’m not sure',
         status: 'pending',
         reason: 'You are not sure whether your maths qualification is at the standard of GCSE grade 4.',
-        nextSteps: [ENIC, { text: 'Ask your chosen provider whether your maths qualification meets their requirement.' }],
+        nextSteps: [
+          ENIC,
+          { text: 'Ask your chosen provider whether your maths qualification meets their requirement.' },
+        ],
       },
       {
         value: 'no',
@@ -174,12 +192,18 @@ export const questions: readonly Question[] = [
     errorMessage: 'Select whether you have a science qualification at the standard of GCSE grade 4',
     askedWhen: (a) => livesOutsideEngland(a) && a['age-phase'] === 'primary',
     options: [
-      { value: 'uk', label: 'Yes, a GCSE or O level', status: 'met', reason: 'You have science at the standard of GCSE grade 4.' },
+      {
+        value: 'uk',
+        label: 'Yes, a GCSE or O level',
+        status: 'met',
+        reason: 'You have science at the standard of GCSE grade 4.',
+      },
       {
         value: 'non-uk',
         label: 'Yes, a qualification from outside the UK',
         status: 'met',
-        reason: 'You have a science qualification from outside the UK that you believe is at the standard of GCSE grade 4.',
+        reason:
+          'You have a science qualification from outside the UK that you believe is at the standard of GCSE grade 4.',
         nextSteps: [ENIC],
       },
       {
@@ -187,7 +211,10 @@ export const questions: readonly Question[] = [
         label: 'I’m not sure',
         status: 'pending',
         reason: 'You are not sure whether your science qualification is at the standard of GCSE grade 4.',
-        nextSteps: [ENIC, { text: 'Ask your chosen provider whether your science qualification meets their requirement.' }],
+        nextSteps: [
+          ENIC,
+          { text: 'Ask your chosen provider whether your science qualification meets their requirement.' },
+        ],
       },
       {
         value: 'no',
@@ -196,7 +223,9 @@ export const questions: readonly Question[] = [
         reason: 'To teach primary, you need science at the standard of GCSE grade 4 (C) or above.',
         nextSteps: [
           { text: 'Once you have a science qualification at this standard, check your eligibility again.' },
-          { text: 'Secondary (ages 11 to 18) does not need science at this standard: you could check your eligibility for secondary instead.' },
+          {
+            text: 'Secondary (ages 11 to 18) does not need science at this standard: you could check your eligibility for secondary instead.',
+          },
         ],
       },
     ],
@@ -209,14 +238,29 @@ export const questions: readonly Question[] = [
     errorMessage: 'Select how you can show your English language ability',
     askedWhen: livesOutsideEngland,
     options: [
-      { value: 'test', label: 'Yes, IELTS 6.5 or higher, or an equivalent English language test', status: 'met', reason: 'You have an English language test result at the level needed.' },
-      { value: 'education-in-english', label: 'Yes, I completed some of my education in English', status: 'met', reason: 'You completed some of your education in English.' },
+      {
+        value: 'test',
+        label: 'Yes, IELTS 6.5 or higher, or an equivalent English language test',
+        status: 'met',
+        reason: 'You have an English language test result at the level needed.',
+      },
+      {
+        value: 'education-in-english',
+        label: 'Yes, I completed some of my education in English',
+        status: 'met',
+        reason: 'You completed some of your education in English.',
+      },
       {
         value: 'neither',
         label: 'No, neither of these',
         status: 'pending',
-        reason: 'You need an IELTS score of 6.5 or higher, or an equivalent English language test, because you have not completed any of your education in English.',
-        nextSteps: [{ text: 'Take an English language test, such as IELTS, and get a score of 6.5 or higher (or the equivalent in another approved test).' }],
+        reason:
+          'You need an IELTS score of 6.5 or higher, or an equivalent English language test, because you have not completed any of your education in English.',
+        nextSteps: [
+          {
+            text: 'Take an English language test, such as IELTS, and get a score of 6.5 or higher (or the equivalent in another approved test).',
+          },
+        ],
       },
     ],
   },
@@ -224,7 +268,12 @@ export const questions: readonly Question[] = [
 
 const byId = new Map(questions.map((q) => [q.id, q]));
 const SEVERITY: Record<Status, number> = { met: 0, pending: 1, unmet: 2, excluded: 3 };
-const OUTCOME: Record<Status, Outcome> = { met: 'eligible', pending: 'eligible-once', unmet: 'not-yet-eligible', excluded: 'not-eligible-for-iqts' };
+const OUTCOME: Record<Status, Outcome> = {
+  met: 'eligible',
+  pending: 'eligible-once',
+  unmet: 'not-yet-eligible',
+  excluded: 'not-eligible-for-iqts',
+};
 
 export const questionById = (id: string): Question | undefined => byId.get(id);
 
@@ -246,7 +295,8 @@ export function pruneAnswers(answers: Answers): Answers {
   const out: Answers = {};
   for (const q of questions) {
     const value = answers[q.id];
-    if (value !== undefined && q.options.some((o) => o.value === value) && (!q.askedWhen || q.askedWhen(out))) out[q.id] = value;
+    if (value !== undefined && q.options.some((o) => o.value === value) && (!q.askedWhen || q.askedWhen(out)))
+      out[q.id] = value;
   }
   return out;
 }

@@ -10,11 +10,19 @@ export interface Feedback {
 export async function saveFeedback(db: Kysely<Database>, feedback: Feedback, now = new Date()): Promise<void> {
   await db
     .insertInto('content_feedback')
-    .values({ page_path: feedback.pagePath, useful: feedback.useful ? 1 : 0, comment: feedback.comment, created_at: now.toISOString() })
+    .values({
+      page_path: feedback.pagePath,
+      useful: feedback.useful ? 1 : 0,
+      comment: feedback.comment,
+      created_at: now.toISOString(),
+    })
     .execute();
 }
 
-export async function countFeedback(db: Kysely<Database>, pagePath: string): Promise<{ useful: number; notUseful: number }> {
+export async function countFeedback(
+  db: Kysely<Database>,
+  pagePath: string,
+): Promise<{ useful: number; notUseful: number }> {
   const rows = await db
     .selectFrom('content_feedback')
     .select(['useful', (eb) => eb.fn.countAll<number>().as('n')])

@@ -7,7 +7,8 @@ import { renderPage } from '../../platform/render.ts';
 import { saveFeedback } from './repository.ts';
 import { COMMENT_LIMIT, feedbackForm } from './schema.ts';
 
-const safePage = (value: unknown) => (typeof value === 'string' && /^\/[A-Za-z0-9\-/._~]{0,499}$/.test(value) ? value : '/');
+const safePage = (value: unknown) =>
+  typeof value === 'string' && /^\/[A-Za-z0-9\-/._~]{0,499}$/.test(value) ? value : '/';
 
 /** "Give feedback": the phase banner's link. Stores whether the service helped and an optional comment. */
 export function registerFeedbackRoutes(app: FastifyInstance, db: Kysely<Database>): void {
@@ -30,16 +31,27 @@ export function registerFeedbackRoutes(app: FastifyInstance, db: Kysely<Database
         pageTitle: 'Give feedback',
         currentPath: '/feedback',
         csrfToken: csrfToken(request),
-        values: { page: safePage(body['page']), useful: body['useful'], comment: typeof body['comment'] === 'string' ? body['comment'] : '' },
+        values: {
+          page: safePage(body['page']),
+          useful: body['useful'],
+          comment: typeof body['comment'] === 'string' ? body['comment'] : '',
+        },
         commentLimit: COMMENT_LIMIT,
         ...formErrors(parsed.error, { useful: 'useful' }),
       });
     }
-    await saveFeedback(db, { pagePath: parsed.data.page, useful: parsed.data.useful === 'yes', comment: parsed.data.comment });
+    await saveFeedback(db, {
+      pagePath: parsed.data.page,
+      useful: parsed.data.useful === 'yes',
+      comment: parsed.data.comment,
+    });
     return reply.redirect('/feedback/thank-you', 303);
   });
 
   app.get('/feedback/thank-you', (_request, reply) =>
-    renderPage(reply, 'feedback/views/thank-you.njk', { pageTitle: 'Thank you for your feedback', currentPath: '/feedback' }),
+    renderPage(reply, 'feedback/views/thank-you.njk', {
+      pageTitle: 'Thank you for your feedback',
+      currentPath: '/feedback',
+    }),
   );
 }

@@ -37,7 +37,10 @@ export const schoolMatchKey = (name: string, country: string, town: string): str
   `${normalizePlaceName(name)}|${country.toUpperCase()}|${normalizePlaceName(town)}`.slice(0, 450);
 
 const list = (value: string | undefined): string[] | null => {
-  const items = (value ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length ? items : null;
 };
 
@@ -57,7 +60,11 @@ export function checkSchool(get: (field: string) => string): {
   if (!town) problems.push({ field: 'town', message: 'enter the town or city' });
   else if (town.length > 200) problems.push({ field: 'town', message: 'town must be 200 characters or fewer' });
   const country = countryByCode(get('country').toUpperCase());
-  if (!country) problems.push({ field: 'country', message: `country "${get('country').slice(0, 20)}" is not an ISO 3166-1 two-letter code, like AE or NG` });
+  if (!country)
+    problems.push({
+      field: 'country',
+      message: `country "${get('country').slice(0, 20)}" is not an ISO 3166-1 two-letter code, like AE or NG`,
+    });
 
   let lat = NaN;
   let lon = NaN;
@@ -66,28 +73,39 @@ export function checkSchool(get: (field: string) => string): {
   if (latText || lonText) {
     lat = Number(latText);
     lon = Number(lonText);
-    if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) problems.push({ field: 'latitude', message: 'latitude must be a number from -90 to 90' });
-    if (!lonText || !Number.isFinite(lon) || lon < -180 || lon > 180) problems.push({ field: 'longitude', message: 'longitude must be a number from -180 to 180' });
+    if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90)
+      problems.push({ field: 'latitude', message: 'latitude must be a number from -90 to 90' });
+    if (!lonText || !Number.isFinite(lon) || lon < -180 || lon > 180)
+      problems.push({ field: 'longitude', message: 'longitude must be a number from -180 to 180' });
   } else if (town && country) {
     const place = findPlaces(`${town}, ${country.code}`, 1)[0];
     if (place) {
       lat = place.lat;
       lon = place.lon;
-    } else problems.push({ field: 'town', message: `we cannot find the town "${town.slice(0, 50)}" in ${country.name}: add latitude and longitude` });
+    } else
+      problems.push({
+        field: 'town',
+        message: `we cannot find the town "${town.slice(0, 50)}" in ${country.name}: add latitude and longitude`,
+      });
   }
 
   const phases = list(get('phases'));
-  if ((phases ?? []).some((p) => p !== 'primary' && p !== 'secondary')) problems.push({ field: 'phases', message: 'phases must be primary, secondary or both, separated by ;' });
+  if ((phases ?? []).some((p) => p !== 'primary' && p !== 'secondary'))
+    problems.push({ field: 'phases', message: 'phases must be primary, secondary or both, separated by ;' });
   const languages = list(get('languages'));
-  if ((languages ?? []).some((l) => l.length > 50)) problems.push({ field: 'languages', message: 'each language must be 50 characters or fewer' });
+  if ((languages ?? []).some((l) => l.length > 50))
+    problems.push({ field: 'languages', message: 'each language must be 50 characters or fewer' });
   const verifiedText = get('verified').toLowerCase();
-  if (verifiedText && !['yes', 'no'].includes(verifiedText)) problems.push({ field: 'verified', message: 'verified must be yes or no' });
+  if (verifiedText && !['yes', 'no'].includes(verifiedText))
+    problems.push({ field: 'verified', message: 'verified must be yes or no' });
   return {
     name,
     town,
     country,
     problems,
-    ...(problems.length === 0 && country ? { row: { name, town, country: country.code, lat, lon, phases, languages, verified: verifiedText === 'yes' } } : {}),
+    ...(problems.length === 0 && country
+      ? { row: { name, town, country: country.code, lat, lon, phases, languages, verified: verifiedText === 'yes' } }
+      : {}),
   };
 }
 
@@ -98,11 +116,21 @@ export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems:
   try {
     records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (error) {
-    return { rows: [], problems: [{ line: (error as { lines?: number }).lines ?? 1, reasons: [`The file is not valid CSV: ${(error as Error).message}`] }] };
+    return {
+      rows: [],
+      problems: [
+        {
+          line: (error as { lines?: number }).lines ?? 1,
+          reasons: [`The file is not valid CSV: ${(error as Error).message}`],
+        },
+      ],
+    };
   }
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  const unknown = header.filter((h) => !(REQUIRED_COLUMNS as readonly string[]).includes(h) && !(OPTIONAL_COLUMNS as readonly string[]).includes(h));
+  const unknown = header.filter(
+    (h) => !(REQUIRED_COLUMNS as readonly string[]).includes(h) && !(OPTIONAL_COLUMNS as readonly string[]).includes(h),
+  );
   if (missing.length || unknown.length) {
     const reasons = [
       ...(missing.length ? [`The header row is missing: ${missing.join(', ')}`] : []),
@@ -110,7 +138,8 @@ export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems:
     ];
     return { rows: [], problems: [{ line: 1, reasons }] };
   }
-  if (records.length < 2) return { rows: [], problems: [{ line: 1, reasons: ['The file has no schools after the header row'] }] };
+  if (records.length < 2)
+    return { rows: [], problems: [{ line: 1, reasons: ['The file has no schools after the header row'] }] };
 
   const rows: SchoolRow[] = [];
   const seen = new Map<string, number>();
@@ -119,7 +148,8 @@ export function validateSchoolsCsv(text: string): { rows: SchoolRow[]; problems:
     const get = (column: string) => record[header.indexOf(column)]?.trim() ?? '';
     const checked = checkSchool(get);
     const reasons = checked.problems.map((p) => p.message);
-    if (record.length !== header.length) reasons.unshift(`has ${record.length} values but the header has ${header.length}`);
+    if (record.length !== header.length)
+      reasons.unshift(`has ${record.length} values but the header has ${header.length}`);
     const { name, town } = checked;
     const country = checked.country;
     if (name && town && country) {
@@ -145,10 +175,20 @@ export interface ImportResult {
  * A school in an active partnership with the provider: found by name, town and country,
  * or added; a partnership that had ended starts again. Returns the school's id.
  */
-export async function addPartnerSchool(trx: Transaction<Database>, providerId: number, row: Omit<SchoolRow, 'line'>, verified: boolean, now = new Date()): Promise<number> {
+export async function addPartnerSchool(
+  trx: Transaction<Database>,
+  providerId: number,
+  row: Omit<SchoolRow, 'line'>,
+  verified: boolean,
+  now = new Date(),
+): Promise<number> {
   const key = schoolMatchKey(row.name, row.country, row.town);
   const stamp = now.toISOString();
-  const existing = await trx.selectFrom('placement_schools').select('id').where('match_key', '=', key).executeTakeFirst();
+  const existing = await trx
+    .selectFrom('placement_schools')
+    .select('id')
+    .where('match_key', '=', key)
+    .executeTakeFirst();
   const id =
     existing?.id ??
     (
@@ -169,14 +209,39 @@ export async function addPartnerSchool(trx: Transaction<Database>, providerId: n
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-  const link = await trx.selectFrom('partnerships').select(['id', 'status']).where('provider_id', '=', providerId).where('school_id', '=', id).executeTakeFirst();
-  if (!link) await trx.insertInto('partnerships').values({ provider_id: providerId, school_id: id, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
-  else if (link.status !== 'active') await trx.updateTable('partnerships').set({ status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).where('id', '=', link.id).execute();
+  const link = await trx
+    .selectFrom('partnerships')
+    .select(['id', 'status'])
+    .where('provider_id', '=', providerId)
+    .where('school_id', '=', id)
+    .executeTakeFirst();
+  if (!link)
+    await trx
+      .insertInto('partnerships')
+      .values({
+        provider_id: providerId,
+        school_id: id,
+        status: 'active',
+        started_on: stamp.slice(0, 10),
+        ended_on: null,
+      })
+      .execute();
+  else if (link.status !== 'active')
+    await trx
+      .updateTable('partnerships')
+      .set({ status: 'active', started_on: stamp.slice(0, 10), ended_on: null })
+      .where('id', '=', link.id)
+      .execute();
   return id;
 }
 
 /** Writes the checked rows in one transaction: all or nothing. */
-export async function importSchools(db: Kysely<Database>, providerId: number, rows: SchoolRow[], now = new Date()): Promise<ImportResult> {
+export async function importSchools(
+  db: Kysely<Database>,
+  providerId: number,
+  rows: SchoolRow[],
+  now = new Date(),
+): Promise<ImportResult> {
   const stamp = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const result: ImportResult = { added: 0, updated: 0, unchanged: 0, partnershipsAdded: 0 };
@@ -192,10 +257,20 @@ export async function importSchools(db: Kysely<Database>, providerId: number, ro
         languages: row.languages ? JSON.stringify(row.languages) : null,
         verified: row.verified ? 1 : 0,
       };
-      const existing = await trx.selectFrom('placement_schools').selectAll().where('match_key', '=', key).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('placement_schools')
+        .selectAll()
+        .where('match_key', '=', key)
+        .executeTakeFirst();
       let schoolId: number;
       if (!existing) {
-        schoolId = (await trx.insertInto('placement_schools').values({ ...values, match_key: key, created_at: stamp }).returning('id').executeTakeFirstOrThrow()).id;
+        schoolId = (
+          await trx
+            .insertInto('placement_schools')
+            .values({ ...values, match_key: key, created_at: stamp })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
         result.added++;
       } else {
         schoolId = existing.id;
@@ -206,9 +281,23 @@ export async function importSchools(db: Kysely<Database>, providerId: number, ro
           result.updated++;
         }
       }
-      const link = await trx.selectFrom('partnerships').select(['id', 'status']).where('provider_id', '=', providerId).where('school_id', '=', schoolId).executeTakeFirst();
+      const link = await trx
+        .selectFrom('partnerships')
+        .select(['id', 'status'])
+        .where('provider_id', '=', providerId)
+        .where('school_id', '=', schoolId)
+        .executeTakeFirst();
       if (!link) {
-        await trx.insertInto('partnerships').values({ provider_id: providerId, school_id: schoolId, status: 'active', started_on: stamp.slice(0, 10), ended_on: null }).execute();
+        await trx
+          .insertInto('partnerships')
+          .values({
+            provider_id: providerId,
+            school_id: schoolId,
+            status: 'active',
+            started_on: stamp.slice(0, 10),
+            ended_on: null,
+          })
+          .execute();
         result.partnershipsAdded++;
       }
     }

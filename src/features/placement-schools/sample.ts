@@ -45,15 +45,97 @@ interface SampleProvider {
 
 /** Six sample providers covering each kind of coverage and placement approach. */
 export const SAMPLE_PROVIDERS: SampleProvider[] = [
-  { slug: 'sample-provider-worldwide-online', name: 'Sample Provider Worldwide Online', coverage: { kind: 'worldwide', excludedCountries: [], excludedUntil: null }, phases: ['primary', 'secondary'], subjects: ['Mathematics', 'English', 'Science'], approaches: ['partner-school', 'current-school'], delivery: ['online'], modes: ['full-time', 'part-time'], fees: [795000, 995000], startMonths: [1, 9] },
-  { slug: 'sample-provider-worldwide-except', name: 'Sample Provider Worldwide Except Some Countries', coverage: { kind: 'worldwide', excludedCountries: ['US', 'CA'], excludedUntil: null }, phases: ['secondary'], subjects: ['Mathematics', 'Physics', 'Computing'], approaches: ['own-school'], delivery: ['blended'], modes: ['part-time'], fees: [850000, 850000], startMonths: [9] },
-  { slug: 'sample-provider-mena-region', name: 'Sample Provider Middle East and North Africa', coverage: { kind: 'region', region: 'middle-east-and-north-africa' }, phases: ['primary'], subjects: [], approaches: ['partner-school'], delivery: ['blended'], modes: ['full-time'], fees: [900000, 950000], startMonths: [9] },
-  { slug: 'sample-provider-dubai-campus', name: 'Sample Provider Dubai Campus', coverage: { kind: 'campus', campus: 'Dubai', country: 'AE', point: { lat: 25.07725, lon: 55.30927 }, radiusKm: 40 }, phases: ['primary', 'secondary'], subjects: ['English', 'History'], approaches: ['partner-school'], delivery: ['in-person'], modes: ['full-time'], fees: [990000, 990000], startMonths: [9] },
-  { slug: 'sample-provider-africa-countries', name: 'Sample Provider Selected Countries', coverage: { kind: 'countries', countries: ['NG', 'GH', 'KE', 'ZA', 'EG'] }, phases: ['secondary'], subjects: ['Mathematics', 'Chemistry', 'Biology'], approaches: ['current-school', 'own-school'], delivery: ['online'], modes: ['part-time'], fees: [700000, 800000], startMonths: [1, 4, 9] },
-  { slug: 'sample-provider-asia-blended', name: 'Sample Provider Asia Pacific Blended', coverage: { kind: 'countries', countries: ['CN', 'HK', 'SG', 'MY', 'TH', 'VN', 'ID', 'IN', 'JP', 'KR', 'AU', 'NZ'] }, phases: ['primary', 'secondary'], subjects: ['English', 'Mathematics', 'Geography'], approaches: ['partner-school', 'own-school', 'current-school'], delivery: ['blended'], modes: ['full-time', 'part-time'], fees: [880000, 960000], startMonths: [9] },
+  {
+    slug: 'sample-provider-worldwide-online',
+    name: 'Sample Provider Worldwide Online',
+    coverage: { kind: 'worldwide', excludedCountries: [], excludedUntil: null },
+    phases: ['primary', 'secondary'],
+    subjects: ['Mathematics', 'English', 'Science'],
+    approaches: ['partner-school', 'current-school'],
+    delivery: ['online'],
+    modes: ['full-time', 'part-time'],
+    fees: [795000, 995000],
+    startMonths: [1, 9],
+  },
+  {
+    slug: 'sample-provider-worldwide-except',
+    name: 'Sample Provider Worldwide Except Some Countries',
+    coverage: { kind: 'worldwide', excludedCountries: ['US', 'CA'], excludedUntil: null },
+    phases: ['secondary'],
+    subjects: ['Mathematics', 'Physics', 'Computing'],
+    approaches: ['own-school'],
+    delivery: ['blended'],
+    modes: ['part-time'],
+    fees: [850000, 850000],
+    startMonths: [9],
+  },
+  {
+    slug: 'sample-provider-mena-region',
+    name: 'Sample Provider Middle East and North Africa',
+    coverage: { kind: 'region', region: 'middle-east-and-north-africa' },
+    phases: ['primary'],
+    subjects: [],
+    approaches: ['partner-school'],
+    delivery: ['blended'],
+    modes: ['full-time'],
+    fees: [900000, 950000],
+    startMonths: [9],
+  },
+  {
+    slug: 'sample-provider-dubai-campus',
+    name: 'Sample Provider Dubai Campus',
+    coverage: { kind: 'campus', campus: 'Dubai', country: 'AE', point: { lat: 25.07725, lon: 55.30927 }, radiusKm: 40 },
+    phases: ['primary', 'secondary'],
+    subjects: ['English', 'History'],
+    approaches: ['partner-school'],
+    delivery: ['in-person'],
+    modes: ['full-time'],
+    fees: [990000, 990000],
+    startMonths: [9],
+  },
+  {
+    slug: 'sample-provider-africa-countries',
+    name: 'Sample Provider Selected Countries',
+    coverage: { kind: 'countries', countries: ['NG', 'GH', 'KE', 'ZA', 'EG'] },
+    phases: ['secondary'],
+    subjects: ['Mathematics', 'Chemistry', 'Biology'],
+    approaches: ['current-school', 'own-school'],
+    delivery: ['online'],
+    modes: ['part-time'],
+    fees: [700000, 800000],
+    startMonths: [1, 4, 9],
+  },
+  {
+    slug: 'sample-provider-asia-blended',
+    name: 'Sample Provider Asia Pacific Blended',
+    coverage: {
+      kind: 'countries',
+      countries: ['CN', 'HK', 'SG', 'MY', 'TH', 'VN', 'ID', 'IN', 'JP', 'KR', 'AU', 'NZ'],
+    },
+    phases: ['primary', 'secondary'],
+    subjects: ['English', 'Mathematics', 'Geography'],
+    approaches: ['partner-school', 'own-school', 'current-school'],
+    delivery: ['blended'],
+    modes: ['full-time', 'part-time'],
+    fees: [880000, 960000],
+    startMonths: [9],
+  },
 ];
 
-const SCHOOL_WORDS = ['International', 'British', 'Community', 'Academy', 'Primary', 'Secondary', 'Bilingual', 'Global', 'Park', 'Hill', 'Garden', 'Riverside'];
+const SCHOOL_WORDS = [
+  'International',
+  'British',
+  'Community',
+  'Academy',
+  'Primary',
+  'Secondary',
+  'Bilingual',
+  'Global',
+  'Park',
+  'Hill',
+  'Garden',
+  'Riverside',
+];
 const LANGUAGES = ['English', 'Arabic', 'French', 'Spanish', 'Portuguese', 'Mandarin', 'Hindi', 'Swahili'];
 
 function loadCities(): City[] {
@@ -65,8 +147,20 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
   return db.transaction().execute(async (trx) => {
     const sampleProviders = trx.selectFrom('providers').select('id').where('is_sample', '=', 1);
     const sampleUsers = trx.selectFrom('users').select('id').where('is_sample', '=', 1);
-    const sampleApplications = trx.selectFrom('applications').select('id').where((eb) => eb.or([eb('provider_id', 'in', sampleProviders), eb('candidate_id', 'in', sampleUsers)]));
-    await trx.deleteFrom('audit_events').where((eb) => eb.or([eb('application_id', 'in', sampleApplications), eb('actor_user_id', 'in', sampleUsers), eb('provider_id', 'in', sampleProviders)])).execute();
+    const sampleApplications = trx
+      .selectFrom('applications')
+      .select('id')
+      .where((eb) => eb.or([eb('provider_id', 'in', sampleProviders), eb('candidate_id', 'in', sampleUsers)]));
+    await trx
+      .deleteFrom('audit_events')
+      .where((eb) =>
+        eb.or([
+          eb('application_id', 'in', sampleApplications),
+          eb('actor_user_id', 'in', sampleUsers),
+          eb('provider_id', 'in', sampleProviders),
+        ]),
+      )
+      .execute();
     await trx.deleteFrom('applications').where('id', 'in', sampleApplications).execute();
     await trx.deleteFrom('users').where('is_sample', '=', 1).execute();
     await trx.deleteFrom('partnerships').where('is_sample', '=', 1).execute();
@@ -81,7 +175,11 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
  * proportion to population, each in partnership with the sample providers whose
  * coverage could include it. Returns the numbers added.
  */
-export async function seedSampleData(db: Kysely<Database>, schools: number, options: { seed?: number; onProgress?: (done: number) => void } = {}): Promise<{ providers: number; schools: number; partnerships: number }> {
+export async function seedSampleData(
+  db: Kysely<Database>,
+  schools: number,
+  options: { seed?: number; onProgress?: (done: number) => void } = {},
+): Promise<{ providers: number; schools: number; partnerships: number }> {
   const rand = random(options.seed ?? 20261122);
   const now = new Date().toISOString();
   let providersAdded = 0;
@@ -143,7 +241,15 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
     return cities[lo]!;
   };
 
-  const start = Number((await db.selectFrom('placement_schools').select((eb) => eb.fn.countAll<number>().as('n')).where('is_sample', '=', 1).executeTakeFirstOrThrow()).n);
+  const start = Number(
+    (
+      await db
+        .selectFrom('placement_schools')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('is_sample', '=', 1)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const BATCH = 500;
   let added = 0;
   let partnerships = 0;
@@ -156,7 +262,7 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
       const [lon, lat] = city.loc.coordinates;
       // Spread schools around the town centre (up to ~8 km), so distances differ.
       const dLat = (rand() - 0.5) * 0.15;
-      const dLon = (rand() - 0.5) * 0.15 / Math.max(0.2, Math.cos((lat * Math.PI) / 180));
+      const dLon = ((rand() - 0.5) * 0.15) / Math.max(0.2, Math.cos((lat * Math.PI) / 180));
       const name = `Sample ${SCHOOL_WORDS[Math.floor(rand() * SCHOOL_WORDS.length)]} School ${n}`;
       const phaseRoll = rand();
       rows.push({
@@ -165,8 +271,12 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
         town: city.name,
         lat: Math.max(-90, Math.min(90, lat + dLat)),
         lon: ((lon + dLon + 540) % 360) - 180,
-        phases: JSON.stringify(phaseRoll < 0.4 ? ['primary'] : phaseRoll < 0.8 ? ['secondary'] : ['primary', 'secondary']),
-        languages: JSON.stringify(rand() < 0.6 ? ['English'] : ['English', LANGUAGES[1 + Math.floor(rand() * (LANGUAGES.length - 1))]!]),
+        phases: JSON.stringify(
+          phaseRoll < 0.4 ? ['primary'] : phaseRoll < 0.8 ? ['secondary'] : ['primary', 'secondary'],
+        ),
+        languages: JSON.stringify(
+          rand() < 0.6 ? ['English'] : ['English', LANGUAGES[1 + Math.floor(rand() * (LANGUAGES.length - 1))]!],
+        ),
         verified: rand() < 0.7 ? 1 : 0,
         match_key: schoolMatchKey(name, city.country, city.name),
         is_sample: 1,
@@ -175,7 +285,8 @@ export async function seedSampleData(db: Kysely<Database>, schools: number, opti
     }
     await db.transaction().execute(async (trx) => {
       const inserted = await trx.insertInto('placement_schools').values(rows).returning('id').execute();
-      if (inserted.length !== rows.length) throw new Error(`sample data: wrote ${inserted.length} of ${rows.length} schools`);
+      if (inserted.length !== rows.length)
+        throw new Error(`sample data: wrote ${inserted.length} of ${rows.length} schools`);
       const links = inserted.flatMap((s) => {
         // One or two sample providers per school; one in ten partnerships has ended.
         const first = providerIds[Math.floor(rand() * providerIds.length)]!;
@@ -212,11 +323,22 @@ async function seedSampleUsers(db: Kysely<Database>, providerIds: number[], now:
   for (const u of SAMPLE_USERS) {
     const existing = await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst();
     if (existing) continue;
-    const user = await db.insertInto('users').values({ email: u.email, name: u.name, role: u.role, is_sample: 1, created_at: now, last_signed_in_at: null }).returning('id').executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto('users')
+      .values({ email: u.email, name: u.name, role: u.role, is_sample: 1, created_at: now, last_signed_in_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     if ('provider' in u) {
       await db
         .insertInto('provider_memberships')
-        .values({ user_id: user.id, provider_id: providerIds[u.provider]!, can_make_decisions: 1, can_manage_schools: 1, can_manage_users: 1, created_at: now })
+        .values({
+          user_id: user.id,
+          provider_id: providerIds[u.provider]!,
+          can_make_decisions: 1,
+          can_manage_schools: 1,
+          can_manage_users: 1,
+          created_at: now,
+        })
         .execute();
     }
   }

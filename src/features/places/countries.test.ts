@@ -21,7 +21,12 @@ describe('countries', () => {
   });
 
   it('uses common English names', () => {
-    expect(countryByCode('AE')).toEqual({ code: 'AE', name: 'United Arab Emirates', region: 'Asia', subregion: 'Western Asia' });
+    expect(countryByCode('AE')).toEqual({
+      code: 'AE',
+      name: 'United Arab Emirates',
+      region: 'Asia',
+      subregion: 'Western Asia',
+    });
     expect(countryByCode('GB')?.name).toBe('United Kingdom');
     expect(countryByCode('NG')?.name).toBe('Nigeria');
     expect(countryByCode('HK')?.name).toBe('Hong Kong');
@@ -54,7 +59,29 @@ describe('regions', () => {
     expect(mena!.source).toMatch(/World Bank/);
     expect(mena!.source).toMatch(/https:\/\/\S+worldbank\.org\S*/);
     expect(mena!.countries).toHaveLength(21);
-    for (const code of ['DZ', 'BH', 'DJ', 'EG', 'IR', 'IQ', 'IL', 'JO', 'KW', 'LB', 'LY', 'MT', 'MA', 'OM', 'QA', 'SA', 'SY', 'TN', 'AE', 'PS', 'YE']) {
+    for (const code of [
+      'DZ',
+      'BH',
+      'DJ',
+      'EG',
+      'IR',
+      'IQ',
+      'IL',
+      'JO',
+      'KW',
+      'LB',
+      'LY',
+      'MT',
+      'MA',
+      'OM',
+      'QA',
+      'SA',
+      'SY',
+      'TN',
+      'AE',
+      'PS',
+      'YE',
+    ]) {
       expect(mena!.countries).toContain(code);
     }
     for (const code of ['GB', 'TR', 'SD', 'PK', 'AF', 'HK']) expect(mena!.countries).not.toContain(code);
@@ -81,7 +108,9 @@ describe('regions', () => {
     expect(regionByName('MIDDLE EAST & NORTH AFRICA')).toBe(mena);
     expect(regionByName('  Middle East  and North Africa ')).toBe(mena);
     expect(regionByName('middle-east-and-north-africa')).toBe(mena);
-    expect(regionByName('Middle East, North Africa, Afghanistan & Pakistan')?.id).toBe('middle-east-north-africa-afghanistan-and-pakistan');
+    expect(regionByName('Middle East, North Africa, Afghanistan & Pakistan')?.id).toBe(
+      'middle-east-north-africa-afghanistan-and-pakistan',
+    );
   });
 
   it('find nothing for a region we do not define', () => {

@@ -41,9 +41,11 @@ export interface Region {
   countries: string[];
 }
 
-const WORLD_BANK_GROUPS = 'https://datahelpdesk.worldbank.org/knowledgebase/articles/906519-world-bank-country-and-lending-groups';
+const WORLD_BANK_GROUPS =
+  'https://datahelpdesk.worldbank.org/knowledgebase/articles/906519-world-bank-country-and-lending-groups';
 
-const region = (r: Region): Region => Object.freeze({ ...r, countries: Object.freeze([...r.countries].sort()) as string[] });
+const region = (r: Region): Region =>
+  Object.freeze({ ...r, countries: Object.freeze([...r.countries].sort()) as string[] });
 
 /**
  * Providers name regions in words ("the Middle East and North Africa") without listing the
@@ -59,13 +61,59 @@ export const REGIONS: Record<string, Region> = Object.freeze({
       `before the World Bank renamed it "Middle East, North Africa, Afghanistan & Pakistan"), ${WORLD_BANK_GROUPS}`,
     // Algeria, Bahrain, Djibouti, Egypt, Iran, Iraq, Israel, Jordan, Kuwait, Lebanon, Libya, Malta,
     // Morocco, Oman, Qatar, Saudi Arabia, Syria, Tunisia, United Arab Emirates, West Bank and Gaza, Yemen.
-    countries: ['DZ', 'BH', 'DJ', 'EG', 'IR', 'IQ', 'IL', 'JO', 'KW', 'LB', 'LY', 'MT', 'MA', 'OM', 'QA', 'SA', 'SY', 'TN', 'AE', 'PS', 'YE'],
+    countries: [
+      'DZ',
+      'BH',
+      'DJ',
+      'EG',
+      'IR',
+      'IQ',
+      'IL',
+      'JO',
+      'KW',
+      'LB',
+      'LY',
+      'MT',
+      'MA',
+      'OM',
+      'QA',
+      'SA',
+      'SY',
+      'TN',
+      'AE',
+      'PS',
+      'YE',
+    ],
   }),
   'middle-east-north-africa-afghanistan-and-pakistan': region({
     id: 'middle-east-north-africa-afghanistan-and-pakistan',
     name: 'Middle East, North Africa, Afghanistan and Pakistan',
     source: `World Bank country and lending groups: the "Middle East, North Africa, Afghanistan & Pakistan" region, ${WORLD_BANK_GROUPS}`,
-    countries: ['DZ', 'BH', 'DJ', 'EG', 'IR', 'IQ', 'IL', 'JO', 'KW', 'LB', 'LY', 'MT', 'MA', 'OM', 'QA', 'SA', 'SY', 'TN', 'AE', 'PS', 'YE', 'AF', 'PK'],
+    countries: [
+      'DZ',
+      'BH',
+      'DJ',
+      'EG',
+      'IR',
+      'IQ',
+      'IL',
+      'JO',
+      'KW',
+      'LB',
+      'LY',
+      'MT',
+      'MA',
+      'OM',
+      'QA',
+      'SA',
+      'SY',
+      'TN',
+      'AE',
+      'PS',
+      'YE',
+      'AF',
+      'PK',
+    ],
   }),
 });
 

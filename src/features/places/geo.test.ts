@@ -30,13 +30,19 @@ function vincentyKm(p1: Point, p2: Point): number {
     const cos2SigmaM = cos2Alpha === 0 ? 0 : cosSigma - (2 * sinU1 * sinU2) / cos2Alpha;
     const C = (f / 16) * cos2Alpha * (4 + f * (4 - 3 * cos2Alpha));
     const previous = lambda;
-    lambda = L + (1 - C) * f * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
+    lambda =
+      L + (1 - C) * f * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
     if (Math.abs(lambda - previous) < 1e-12) {
       const uSq = (cos2Alpha * (a * a - b * b)) / (b * b);
       const A = 1 + (uSq / 16384) * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
       const B = (uSq / 1024) * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
       const deltaSigma =
-        B * sinSigma * (cos2SigmaM + (B / 4) * (cosSigma * (-1 + 2 * cos2SigmaM ** 2) - (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
+        B *
+        sinSigma *
+        (cos2SigmaM +
+          (B / 4) *
+            (cosSigma * (-1 + 2 * cos2SigmaM ** 2) -
+              (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
       return (b * A * (sigma - deltaSigma)) / 1000;
     }
   }
@@ -62,7 +68,9 @@ function destination(from: Point, bearingDeg: number, km: number): Point {
   const phi1 = from.lat * rad;
   const theta = bearingDeg * rad;
   const phi2 = Math.asin(Math.sin(phi1) * Math.cos(d) + Math.cos(phi1) * Math.sin(d) * Math.cos(theta));
-  const lambda2 = from.lon * rad + Math.atan2(Math.sin(theta) * Math.sin(d) * Math.cos(phi1), Math.cos(d) - Math.sin(phi1) * Math.sin(phi2));
+  const lambda2 =
+    from.lon * rad +
+    Math.atan2(Math.sin(theta) * Math.sin(d) * Math.cos(phi1), Math.cos(d) - Math.sin(phi1) * Math.sin(phi2));
   const lon = ((((lambda2 / rad + 180) % 360) + 360) % 360) - 180;
   return { lat: phi2 / rad, lon };
 }
@@ -114,13 +122,22 @@ describe('distanceKm', () => {
     // The same pair with Samoa written as 188.23° east gives the same distance.
     expect(distanceKm(SUVA, { lat: APIA.lat, lon: APIA.lon + 360 })).toBeCloseTo(km, 6);
     // Two points 0.2° apart either side of 180° on the equator: about 22 km, not 40,000.
-    expect(distanceKm({ lat: 0, lon: 179.9 }, { lat: 0, lon: -179.9 })).toBeCloseTo((0.2 * Math.PI * EARTH_RADIUS_KM) / 180, 6);
+    expect(distanceKm({ lat: 0, lon: 179.9 }, { lat: 0, lon: -179.9 })).toBeCloseTo(
+      (0.2 * Math.PI * EARTH_RADIUS_KM) / 180,
+      6,
+    );
   });
 
   it('measures over a pole', () => {
     // 89°N on opposite meridians: 2° of arc through the pole.
-    expect(distanceKm({ lat: 89, lon: 0 }, { lat: 89, lon: 180 })).toBeCloseTo((2 * Math.PI * EARTH_RADIUS_KM) / 180, 6);
-    expect(distanceKm({ lat: -89.5, lon: 45 }, { lat: -89.5, lon: -135 })).toBeCloseTo((1 * Math.PI * EARTH_RADIUS_KM) / 180, 6);
+    expect(distanceKm({ lat: 89, lon: 0 }, { lat: 89, lon: 180 })).toBeCloseTo(
+      (2 * Math.PI * EARTH_RADIUS_KM) / 180,
+      6,
+    );
+    expect(distanceKm({ lat: -89.5, lon: 45 }, { lat: -89.5, lon: -135 })).toBeCloseTo(
+      (1 * Math.PI * EARTH_RADIUS_KM) / 180,
+      6,
+    );
     // Every longitude at the pole is the same point.
     expect(distanceKm({ lat: 90, lon: 0 }, { lat: 90, lon: 123 })).toBeCloseTo(0, 9);
   });
@@ -201,7 +218,9 @@ describe('boundingBoxes', () => {
   });
 
   it('covers the whole Earth for a radius of half the circumference or more', () => {
-    expect(boundingBoxes(LONDON, Math.PI * EARTH_RADIUS_KM)).toEqual([{ minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 }]);
+    expect(boundingBoxes(LONDON, Math.PI * EARTH_RADIUS_KM)).toEqual([
+      { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 },
+    ]);
     expect(boundingBoxes(LONDON, 50_000)).toEqual([{ minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 }]);
   });
 
@@ -238,7 +257,9 @@ describe('boundingBoxes', () => {
         if (distanceKm(center, p) > radiusKm) continue; // rounding put it a hair outside
         checked++;
         if (!inAnyBox(boxes, p)) {
-          throw new Error(`point ${JSON.stringify(p)} within ${radiusKm} km of ${JSON.stringify(center)} is outside ${JSON.stringify(boxes)}`);
+          throw new Error(
+            `point ${JSON.stringify(p)} within ${radiusKm} km of ${JSON.stringify(center)} is outside ${JSON.stringify(boxes)}`,
+          );
         }
       }
       // Random points anywhere: those within the radius must be in a box too.

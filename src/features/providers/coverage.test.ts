@@ -27,7 +27,10 @@ const unknown: Coverage = { kind: 'unknown' };
 describe('coverageIncludes: worldwide', () => {
   it('includes every country when nothing is excluded', () => {
     for (const country of ['NG', 'HK', 'GB', 'AE', 'FJ']) {
-      expect(coverageIncludes(worldwide, { country }, TODAY)).toEqual({ includes: 'yes', reason: 'The provider takes trainees worldwide' });
+      expect(coverageIncludes(worldwide, { country }, TODAY)).toEqual({
+        includes: 'yes',
+        reason: 'The provider takes trainees worldwide',
+      });
     }
     expect(coverageIncludes(worldwide, { country: 'NG', point: LAGOS }, TODAY).includes).toBe('yes');
   });
@@ -61,7 +64,10 @@ describe('coverageIncludes: worldwide', () => {
 
 describe('coverageIncludes: a list of countries', () => {
   it('includes a listed country', () => {
-    expect(coverageIncludes(someCountries, { country: 'NG' }, TODAY)).toEqual({ includes: 'yes', reason: 'The provider takes trainees in Nigeria' });
+    expect(coverageIncludes(someCountries, { country: 'NG' }, TODAY)).toEqual({
+      includes: 'yes',
+      reason: 'The provider takes trainees in Nigeria',
+    });
     expect(coverageIncludes(someCountries, { country: 'ZA' }, TODAY).includes).toBe('yes');
   });
 
@@ -136,7 +142,13 @@ describe('coverageIncludes: a campus with a stated radius', () => {
       includes: 'no',
       reason: 'The provider takes trainees only within 40 km of its Dubai campus, and this place is about 115 km away',
     });
-    expect(coverageIncludes({ ...dubai40, radiusKm: distanceKm(DUBAI, ABU_DHABI) - 0.001 }, { country: 'AE', point: ABU_DHABI }, TODAY).includes).toBe('no');
+    expect(
+      coverageIncludes(
+        { ...dubai40, radiusKm: distanceKm(DUBAI, ABU_DHABI) - 0.001 },
+        { country: 'AE', point: ABU_DHABI },
+        TODAY,
+      ).includes,
+    ).toBe('no');
   });
 
   it('decides by distance across a border', () => {
@@ -148,7 +160,9 @@ describe('coverageIncludes: a campus with a stated radius', () => {
   it('cannot say yes from the country alone', () => {
     const answer = coverageIncludes(dubai40, { country: 'AE' }, TODAY);
     expect(answer.includes).toBe('unknown');
-    expect(answer.reason).toBe('The provider takes trainees within 40 km of its Dubai campus: check with the provider that you are close enough');
+    expect(answer.reason).toBe(
+      'The provider takes trainees within 40 km of its Dubai campus: check with the provider that you are close enough',
+    );
   });
 
   it('says no from another country alone', () => {
@@ -164,7 +178,9 @@ describe('coverageIncludes: a campus within "commuting distance"', () => {
     for (const point of [DUBAI, north(DUBAI, 5), ABU_DHABI, undefined]) {
       const answer = coverageIncludes(dubaiCommutable, point ? { country: 'AE', point } : { country: 'AE' }, TODAY);
       expect(answer.includes).toBe('unknown');
-      expect(answer.reason).toBe('The provider trains in person at its Dubai campus: check with the provider that you are within commuting distance');
+      expect(answer.reason).toBe(
+        'The provider trains in person at its Dubai campus: check with the provider that you are within commuting distance',
+      );
     }
   });
 
@@ -202,16 +218,31 @@ describe('coverageIncludes: today', () => {
 describe('describeCoverage', () => {
   it.each<[string, Coverage, string, string]>([
     ['worldwide', worldwide, TODAY, 'Worldwide'],
-    ['worldwide with an exclusion in force', exceptHongKongUntil, '2026-04-14', 'Worldwide, except Hong Kong before 15 April 2026'],
+    [
+      'worldwide with an exclusion in force',
+      exceptHongKongUntil,
+      '2026-04-14',
+      'Worldwide, except Hong Kong before 15 April 2026',
+    ],
     ['worldwide on the day the exclusion ends', exceptHongKongUntil, '2026-04-15', 'Worldwide'],
     ['worldwide after the exclusion ends', exceptHongKongUntil, '2026-05-01', 'Worldwide'],
     ['worldwide with a lasting exclusion', exceptHongKong, TODAY, 'Worldwide, except Hong Kong'],
-    ['worldwide with two exclusions', { kind: 'worldwide', excludedCountries: ['US', 'CA'], excludedUntil: null }, TODAY, 'Worldwide, except Canada and United States'],
+    [
+      'worldwide with two exclusions',
+      { kind: 'worldwide', excludedCountries: ['US', 'CA'], excludedUntil: null },
+      TODAY,
+      'Worldwide, except Canada and United States',
+    ],
     ['a list of countries', someCountries, TODAY, 'Only in Egypt, Ghana, Kenya, Nigeria and South Africa'],
     ['one country', { kind: 'countries', countries: ['NG'] }, TODAY, 'Only in Nigeria'],
     ['an empty list', { kind: 'countries', countries: [] }, TODAY, 'No countries listed: contact the provider'],
     ['a region', mena, TODAY, 'The Middle East and North Africa region'],
-    ['an unknown region', { kind: 'region', region: 'atlantis' }, TODAY, 'A region we do not recognise: contact the provider'],
+    [
+      'an unknown region',
+      { kind: 'region', region: 'atlantis' },
+      TODAY,
+      'A region we do not recognise: contact the provider',
+    ],
     ['a campus with a radius', dubai40, TODAY, 'Within 40 km of its Dubai campus'],
     ['a campus with a fractional radius', { ...dubai40, radiusKm: 12.5 }, TODAY, 'Within 12.5 km of its Dubai campus'],
     ['a campus within commuting distance', dubaiCommutable, TODAY, 'Within commuting distance of its Dubai campus'],
@@ -263,7 +294,16 @@ describe('coverageCountryCodes', () => {
 
 describe('parseCoverage', () => {
   it('accepts every kind and gives back the same value', () => {
-    for (const coverage of [worldwide, exceptHongKongUntil, exceptHongKong, someCountries, mena, dubai40, dubaiCommutable, unknown]) {
+    for (const coverage of [
+      worldwide,
+      exceptHongKongUntil,
+      exceptHongKong,
+      someCountries,
+      mena,
+      dubai40,
+      dubaiCommutable,
+      unknown,
+    ]) {
       expect(parseCoverage(JSON.parse(JSON.stringify(coverage)))).toEqual(coverage);
     }
   });
@@ -273,8 +313,13 @@ describe('parseCoverage', () => {
   });
 
   it('removes repeated country codes', () => {
-    expect(parseCoverage({ kind: 'countries', countries: ['NG', 'GH', 'NG'] })).toEqual({ kind: 'countries', countries: ['NG', 'GH'] });
-    expect(parseCoverage({ kind: 'worldwide', excludedCountries: ['HK', 'HK'], excludedUntil: null })).toEqual(exceptHongKong);
+    expect(parseCoverage({ kind: 'countries', countries: ['NG', 'GH', 'NG'] })).toEqual({
+      kind: 'countries',
+      countries: ['NG', 'GH'],
+    });
+    expect(parseCoverage({ kind: 'worldwide', excludedCountries: ['HK', 'HK'], excludedUntil: null })).toEqual(
+      exceptHongKong,
+    );
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -290,10 +335,26 @@ describe('parseCoverage', () => {
     ['a three-letter country code', { kind: 'countries', countries: ['NGA'] }, /ISO 3166-1/],
     ['no countries', { kind: 'countries', countries: [] }, /at least one country/],
     ['countries that are not a list', { kind: 'countries', countries: 'NG' }, /countries/],
-    ['an impossible date', { kind: 'worldwide', excludedCountries: ['HK'], excludedUntil: '2026-02-30' }, /excludedUntil/],
-    ['a date in another format', { kind: 'worldwide', excludedCountries: ['HK'], excludedUntil: '15/04/2026' }, /excludedUntil/],
-    ['an end date with nothing excluded', { kind: 'worldwide', excludedCountries: [], excludedUntil: '2026-04-15' }, /at least one excluded country/],
-    ['an unknown excluded country', { kind: 'worldwide', excludedCountries: ['ZZ'], excludedUntil: null }, /excludedCountries\[0\]/],
+    [
+      'an impossible date',
+      { kind: 'worldwide', excludedCountries: ['HK'], excludedUntil: '2026-02-30' },
+      /excludedUntil/,
+    ],
+    [
+      'a date in another format',
+      { kind: 'worldwide', excludedCountries: ['HK'], excludedUntil: '15/04/2026' },
+      /excludedUntil/,
+    ],
+    [
+      'an end date with nothing excluded',
+      { kind: 'worldwide', excludedCountries: [], excludedUntil: '2026-04-15' },
+      /at least one excluded country/,
+    ],
+    [
+      'an unknown excluded country',
+      { kind: 'worldwide', excludedCountries: ['ZZ'], excludedUntil: null },
+      /excludedCountries\[0\]/,
+    ],
     ['an unknown region', { kind: 'region', region: 'atlantis' }, /middle-east-and-north-africa/],
     ['a region by its name rather than its id', { kind: 'region', region: 'Middle East and North Africa' }, /region/],
     ['a campus without a point', { kind: 'campus', campus: 'Dubai', country: 'AE', radiusKm: 40 }, /point/],

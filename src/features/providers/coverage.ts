@@ -31,12 +31,26 @@ const CONTACT_PROVIDER = 'The provider has not said where it takes trainees: con
 /** Rounding in the distance sum must not put a place exactly on the boundary outside it (1 mm). */
 const BOUNDARY_TOLERANCE_KM = 1e-6;
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function checkToday(today: string): void {
-  if (typeof today !== 'string' || !isCalendarDate(today)) throw new RangeError(`today must be a date like 2026-04-15, got ${String(today)}`);
+  if (typeof today !== 'string' || !isCalendarDate(today))
+    throw new RangeError(`today must be a date like 2026-04-15, got ${String(today)}`);
 }
 
 function isCalendarDate(s: string): boolean {
@@ -90,31 +104,58 @@ export function coverageIncludes(coverage: Coverage, where: CandidateLocation, t
     case 'countries':
       return coverage.countries.includes(country)
         ? { includes: 'yes', reason: `The provider takes trainees in ${here}` }
-        : { includes: 'no', reason: coverage.countries.length ? `The provider takes trainees only in ${listOfCountries(coverage.countries)}` : 'The provider has not listed any countries where it takes trainees' };
+        : {
+            includes: 'no',
+            reason: coverage.countries.length
+              ? `The provider takes trainees only in ${listOfCountries(coverage.countries)}`
+              : 'The provider has not listed any countries where it takes trainees',
+          };
     case 'region': {
       const region = REGIONS[coverage.region];
-      if (!region) return { includes: 'unknown', reason: 'The provider takes trainees in a region we do not recognise: contact the provider' };
+      if (!region)
+        return {
+          includes: 'unknown',
+          reason: 'The provider takes trainees in a region we do not recognise: contact the provider',
+        };
       return region.countries.includes(country)
-        ? { includes: 'yes', reason: `The provider takes trainees in the ${region.name} region, which includes ${here}` }
-        : { includes: 'no', reason: `The provider takes trainees only in the ${region.name} region, which does not include ${here}` };
+        ? {
+            includes: 'yes',
+            reason: `The provider takes trainees in the ${region.name} region, which includes ${here}`,
+          }
+        : {
+            includes: 'no',
+            reason: `The provider takes trainees only in the ${region.name} region, which does not include ${here}`,
+          };
     }
     case 'campus': {
       const campus = `its ${coverage.campus} campus`;
       const campusCountry = countryName(coverage.country);
       if (coverage.radiusKm === null) {
         return country === coverage.country
-          ? { includes: 'unknown', reason: `The provider trains in person at ${campus}: check with the provider that you are within commuting distance` }
+          ? {
+              includes: 'unknown',
+              reason: `The provider trains in person at ${campus}: check with the provider that you are within commuting distance`,
+            }
           : { includes: 'no', reason: `The provider trains in person at ${campus} in ${campusCountry}` };
       }
       if (where.point) {
         const distance = distanceKm(where.point, coverage.point);
         return distance <= coverage.radiusKm + BOUNDARY_TOLERANCE_KM
           ? { includes: 'yes', reason: `The provider takes trainees within ${km(coverage.radiusKm)} of ${campus}` }
-          : { includes: 'no', reason: `The provider takes trainees only within ${km(coverage.radiusKm)} of ${campus}, and this place is about ${km(Math.round(distance))} away` };
+          : {
+              includes: 'no',
+              reason: `The provider takes trainees only within ${km(coverage.radiusKm)} of ${campus}, and this place is about ${km(Math.round(distance))} away`,
+            };
       }
       return country === coverage.country
-        ? { includes: 'unknown', reason: `The provider takes trainees within ${km(coverage.radiusKm)} of ${campus}: check with the provider that you are close enough` }
-        : { includes: 'no', reason: `The provider takes trainees only within ${km(coverage.radiusKm)} of ${campus} in ${campusCountry}` };
+        ? {
+            includes: 'unknown',
+            reason: `The provider takes trainees within ${km(coverage.radiusKm)} of ${campus}: check with the provider that you are close enough`,
+          }
+        : {
+            includes: 'no',
+            reason: `The provider takes trainees only within ${km(coverage.radiusKm)} of ${campus} in ${campusCountry}`,
+          };
     }
     case 'unknown':
       return { includes: 'unknown', reason: CONTACT_PROVIDER };
@@ -132,7 +173,9 @@ export function describeCoverage(coverage: Coverage, today: string): string {
       return `Worldwide, except ${listOfCountries(excluded)}${until}`;
     }
     case 'countries':
-      return coverage.countries.length ? `Only in ${listOfCountries(coverage.countries)}` : 'No countries listed: contact the provider';
+      return coverage.countries.length
+        ? `Only in ${listOfCountries(coverage.countries)}`
+        : 'No countries listed: contact the provider';
     case 'region': {
       const region = REGIONS[coverage.region];
       return region ? `The ${region.name} region` : 'A region we do not recognise: contact the provider';
@@ -171,9 +214,9 @@ export function coverageCountryCodes(coverage: Coverage, today: string): string[
   }
 }
 
-const countryCode = z
-  .string()
-  .refine((code) => countryByCode(code) !== undefined, { message: 'must be an ISO 3166-1 two-letter country code in capitals, like AE or NG' });
+const countryCode = z.string().refine((code) => countryByCode(code) !== undefined, {
+  message: 'must be an ISO 3166-1 two-letter country code in capitals, like AE or NG',
+});
 
 const isoDate = z.string().refine(isCalendarDate, { message: 'must be a date like 2026-04-15' });
 
@@ -196,7 +239,9 @@ const coverageSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('region'),
-    region: z.string().refine((id) => Object.hasOwn(REGIONS, id), { message: `must be one of: ${Object.keys(REGIONS).join(', ')}` }),
+    region: z
+      .string()
+      .refine((id) => Object.hasOwn(REGIONS, id), { message: `must be one of: ${Object.keys(REGIONS).join(', ')}` }),
   }),
   z.strictObject({
     kind: z.literal('campus'),
@@ -207,7 +252,11 @@ const coverageSchema = z.discriminatedUnion('kind', [
       lon: z.number().min(-180).max(180),
     }),
     // Positive, and no more than half the Earth's circumference.
-    radiusKm: z.number().positive().max(Math.PI * EARTH_RADIUS_KM).nullable(),
+    radiusKm: z
+      .number()
+      .positive()
+      .max(Math.PI * EARTH_RADIUS_KM)
+      .nullable(),
   }),
   z.strictObject({ kind: z.literal('unknown') }),
 ]);

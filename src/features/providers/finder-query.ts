@@ -79,7 +79,11 @@ export function parseProviderQuery(raw: Raw): ProviderQuery {
     if (found) countryCode = found.code;
     else errors.push({ field: 'country', message: 'Select the country where you live from the list' });
   }
-  if (resolution.place) filters.where = { country: resolution.place.country, point: { lat: resolution.place.lat, lon: resolution.place.lon } };
+  if (resolution.place)
+    filters.where = {
+      country: resolution.place.country,
+      point: { lat: resolution.place.lat, lon: resolution.place.lon },
+    };
   else if (countryCode) filters.where = { country: countryCode };
 
   const check = <T extends string>(key: string, values: Record<T, string>, message: string): T | undefined => {
@@ -107,7 +111,8 @@ export function parseProviderQuery(raw: Raw): ProviderQuery {
   const maxFee = text(raw, 'maxFee');
   if (maxFee !== undefined) {
     const pounds = maxFee.replace(/^£/, '').replace(/,/g, '');
-    if (!/^\d{1,6}$/.test(pounds) || Number(pounds) > 100_000) errors.push({ field: 'maxFee', message: 'Maximum fee must be a whole number of pounds, like 9000' });
+    if (!/^\d{1,6}$/.test(pounds) || Number(pounds) > 100_000)
+      errors.push({ field: 'maxFee', message: 'Maximum fee must be a whole number of pounds, like 9000' });
     else filters.maxFee = Number(pounds) * 100;
   }
 
@@ -116,17 +121,27 @@ export function parseProviderQuery(raw: Raw): ProviderQuery {
   if (s !== undefined) {
     const ok = oneOf(SORTS, s);
     if (!ok) errors.push({ field: 'sort', message: 'Select how to sort the providers from the list' });
-    else if (ok === 'nearest' && !resolution.place) errors.push({ field: 'near', message: 'Enter a town or city to sort by nearest partner school' });
+    else if (ok === 'nearest' && !resolution.place)
+      errors.push({ field: 'near', message: 'Enter a town or city to sort by nearest partner school' });
     else sort = ok;
   }
 
   const confirmed = text(raw, 'confirmed');
   if (confirmed === 'yes') filters.confirmedOnly = true;
-  else if (confirmed !== undefined) errors.push({ field: 'confirmed', message: 'Select whether to show only providers that have told us they match' });
+  else if (confirmed !== undefined)
+    errors.push({ field: 'confirmed', message: 'Select whether to show only providers that have told us they match' });
 
   const page = parsePage(raw, errors);
   const near = text(raw, 'near');
-  return { filters, countryCode, resolution, ...(near !== undefined ? { near: near.slice(0, 100) } : {}), sort, page, errors };
+  return {
+    filters,
+    countryCode,
+    resolution,
+    ...(near !== undefined ? { near: near.slice(0, 100) } : {}),
+    sort,
+    page,
+    errors,
+  };
 }
 
 export function parsePage(raw: Raw, errors: FieldError[]): number {
@@ -154,7 +169,8 @@ export function parseSchoolQuery(raw: Raw): SchoolQuery {
   const r = text(raw, 'radius');
   if (r !== undefined) {
     const n = Number(r);
-    if (!(RADII as readonly number[]).includes(n)) errors.push({ field: 'radius', message: `Select a distance from the list: ${RADII.join(', ')} km` });
+    if (!(RADII as readonly number[]).includes(n))
+      errors.push({ field: 'radius', message: `Select a distance from the list: ${RADII.join(', ')} km` });
     else radiusKm = n;
   }
   const page = parsePage(raw, errors);

@@ -22,11 +22,19 @@ export interface ProviderResult extends ProviderMatch {
   coverageText: string;
 }
 
-export async function findProviders(db: Kysely<Database>, query: ProviderQuery, date = today()): Promise<{ total: number; results: ProviderResult[]; pages: number }> {
+export async function findProviders(
+  db: Kysely<Database>,
+  query: ProviderQuery,
+  date = today(),
+): Promise<{ total: number; results: ProviderResult[]; pages: number }> {
   const providers = await allProviders(db);
-  const matches = providers.map((p) => matchProvider(p, query.filters, date)).filter((m): m is ProviderMatch => m !== null);
+  const matches = providers
+    .map((p) => matchProvider(p, query.filters, date))
+    .filter((m): m is ProviderMatch => m !== null);
   const place = query.resolution.place;
-  const nearest = place ? await nearestPartnerSchool(db, { lat: place.lat, lon: place.lon }, NEAREST_WITHIN_KM) : new Map<number, number>();
+  const nearest = place
+    ? await nearestPartnerSchool(db, { lat: place.lat, lon: place.lon }, NEAREST_WITHIN_KM)
+    : new Map<number, number>();
   const results: ProviderResult[] = matches.map((m) => ({
     ...m,
     nearestKm: nearest.get(m.provider.id) ?? null,
@@ -47,8 +55,17 @@ export async function findProviders(db: Kysely<Database>, query: ProviderQuery, 
   return { total: results.length, results: results.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE), pages };
 }
 
-export async function findSchools(db: Kysely<Database>, query: SchoolQuery, place: Place): Promise<{ total: number; schools: NearbySchool[]; pages: number }> {
-  const { total, schools } = await schoolsNear(db, { point: { lat: place.lat, lon: place.lon }, radiusKm: query.radiusKm, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE });
+export async function findSchools(
+  db: Kysely<Database>,
+  query: SchoolQuery,
+  place: Place,
+): Promise<{ total: number; schools: NearbySchool[]; pages: number }> {
+  const { total, schools } = await schoolsNear(db, {
+    point: { lat: place.lat, lon: place.lon },
+    radiusKm: query.radiusKm,
+    limit: PAGE_SIZE,
+    offset: (query.page - 1) * PAGE_SIZE,
+  });
   return { total, schools, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 

@@ -20,9 +20,20 @@ import { providerFromRow } from './repository.ts';
  * the needed permission; any other id is 404.
  */
 type Raw = Record<string, unknown>;
-const text = (body: Raw, key: string, max = 400) => (typeof body[key] === 'string' ? (body[key] as string).trim().slice(0, max + 1) : '');
-const many = (body: Raw, key: string) => (Array.isArray(body[key]) ? body[key] : body[key] === undefined ? [] : [body[key]]).filter((v): v is string => typeof v === 'string');
-const codes = (value: string) => [...new Set(value.toUpperCase().split(/[\s,;]+/).filter(Boolean))];
+const text = (body: Raw, key: string, max = 400) =>
+  typeof body[key] === 'string' ? (body[key] as string).trim().slice(0, max + 1) : '';
+const many = (body: Raw, key: string) =>
+  (Array.isArray(body[key]) ? body[key] : body[key] === undefined ? [] : [body[key]]).filter(
+    (v): v is string => typeof v === 'string',
+  );
+const codes = (value: string) => [
+  ...new Set(
+    value
+      .toUpperCase()
+      .split(/[\s,;]+/)
+      .filter(Boolean),
+  ),
+];
 
 export interface ProfileForm {
   values: Record<string, unknown>;
@@ -57,8 +68,13 @@ export function readProfileForm(body: Raw): ProfileForm {
     const bad = list.filter((c) => !countryByCode(c));
     const field = kind === 'countries' ? 'countries' : 'excludedCountries';
     if (list.length === 0) errors.push({ field, message: 'Enter at least one country code, like AE or NG' });
-    else if (bad.length) errors.push({ field, message: `These are not ISO 3166-1 country codes: ${bad.slice(0, 5).join(', ')}` });
-    else coverage = kind === 'countries' ? { kind: 'countries', countries: list } : { kind: 'worldwide', excludedCountries: list, excludedUntil: null };
+    else if (bad.length)
+      errors.push({ field, message: `These are not ISO 3166-1 country codes: ${bad.slice(0, 5).join(', ')}` });
+    else
+      coverage =
+        kind === 'countries'
+          ? { kind: 'countries', countries: list }
+          : { kind: 'worldwide', excludedCountries: list, excludedUntil: null };
   } else if (kind === 'region') {
     const region = text(body, 'region');
     values['region'] = region;
@@ -71,15 +87,24 @@ export function readProfileForm(body: Raw): ProfileForm {
     values['radiusKm'] = radius;
     const place = campus && campus.length <= 100 ? findPlaces(campus, 1)[0] : undefined;
     if (!place) errors.push({ field: 'campus', message: 'Enter the town or city of the campus, for example Dubai' });
-    if (radius && !(/^\d{1,4}$/.test(radius) && Number(radius) >= 1 && Number(radius) <= 2000)) errors.push({ field: 'radiusKm', message: 'Distance must be a whole number of kilometres from 1 to 2,000' });
-    if (place && errors.length === 0) coverage = { kind: 'campus', campus: place.name, country: place.country, point: { lat: place.lat, lon: place.lon }, radiusKm: radius ? Number(radius) : null };
+    if (radius && !(/^\d{1,4}$/.test(radius) && Number(radius) >= 1 && Number(radius) <= 2000))
+      errors.push({ field: 'radiusKm', message: 'Distance must be a whole number of kilometres from 1 to 2,000' });
+    if (place && errors.length === 0)
+      coverage = {
+        kind: 'campus',
+        campus: place.name,
+        country: place.country,
+        point: { lat: place.lat, lon: place.lon },
+        radiusKm: radius ? Number(radius) : null,
+      };
   } else if (kind === 'unknown') coverage = { kind: 'unknown' };
   else errors.push({ field: 'coverageKind', message: 'Select where you take trainees' });
 
   const pick = (key: string, allowed: Record<string, string>) => {
     const chosen = many(body, key);
     values[key] = chosen;
-    if (chosen.some((c) => !Object.hasOwn(allowed, c))) errors.push({ field: key, message: 'Select options from the list' });
+    if (chosen.some((c) => !Object.hasOwn(allowed, c)))
+      errors.push({ field: key, message: 'Select options from the list' });
     return chosen.length ? JSON.stringify(chosen.filter((c) => Object.hasOwn(allowed, c))) : null;
   };
   const approaches = pick('approaches', APPROACHES);
@@ -89,12 +114,17 @@ export function readProfileForm(body: Raw): ProfileForm {
   const monthValues = Object.fromEntries(MONTHS.map((m, i) => [String(i + 1), m]));
   const months = many(body, 'startMonths');
   values['startMonths'] = months;
-  if (months.some((m) => !Object.hasOwn(monthValues, m))) errors.push({ field: 'startMonths', message: 'Select months from the list' });
+  if (months.some((m) => !Object.hasOwn(monthValues, m)))
+    errors.push({ field: 'startMonths', message: 'Select months from the list' });
 
   const subjectsText = text(body, 'subjects', 1000);
   values['subjects'] = subjectsText;
-  const subjects = subjectsText.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
-  if (subjects.some((s) => s.length > 100)) errors.push({ field: 'subjects', message: 'Each subject must be 100 characters or fewer' });
+  const subjects = subjectsText
+    .split(/[,;\n]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (subjects.some((s) => s.length > 100))
+    errors.push({ field: 'subjects', message: 'Each subject must be 100 characters or fewer' });
 
   const fee = (key: string, label: string) => {
     const raw = text(body, key, 20).replace(/^£/, '').replace(/,/g, '');
@@ -108,14 +138,20 @@ export function readProfileForm(body: Raw): ProfileForm {
   };
   const feeMin = fee('feeMin', 'Lowest fee');
   const feeMax = fee('feeMax', 'Highest fee');
-  if (feeMin !== null && feeMax !== null && feeMax < feeMin) errors.push({ field: 'feeMax', message: 'Highest fee must be the same as or more than the lowest fee' });
+  if (feeMin !== null && feeMax !== null && feeMax < feeMin)
+    errors.push({ field: 'feeMax', message: 'Highest fee must be the same as or more than the lowest fee' });
 
   const website = text(body, 'website', 500);
   values['website'] = website;
-  if (website && (!/^https:\/\/[^\s]+$/.test(website) || website.length > 500)) errors.push({ field: 'website', message: 'Enter a website address starting with https://' });
+  if (website && (!/^https:\/\/[^\s]+$/.test(website) || website.length > 500))
+    errors.push({ field: 'website', message: 'Enter a website address starting with https://' });
   const email = text(body, 'contactEmail', 320);
   values['contactEmail'] = email;
-  if (email && !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email)) errors.push({ field: 'contactEmail', message: 'Enter an email address in the correct format, like admissions@example.ac.uk' });
+  if (email && !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email))
+    errors.push({
+      field: 'contactEmail',
+      message: 'Enter an email address in the correct format, like admissions@example.ac.uk',
+    });
 
   if (errors.length || !coverage) return { values, errors };
   return {
@@ -161,16 +197,32 @@ function formValues(p: Provider): Record<string, unknown> {
 
 export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   /** The membership for this provider id with this permission, or nothing (→ 404). */
-  async function membership(request: FastifyRequest, reply: FastifyReply, providerId: unknown, permission: 'canManageUsers' | 'canManageSchools'): Promise<{ user: User; m: Membership } | null | 'not-found'> {
+  async function membership(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    providerId: unknown,
+    permission: 'canManageUsers' | 'canManageSchools',
+  ): Promise<{ user: User; m: Membership } | null | 'not-found'> {
     const user = await requireRole(request, reply, db, ['provider']);
     if (!user) return null;
     const id = Number(providerId);
     const m = user.memberships.find((x) => x.providerId === id && x[permission]);
     return m ? { user, m } : 'not-found';
   }
-  const checkItems = (labels: Record<string, string>, chosen: unknown) => Object.entries(labels).map(([value, text]) => ({ value, text, checked: Array.isArray(chosen) && chosen.includes(value) }));
+  const checkItems = (labels: Record<string, string>, chosen: unknown) =>
+    Object.entries(labels).map(([value, text]) => ({
+      value,
+      text,
+      checked: Array.isArray(chosen) && chosen.includes(value),
+    }));
 
-  async function profilePage(request: FastifyRequest, reply: FastifyReply, m: Membership, values: Record<string, unknown>, errors: ProfileForm['errors'] = []) {
+  async function profilePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    m: Membership,
+    values: Record<string, unknown>,
+    errors: ProfileForm['errors'] = [],
+  ) {
     return renderPage(reply.code(errors.length ? 400 : 200), 'providers/views/edit-profile.njk', {
       pageTitle: `Edit the profile of ${m.providerName}`,
       currentPath: '/provider',
@@ -182,7 +234,10 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
       values,
       errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
-      regionItems: [{ value: '', text: 'Choose a region' }, ...Object.values(REGIONS).map((r) => ({ value: r.id, text: r.name, selected: r.id === values['region'] }))],
+      regionItems: [
+        { value: '', text: 'Choose a region' },
+        ...Object.values(REGIONS).map((r) => ({ value: r.id, text: r.name, selected: r.id === values['region'] })),
+      ],
       approachItems: checkItems(APPROACHES, values['approaches']),
       phaseItems: checkItems(PHASES, values['phases']),
       deliveryItems: checkItems(DELIVERY, values['delivery']),
@@ -195,7 +250,11 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     const found = await membership(request, reply, request.params.providerId, 'canManageUsers');
     if (found === null) return reply;
     if (found === 'not-found') return reply.callNotFound();
-    const row = await db.selectFrom('providers').selectAll().where('id', '=', found.m.providerId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('providers')
+      .selectAll()
+      .where('id', '=', found.m.providerId)
+      .executeTakeFirstOrThrow();
     return profilePage(request, reply, found.m, formValues(providerFromRow(row)));
   });
 
@@ -207,17 +266,42 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     if (!form.update) return profilePage(request, reply, found.m, form.values, form.errors);
     const { coverage, ...rest } = form.update;
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('providers').set({ ...rest, coverage: JSON.stringify(coverage), updated_at: new Date().toISOString() }).where('id', '=', found.m.providerId).execute();
-      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'edit-provider-profile', detail: { coverage: coverage.kind } });
+      await trx
+        .updateTable('providers')
+        .set({ ...rest, coverage: JSON.stringify(coverage), updated_at: new Date().toISOString() })
+        .where('id', '=', found.m.providerId)
+        .execute();
+      await audit(trx, {
+        actorUserId: found.user.id,
+        providerId: found.m.providerId,
+        applicationId: null,
+        action: 'edit-provider-profile',
+        detail: { coverage: coverage.kind },
+      });
     });
     return reply.redirect(`/providers/${found.m.providerSlug}`, 303);
   });
 
-  async function schoolsPage(request: FastifyRequest, reply: FastifyReply, m: Membership, values: Record<string, string> = {}, errors: { field: string; message: string }[] = []) {
+  async function schoolsPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    m: Membership,
+    values: Record<string, string> = {},
+    errors: { field: string; message: string }[] = [],
+  ) {
     const rows = await db
       .selectFrom('partnerships as p')
       .innerJoin('placement_schools as s', 's.id', 'p.school_id')
-      .select(['p.id as partnershipId', 'p.status', 'p.started_on', 'p.ended_on', 's.name', 's.town', 's.country', 's.verified'])
+      .select([
+        'p.id as partnershipId',
+        'p.status',
+        'p.started_on',
+        'p.ended_on',
+        's.name',
+        's.town',
+        's.country',
+        's.verified',
+      ])
       .where('p.provider_id', '=', m.providerId)
       .orderBy('p.status')
       .orderBy('s.name')
@@ -232,9 +316,17 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
       providerName: m.providerName,
       schools: rows.map((r) => ({ ...r, countryName: countryName(r.country) })),
       values,
-      countryItems: [{ value: '', text: 'Choose a country' }, ...countryOptions().map((c) => ({ ...c, selected: c.value === values['country'] }))],
-      errors: errors.map((e) => ({ text: e.message.charAt(0).toUpperCase() + e.message.slice(1), href: `#${e.field}` })),
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message.charAt(0).toUpperCase() + e.message.slice(1)])),
+      countryItems: [
+        { value: '', text: 'Choose a country' },
+        ...countryOptions().map((c) => ({ ...c, selected: c.value === values['country'] })),
+      ],
+      errors: errors.map((e) => ({
+        text: e.message.charAt(0).toUpperCase() + e.message.slice(1),
+        href: `#${e.field}`,
+      })),
+      fieldErrors: Object.fromEntries(
+        errors.map((e) => [e.field, e.message.charAt(0).toUpperCase() + e.message.slice(1)]),
+      ),
     });
   }
 
@@ -250,13 +342,21 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     if (found === null) return reply;
     if (found === 'not-found') return reply.callNotFound();
     const body = formBody(request.body);
-    const values = Object.fromEntries(['name', 'town', 'country', 'latitude', 'longitude', 'phases', 'languages'].map((k) => [k, text(body, k, 200)]));
+    const values = Object.fromEntries(
+      ['name', 'town', 'country', 'latitude', 'longitude', 'phases', 'languages'].map((k) => [k, text(body, k, 200)]),
+    );
     const checked = checkSchool((f) => values[f] ?? '');
     if (!checked.row) return schoolsPage(request, reply, found.m, values, checked.problems);
     await db.transaction().execute(async (trx) => {
       // Added by the provider itself: verified.
       const schoolId = await addPartnerSchool(trx, found.m.providerId, checked.row!, true);
-      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'add-partner-school', detail: { schoolId } });
+      await audit(trx, {
+        actorUserId: found.user.id,
+        providerId: found.m.providerId,
+        applicationId: null,
+        action: 'add-partner-school',
+        detail: { schoolId },
+      });
     });
     return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
   });
@@ -268,13 +368,29 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     return db
       .selectFrom('partnerships as p')
       .innerJoin('placement_schools as s', 's.id', 'p.school_id')
-      .select(['p.id as partnershipId', 's.id', 's.name', 's.town', 's.country', 's.phases', 's.languages', 's.verified'])
+      .select([
+        'p.id as partnershipId',
+        's.id',
+        's.name',
+        's.town',
+        's.country',
+        's.phases',
+        's.languages',
+        's.verified',
+      ])
       .where('p.id', '=', id)
       .where('p.provider_id', '=', providerId)
       .executeTakeFirst();
   }
 
-  async function editPage(request: FastifyRequest, reply: FastifyReply, m: Membership, school: NonNullable<Awaited<ReturnType<typeof partnerSchool>>>, values: Record<string, string>, errors: { field: string; message: string }[] = []) {
+  async function editPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    m: Membership,
+    school: NonNullable<Awaited<ReturnType<typeof partnerSchool>>>,
+    values: Record<string, string>,
+    errors: { field: string; message: string }[] = [],
+  ) {
     return renderPage(reply.code(errors.length ? 400 : 200), 'providers/views/edit-school.njk', {
       pageTitle: `Edit ${school.name}`,
       currentPath: '/provider',
@@ -288,61 +404,122 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     });
   }
 
-  app.get<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/edit', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
-    const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
-    if (!school) return reply.callNotFound();
-    const list = (v: string | null) => (v ? (JSON.parse(v) as string[]).join(';') : '');
-    return editPage(request, reply, found.m, school, { phases: list(school.phases), languages: list(school.languages), verified: school.verified ? 'yes' : 'no' });
-  });
+  app.get<{ Params: { providerId: string; partnershipId: string } }>(
+    '/provider/:providerId/schools/:partnershipId/edit',
+    async (request, reply) => {
+      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
+      if (found === null) return reply;
+      if (found === 'not-found') return reply.callNotFound();
+      const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
+      if (!school) return reply.callNotFound();
+      const list = (v: string | null) => (v ? (JSON.parse(v) as string[]).join(';') : '');
+      return editPage(request, reply, found.m, school, {
+        phases: list(school.phases),
+        languages: list(school.languages),
+        verified: school.verified ? 'yes' : 'no',
+      });
+    },
+  );
 
-  app.post<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/edit', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
-    const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
-    if (!school) return reply.callNotFound();
-    const body = formBody(request.body);
-    const values = { phases: text(body, 'phases', 100), languages: text(body, 'languages', 300), verified: text(body, 'verified', 3) };
-    const checked = checkSchool((f) => (f === 'name' ? school.name : f === 'town' ? school.town : f === 'country' ? school.country : f === 'latitude' || f === 'longitude' ? '' : (values as Record<string, string>)[f] ?? ''));
-    const problems = checked.problems.filter((p) => p.field !== 'town').map((p) => ({ ...p, message: p.message.charAt(0).toUpperCase() + p.message.slice(1) }));
-    if (problems.length) return editPage(request, reply, found.m, school, values, problems);
-    // A school shared with another provider is theirs too: one provider does not rewrite it.
-    const shared = await db.selectFrom('partnerships').select('id').where('school_id', '=', school.id).where('provider_id', '!=', found.m.providerId).executeTakeFirst();
-    if (shared) return editPage(request, reply, found.m, school, values, [{ field: 'phases', message: 'Another provider also works with this school, so its details cannot be changed here. Contact the DfE iQTS team' }]);
-    const list = (v: string) => v.split(';').map((x) => x.trim()).filter(Boolean);
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('placement_schools')
-        .set({ phases: list(values.phases).length ? JSON.stringify(list(values.phases)) : null, languages: list(values.languages).length ? JSON.stringify(list(values.languages)) : null, verified: values.verified === 'yes' ? 1 : 0 })
-        .where('id', '=', school.id)
-        .execute();
-      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'edit-partner-school', detail: { schoolId: school.id } });
-    });
-    return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
-  });
-
-  app.post<{ Params: { providerId: string; partnershipId: string } }>('/provider/:providerId/schools/:partnershipId/end', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
-    const id = Number(request.params.partnershipId);
-    const stamp = new Date().toISOString();
-    const ended = await db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('partnerships')
-        .set({ status: 'ended', ended_on: stamp.slice(0, 10) })
-        .where('id', '=', Number.isInteger(id) ? id : -1)
-        .where('provider_id', '=', found.m.providerId)
-        .where('status', '=', 'active')
+  app.post<{ Params: { providerId: string; partnershipId: string } }>(
+    '/provider/:providerId/schools/:partnershipId/edit',
+    async (request, reply) => {
+      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
+      if (found === null) return reply;
+      if (found === 'not-found') return reply.callNotFound();
+      const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
+      if (!school) return reply.callNotFound();
+      const body = formBody(request.body);
+      const values = {
+        phases: text(body, 'phases', 100),
+        languages: text(body, 'languages', 300),
+        verified: text(body, 'verified', 3),
+      };
+      const checked = checkSchool((f) =>
+        f === 'name'
+          ? school.name
+          : f === 'town'
+            ? school.town
+            : f === 'country'
+              ? school.country
+              : f === 'latitude' || f === 'longitude'
+                ? ''
+                : ((values as Record<string, string>)[f] ?? ''),
+      );
+      const problems = checked.problems
+        .filter((p) => p.field !== 'town')
+        .map((p) => ({ ...p, message: p.message.charAt(0).toUpperCase() + p.message.slice(1) }));
+      if (problems.length) return editPage(request, reply, found.m, school, values, problems);
+      // A school shared with another provider is theirs too: one provider does not rewrite it.
+      const shared = await db
+        .selectFrom('partnerships')
+        .select('id')
+        .where('school_id', '=', school.id)
+        .where('provider_id', '!=', found.m.providerId)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await audit(trx, { actorUserId: found.user.id, providerId: found.m.providerId, applicationId: null, action: 'end-partnership', detail: { partnershipId: id } });
-      return true;
-    });
-    if (!ended) return reply.callNotFound();
-    return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
-  });
+      if (shared)
+        return editPage(request, reply, found.m, school, values, [
+          {
+            field: 'phases',
+            message:
+              'Another provider also works with this school, so its details cannot be changed here. Contact the DfE iQTS team',
+          },
+        ]);
+      const list = (v: string) =>
+        v
+          .split(';')
+          .map((x) => x.trim())
+          .filter(Boolean);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('placement_schools')
+          .set({
+            phases: list(values.phases).length ? JSON.stringify(list(values.phases)) : null,
+            languages: list(values.languages).length ? JSON.stringify(list(values.languages)) : null,
+            verified: values.verified === 'yes' ? 1 : 0,
+          })
+          .where('id', '=', school.id)
+          .execute();
+        await audit(trx, {
+          actorUserId: found.user.id,
+          providerId: found.m.providerId,
+          applicationId: null,
+          action: 'edit-partner-school',
+          detail: { schoolId: school.id },
+        });
+      });
+      return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
+    },
+  );
+
+  app.post<{ Params: { providerId: string; partnershipId: string } }>(
+    '/provider/:providerId/schools/:partnershipId/end',
+    async (request, reply) => {
+      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
+      if (found === null) return reply;
+      if (found === 'not-found') return reply.callNotFound();
+      const id = Number(request.params.partnershipId);
+      const stamp = new Date().toISOString();
+      const ended = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('partnerships')
+          .set({ status: 'ended', ended_on: stamp.slice(0, 10) })
+          .where('id', '=', Number.isInteger(id) ? id : -1)
+          .where('provider_id', '=', found.m.providerId)
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await audit(trx, {
+          actorUserId: found.user.id,
+          providerId: found.m.providerId,
+          applicationId: null,
+          action: 'end-partnership',
+          detail: { partnershipId: id },
+        });
+        return true;
+      });
+      if (!ended) return reply.callNotFound();
+      return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
+    },
+  );
 }

@@ -35,17 +35,27 @@ describe('matching a provider to the finder’s filters', () => {
 
   it('a stated value that does not fit leaves the provider out; an unstated one keeps it, marked', () => {
     expect(matchProvider(provider({ phases: ['secondary'] }), { phase: 'primary' }, TODAY)).toBeNull();
-    expect(matchProvider(provider({ phases: ['primary', 'secondary'] }), { phase: 'primary' }, TODAY)?.notStated).toEqual([]);
-    expect(matchProvider(provider(), { phase: 'primary', mode: 'part-time', maxFee: 800000 }, TODAY)?.notStated).toEqual(['age group', 'study mode', 'fees']);
+    expect(
+      matchProvider(provider({ phases: ['primary', 'secondary'] }), { phase: 'primary' }, TODAY)?.notStated,
+    ).toEqual([]);
+    expect(
+      matchProvider(provider(), { phase: 'primary', mode: 'part-time', maxFee: 800000 }, TODAY)?.notStated,
+    ).toEqual(['age group', 'study mode', 'fees']);
     expect(matchProvider(provider({ subjects: ['Physics'] }), { subject: 'physics' }, TODAY)).not.toBeNull();
     expect(matchProvider(provider({ subjects: ['Physics'] }), { subject: 'Latin' }, TODAY)).toBeNull();
-    expect(matchProvider(provider({ placementApproaches: ['own-school'] }), { approach: 'partner-school' }, TODAY)).toBeNull();
+    expect(
+      matchProvider(provider({ placementApproaches: ['own-school'] }), { approach: 'partner-school' }, TODAY),
+    ).toBeNull();
     expect(matchProvider(provider({ delivery: ['online'] }), { delivery: 'in-person' }, TODAY)).toBeNull();
   });
 
   it('the maximum fee compares with the lowest fee the provider charges', () => {
-    expect(matchProvider(provider({ feeMinPence: 795000, feeMaxPence: 995000 }), { maxFee: 800000 }, TODAY)).not.toBeNull();
-    expect(matchProvider(provider({ feeMinPence: 795000, feeMaxPence: 995000 }), { maxFee: 795000 }, TODAY)).not.toBeNull();
+    expect(
+      matchProvider(provider({ feeMinPence: 795000, feeMaxPence: 995000 }), { maxFee: 800000 }, TODAY),
+    ).not.toBeNull();
+    expect(
+      matchProvider(provider({ feeMinPence: 795000, feeMaxPence: 995000 }), { maxFee: 795000 }, TODAY),
+    ).not.toBeNull();
     expect(matchProvider(provider({ feeMinPence: 795000, feeMaxPence: 995000 }), { maxFee: 794999 }, TODAY)).toBeNull();
   });
 
@@ -53,7 +63,10 @@ describe('matching a provider to the finder’s filters', () => {
     const excluding = provider({ coverage: { kind: 'worldwide', excludedCountries: ['US'], excludedUntil: null } });
     expect(matchProvider(excluding, { where: { country: 'US' } }, TODAY)).toBeNull();
     expect(matchProvider(excluding, { where: { country: 'FR' } }, TODAY)?.coverage?.includes).toBe('yes');
-    expect(matchProvider(provider({ coverage: { kind: 'unknown' } }), { where: { country: 'FR' } }, TODAY)?.coverage?.includes).toBe('unknown');
+    expect(
+      matchProvider(provider({ coverage: { kind: 'unknown' } }), { where: { country: 'FR' } }, TODAY)?.coverage
+        ?.includes,
+    ).toBe('unknown');
   });
 });
 
@@ -68,29 +81,50 @@ describe('fees and slugs', () => {
   it('makes URL slugs from provider names', () => {
     expect(providerSlug('University of Birmingham Dubai')).toBe('university-of-birmingham-dubai');
     expect(providerSlug("St Mary's University")).toBe('st-marys-university');
-    expect(providerSlug('National Institute of Teaching and Education (NITE), part of the Coventry University Group')).toBe(
-      'national-institute-of-teaching-and-education-part-of-the-coventry-university-group',
-    );
+    expect(
+      providerSlug('National Institute of Teaching and Education (NITE), part of the Coventry University Group'),
+    ).toBe('national-institute-of-teaching-and-education-part-of-the-coventry-university-group');
   });
 });
 
 describe('reading the finders’ query strings', () => {
   it('accepts known values and reports each bad one against its field', () => {
-    expect(parseProviderQuery({ country: 'ae', phase: 'primary', maxFee: '£9,000', sort: 'fee', page: '2' })).toMatchObject({
+    expect(
+      parseProviderQuery({ country: 'ae', phase: 'primary', maxFee: '£9,000', sort: 'fee', page: '2' }),
+    ).toMatchObject({
       countryCode: 'AE',
       filters: { where: { country: 'AE' }, phase: 'primary', maxFee: 900000 },
       sort: 'fee',
       page: 2,
       errors: [],
     });
-    const bad = parseProviderQuery({ country: 'ZZ', phase: 'nursery', approach: 'x', delivery: 'x', mode: 'x', maxFee: '1e9', sort: 'x', page: '-1' });
-    expect(bad.errors.map((e) => e.field)).toEqual(['country', 'phase', 'approach', 'delivery', 'mode', 'maxFee', 'sort', 'page']);
+    const bad = parseProviderQuery({
+      country: 'ZZ',
+      phase: 'nursery',
+      approach: 'x',
+      delivery: 'x',
+      mode: 'x',
+      maxFee: '1e9',
+      sort: 'x',
+      page: '-1',
+    });
+    expect(bad.errors.map((e) => e.field)).toEqual([
+      'country',
+      'phase',
+      'approach',
+      'delivery',
+      'mode',
+      'maxFee',
+      'sort',
+      'page',
+    ]);
     expect(parseProviderQuery({ near: ['Dubai', 'Paris'] }).resolution.place?.country).toBe('AE');
   });
 
   it('radius is one of the offered distances', () => {
     expect(parseSchoolQuery({ near: 'Dubai' }).radiusKm).toBe(50);
     expect(parseSchoolQuery({ near: 'Dubai', radius: '250' }).radiusKm).toBe(250);
-    for (const radius of ['-10', '0', '11', '1e9', 'NaN', '50.0001']) expect(parseSchoolQuery({ near: 'Dubai', radius }).errors[0]?.field).toBe('radius');
+    for (const radius of ['-10', '0', '11', '1e9', 'NaN', '50.0001'])
+      expect(parseSchoolQuery({ near: 'Dubai', radius }).errors[0]?.field).toBe('radius');
   });
 });

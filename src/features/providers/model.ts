@@ -8,7 +8,11 @@ export const APPROACHES = {
   'own-school': 'You arrange your own placement school',
   'current-school': 'Accepts the school you already work in',
 } as const;
-export const DELIVERY = { online: 'Online', 'in-person': 'In person', blended: 'Blended (online and in person)' } as const;
+export const DELIVERY = {
+  online: 'Online',
+  'in-person': 'In person',
+  blended: 'Blended (online and in person)',
+} as const;
 export const STUDY_MODES = { 'full-time': 'Full time', 'part-time': 'Part time' } as const;
 export const STATUSES = {
   approved: 'Approved',
@@ -60,7 +64,8 @@ export interface ProviderFilters {
 
 /** Does the provider's stated list allow this value? Unstated lists neither match nor exclude. */
 export type Fit = 'yes' | 'no' | 'not-stated';
-const listFit = <T>(list: T[] | null, value: T | undefined): Fit => (value === undefined ? 'yes' : list === null ? 'not-stated' : list.includes(value) ? 'yes' : 'no');
+const listFit = <T>(list: T[] | null, value: T | undefined): Fit =>
+  value === undefined ? 'yes' : list === null ? 'not-stated' : list.includes(value) ? 'yes' : 'no';
 
 export interface ProviderMatch {
   provider: Provider;
@@ -81,11 +86,29 @@ export function matchProvider(provider: Provider, filters: ProviderFilters, toda
   const notStated: string[] = [];
   const checks: [string, Fit][] = [
     ['age group', listFit(provider.phases, filters.phase)],
-    ['subject', filters.subject === undefined ? 'yes' : provider.subjects === null ? 'not-stated' : provider.subjects.some((s) => s.toLowerCase() === filters.subject!.toLowerCase()) ? 'yes' : 'no'],
+    [
+      'subject',
+      filters.subject === undefined
+        ? 'yes'
+        : provider.subjects === null
+          ? 'not-stated'
+          : provider.subjects.some((s) => s.toLowerCase() === filters.subject!.toLowerCase())
+            ? 'yes'
+            : 'no',
+    ],
     ['placement schools', listFit(provider.placementApproaches, filters.approach)],
     ['delivery', listFit(provider.delivery, filters.delivery)],
     ['study mode', listFit(provider.studyModes, filters.mode)],
-    ['fees', filters.maxFee === undefined ? 'yes' : provider.feeMinPence === null ? 'not-stated' : provider.feeMinPence <= filters.maxFee ? 'yes' : 'no'],
+    [
+      'fees',
+      filters.maxFee === undefined
+        ? 'yes'
+        : provider.feeMinPence === null
+          ? 'not-stated'
+          : provider.feeMinPence <= filters.maxFee
+            ? 'yes'
+            : 'no',
+    ],
   ];
   for (const [label, fit] of checks) {
     if (fit === 'no') return null;
@@ -97,13 +120,28 @@ export function matchProvider(provider: Provider, filters: ProviderFilters, toda
 
 /** "£7,950 to £9,950" — or null when the provider has not said. */
 export function formatFees(minPence: number | null, maxPence: number | null): string | null {
-  const pounds = (p: number) => `£${(p / 100).toLocaleString('en-GB', { minimumFractionDigits: p % 100 ? 2 : 0, maximumFractionDigits: 2 })}`;
+  const pounds = (p: number) =>
+    `£${(p / 100).toLocaleString('en-GB', { minimumFractionDigits: p % 100 ? 2 : 0, maximumFractionDigits: 2 })}`;
   if (minPence === null && maxPence === null) return null;
-  if (minPence !== null && maxPence !== null && minPence !== maxPence) return `${pounds(minPence)} to ${pounds(maxPence)}`;
+  if (minPence !== null && maxPence !== null && minPence !== maxPence)
+    return `${pounds(minPence)} to ${pounds(maxPence)}`;
   return pounds((minPence ?? maxPence)!);
 }
 
-export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** A URL segment from a name: "University of Birmingham Dubai" → "university-of-birmingham-dubai". */
 export function providerSlug(name: string): string {

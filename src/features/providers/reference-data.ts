@@ -39,7 +39,13 @@ export const REFERENCE_FILE = 'data/providers.yaml';
 
 /** yaml reads 2022-05 as a string but 2023-01-18 as a Date: make both plain text. */
 const dates = (value: unknown): unknown =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : Array.isArray(value) ? value.map(dates) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dates(v)])) : value;
+  value instanceof Date
+    ? value.toISOString().slice(0, 10)
+    : Array.isArray(value)
+      ? value.map(dates)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dates(v)]))
+        : value;
 
 export function readReferenceProviders(path = fromRoot(REFERENCE_FILE)): ReferenceProvider[] {
   return file.parse(dates(parse(readFileSync(path, 'utf8')))).providers;
@@ -50,7 +56,11 @@ const day = (m: string) => (m.length === 7 ? `${m}-01` : m);
 export function coverageFromReference(c: ReferenceProvider['coverage']): Coverage {
   switch (c.kind) {
     case 'worldwide':
-      return { kind: 'worldwide', excludedCountries: c.excluded_countries ?? [], excludedUntil: c.excluded_until ?? null };
+      return {
+        kind: 'worldwide',
+        excludedCountries: c.excluded_countries ?? [],
+        excludedUntil: c.excluded_until ?? null,
+      };
     case 'countries':
       return { kind: 'countries', countries: c.countries ?? [] };
     case 'region': {
@@ -62,14 +72,24 @@ export function coverageFromReference(c: ReferenceProvider['coverage']): Coverag
       const place = findPlaces(`${c.campus}, ${c.country}`, 1)[0];
       if (!place) throw new Error(`${REFERENCE_FILE}: unknown campus place "${c.campus}"`);
       // The public page says "commutable distance" without a figure: the radius is not stated.
-      return { kind: 'campus', campus: c.campus ?? place.name, country: place.country, point: { lat: place.lat, lon: place.lon }, radiusKm: null };
+      return {
+        kind: 'campus',
+        campus: c.campus ?? place.name,
+        country: place.country,
+        point: { lat: place.lat, lon: place.lon },
+        radiusKm: null,
+      };
     }
     default:
       return { kind: 'unknown' };
   }
 }
 
-export async function loadReferenceProviders(db: Kysely<Database>, providers = readReferenceProviders(), now = new Date()): Promise<number> {
+export async function loadReferenceProviders(
+  db: Kysely<Database>,
+  providers = readReferenceProviders(),
+  now = new Date(),
+): Promise<number> {
   const existing = new Set((await db.selectFrom('providers').select('slug').execute()).map((r) => r.slug));
   const stamp = now.toISOString();
   let added = 0;

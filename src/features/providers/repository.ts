@@ -48,7 +48,16 @@ export async function providerBySlug(db: Kysely<Database>, slug: string): Promis
 
 /** Schools (aliased `s`) inside any of the boxes: what the (lat, lon) index can answer. */
 function withinBoxes(eb: ExpressionBuilder<Database & { s: PlacementSchoolTable }, 's'>, boxes: Box[]) {
-  return eb.or(boxes.map((b) => eb.and([eb('s.lat', '>=', b.minLat), eb('s.lat', '<=', b.maxLat), eb('s.lon', '>=', b.minLon), eb('s.lon', '<=', b.maxLon)])));
+  return eb.or(
+    boxes.map((b) =>
+      eb.and([
+        eb('s.lat', '>=', b.minLat),
+        eb('s.lat', '<=', b.maxLat),
+        eb('s.lon', '>=', b.minLon),
+        eb('s.lon', '<=', b.maxLon),
+      ]),
+    ),
+  );
 }
 
 export interface NearbySchool {
@@ -80,7 +89,10 @@ export interface NearbyQuery {
  * nearest first. The (lat, lon) index narrows the search to a bounding box; exact
  * great-circle distance decides.
  */
-export async function schoolsNear(db: Kysely<Database>, query: NearbyQuery): Promise<{ total: number; schools: NearbySchool[] }> {
+export async function schoolsNear(
+  db: Kysely<Database>,
+  query: NearbyQuery,
+): Promise<{ total: number; schools: NearbySchool[] }> {
   const candidates = await db
     .selectFrom('placement_schools as s')
     .select(['s.id', 's.lat', 's.lon'])
@@ -140,7 +152,11 @@ export async function schoolsNear(db: Kysely<Database>, query: NearbyQuery): Pro
 }
 
 /** Each provider's nearest active partner school within `withinKm` of the point (for sorting and profiles). */
-export async function nearestPartnerSchool(db: Kysely<Database>, point: Point, withinKm: number): Promise<Map<number, number>> {
+export async function nearestPartnerSchool(
+  db: Kysely<Database>,
+  point: Point,
+  withinKm: number,
+): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom('placement_schools as s')
     .innerJoin('partnerships as p', 'p.school_id', 's.id')

@@ -4,13 +4,43 @@ import type { Database } from '../../db/schema.ts';
 import { renderPage } from '../../platform/render.ts';
 import { countries, REGIONS } from '../places/countries.ts';
 import { coverageCountryCodes, coverageIncludes, describeCoverage } from './coverage.ts';
-import { PAGE_SIZE, RADII, SORTS, parseProviderQuery, parseSchoolQuery, resolvePlace, type FieldError } from './finder-query.ts';
-import { countryName, countryOptions, findProviders, findSchools, km, nextRadius, placeLabel, today } from './finder.ts';
+import {
+  PAGE_SIZE,
+  RADII,
+  SORTS,
+  parseProviderQuery,
+  parseSchoolQuery,
+  resolvePlace,
+  type FieldError,
+} from './finder-query.ts';
+import {
+  countryName,
+  countryOptions,
+  findProviders,
+  findSchools,
+  km,
+  nextRadius,
+  placeLabel,
+  today,
+} from './finder.ts';
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, formatFees, type Provider } from './model.ts';
 import { providerBySlug, schoolsNear } from './repository.ts';
 
 type Raw = Record<string, unknown>;
-const FILTER_KEYS = ['country', 'near', 'place', 'phase', 'subject', 'approach', 'delivery', 'mode', 'maxFee', 'confirmed', 'sort', 'radius'];
+const FILTER_KEYS = [
+  'country',
+  'near',
+  'place',
+  'phase',
+  'subject',
+  'approach',
+  'delivery',
+  'mode',
+  'maxFee',
+  'confirmed',
+  'sort',
+  'radius',
+];
 
 /** The query string kept across links: only known keys, first value of each, with changes applied. */
 export function hrefWith(path: string, raw: Raw, changes: Record<string, string | undefined> = {}): string {
@@ -36,7 +66,8 @@ function pagination(path: string, raw: Raw, page: number, pages: number) {
   if (pages <= 1) return null;
   const items = [];
   for (let n = 1; n <= pages; n++) {
-    if (n === 1 || n === pages || Math.abs(n - page) <= 1) items.push({ number: n, href: hrefWith(path, raw, { page: String(n) }), current: n === page });
+    if (n === 1 || n === pages || Math.abs(n - page) <= 1)
+      items.push({ number: n, href: hrefWith(path, raw, { page: String(n) }), current: n === page });
     else if (items.at(-1)?.ellipsis !== true) items.push({ ellipsis: true });
   }
   return {
@@ -48,7 +79,8 @@ function pagination(path: string, raw: Raw, page: number, pages: number) {
 
 /** A provider's stated facts, in words; null where the provider has not said. */
 export function providerFacts(p: Provider) {
-  const words = <K extends string>(labels: Record<K, string>, list: K[] | null) => (list ? list.map((v) => labels[v]) : null);
+  const words = <K extends string>(labels: Record<K, string>, list: K[] | null) =>
+    list ? list.map((v) => labels[v]) : null;
   return {
     phases: words(PHASES, p.phases),
     approaches: words(APPROACHES, p.placementApproaches),
@@ -65,7 +97,11 @@ export function providerFacts(p: Provider) {
 function countryListText(codes: string[] | 'all' | 'unknown'): string | null {
   if (codes === 'unknown') return null;
   if (codes === 'all') return 'All countries';
-  const names = (list: string[]) => list.map(countryName).sort((a, b) => a.localeCompare(b, 'en-GB')).join(', ');
+  const names = (list: string[]) =>
+    list
+      .map(countryName)
+      .sort((a, b) => a.localeCompare(b, 'en-GB'))
+      .join(', ');
   if (codes.length > countries.length / 2) {
     const included = new Set(codes);
     return `All countries except ${names(countries.filter((c) => !included.has(c.code)).map((c) => c.code))}`;
@@ -85,8 +121,13 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       placeAutocomplete: true,
       errors: errorSummary(query.errors),
       fieldErrors: fieldErrors(query.errors),
-      values: Object.fromEntries(FILTER_KEYS.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string).slice(0, 100) : ''])),
-      countries: [{ value: '', text: 'Any country' }, ...countryOptions().map((c) => ({ ...c, selected: c.value === query.countryCode }))],
+      values: Object.fromEntries(
+        FILTER_KEYS.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string).slice(0, 100) : '']),
+      ),
+      countries: [
+        { value: '', text: 'Any country' },
+        ...countryOptions().map((c) => ({ ...c, selected: c.value === query.countryCode })),
+      ],
       phaseItems: options(PHASES, raw['phase'], 'Any age group'),
       approachItems: options(APPROACHES, raw['approach'], 'Any approach'),
       deliveryItems: options(DELIVERY, raw['delivery'], 'Any way'),
@@ -94,7 +135,10 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       sortItems: Object.entries(SORTS).map(([value, text]) => ({ value, text, selected: value === query.sort })),
       placeText: place ? placeLabel(place) : undefined,
       whereText: place ? placeLabel(place) : query.countryCode ? countryName(query.countryCode) : undefined,
-      choices: query.resolution.choices?.map((c) => ({ text: placeLabel(c), href: hrefWith('/providers', raw, { near: undefined, place: String(c.id) }) })),
+      choices: query.resolution.choices?.map((c) => ({
+        text: placeLabel(c),
+        href: hrefWith('/providers', raw, { near: undefined, place: String(c.id) }),
+      })),
       found: found && {
         total: found.total,
         results: found.results.map((r) => ({
@@ -126,7 +170,15 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const place = resolution.place;
     const date = today();
     const codes = coverageCountryCodes(provider.coverage, date);
-    const nearby = place ? await schoolsNear(db, { point: { lat: place.lat, lon: place.lon }, radiusKm: 250, providerId: provider.id, limit: 5, offset: 0 }) : null;
+    const nearby = place
+      ? await schoolsNear(db, {
+          point: { lat: place.lat, lon: place.lon },
+          radiusKm: 250,
+          providerId: provider.id,
+          limit: 5,
+          offset: 0,
+        })
+      : null;
     const region = provider.coverage.kind === 'region' ? REGIONS[provider.coverage.region] : undefined;
     return renderPage(reply, 'providers/views/profile.njk', {
       pageTitle: provider.name,
@@ -138,8 +190,17 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       coverageCountries: countryListText(codes),
       regionSource: region?.source,
       placeText: place ? placeLabel(place) : undefined,
-      coverageHere: place ? coverageIncludes(provider.coverage, { country: place.country, point: { lat: place.lat, lon: place.lon } }, date) : undefined,
-      nearby: nearby && { total: nearby.total, schools: nearby.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country) })) },
+      coverageHere: place
+        ? coverageIncludes(
+            provider.coverage,
+            { country: place.country, point: { lat: place.lat, lon: place.lon } },
+            date,
+          )
+        : undefined,
+      nearby: nearby && {
+        total: nearby.total,
+        schools: nearby.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country) })),
+      },
       placementSchoolsHref: place ? hrefWith('/placement-schools', { place: String(place.id) }) : undefined,
     });
   });
@@ -158,12 +219,20 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       fieldErrors: fieldErrors(query.errors),
       near: query.near ?? (place ? placeLabel(place) : ''),
       radiusItems: RADII.map((r) => ({ value: String(r), text: `${r} km`, selected: r === query.radiusKm })),
-      choices: query.resolution.choices?.map((c) => ({ text: placeLabel(c), href: hrefWith('/placement-schools', raw, { near: undefined, place: String(c.id) }) })),
+      choices: query.resolution.choices?.map((c) => ({
+        text: placeLabel(c),
+        href: hrefWith('/placement-schools', raw, { near: undefined, place: String(c.id) }),
+      })),
       placeText: place ? placeLabel(place) : undefined,
       radiusKm: query.radiusKm,
       found: found && {
         total: found.total,
-        schools: found.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country), phaseText: s.phases?.map((p) => PHASES[p as keyof typeof PHASES] ?? p) })),
+        schools: found.schools.map((s) => ({
+          ...s,
+          distance: km(s.distanceKm),
+          countryName: countryName(s.country),
+          phaseText: s.phases?.map((p) => PHASES[p as keyof typeof PHASES] ?? p),
+        })),
         pagination: pagination('/placement-schools', raw, query.page, found.pages),
         from: (query.page - 1) * PAGE_SIZE + 1,
       },

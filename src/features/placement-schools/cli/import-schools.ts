@@ -31,19 +31,29 @@ async function main(): Promise<number> {
   try {
     await migrateToLatest(database);
     await loadReferenceProviders(database.db);
-    const provider = await database.db.selectFrom('providers').select(['id', 'name']).where('slug', '=', values.provider).executeTakeFirst();
+    const provider = await database.db
+      .selectFrom('providers')
+      .select(['id', 'name'])
+      .where('slug', '=', values.provider)
+      .executeTakeFirst();
     if (!provider) {
-      console.error(`There is no provider with the slug "${values.provider}". Slugs are the last part of the provider's page address, /providers/SLUG.`);
+      console.error(
+        `There is no provider with the slug "${values.provider}". Slugs are the last part of the provider's page address, /providers/SLUG.`,
+      );
       return 2;
     }
     const { rows, problems } = validateSchoolsCsv(text);
     if (problems.length) {
-      console.error(`${file}: ${problems.length} row${problems.length === 1 ? '' : 's'} cannot be imported, so nothing was imported:`);
+      console.error(
+        `${file}: ${problems.length} row${problems.length === 1 ? '' : 's'} cannot be imported, so nothing was imported:`,
+      );
       for (const p of problems) console.error(`  line ${p.line}: ${p.reasons.join('; ')}`);
       return 1;
     }
     const result = await importSchools(database.db, provider.id, rows);
-    console.log(`${file}: ${rows.length} schools for ${provider.name}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged; ${result.partnershipsAdded} new partnerships.`);
+    console.log(
+      `${file}: ${rows.length} schools for ${provider.name}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged; ${result.partnershipsAdded} new partnerships.`,
+    );
     return 0;
   } finally {
     await database.close();

@@ -7,7 +7,9 @@ import { removeSampleData, seedSampleData } from '../sample.ts';
 
 /** npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove */
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { schools: { type: 'string', default: '500' }, remove: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { schools: { type: 'string', default: '500' }, remove: { type: 'boolean', default: false } },
+  });
   const database = await connectDatabase(loadConfig().databaseUrl);
   try {
     await migrateToLatest(database);
@@ -29,11 +31,15 @@ async function main(): Promise<number> {
       onProgress: (done) => {
         if (done - shown >= step || done === schools) {
           shown = done;
-          process.stdout.write(`  ${done.toLocaleString('en-GB')} of ${schools.toLocaleString('en-GB')} sample schools…\n`);
+          process.stdout.write(
+            `  ${done.toLocaleString('en-GB')} of ${schools.toLocaleString('en-GB')} sample schools…\n`,
+          );
         }
       },
     });
-    console.log(`Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`);
+    console.log(
+      `Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`,
+    );
     return 0;
   } finally {
     await database.close();
