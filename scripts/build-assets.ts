@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import * as sass from 'sass';
-import { fromRoot } from '../src/platform/paths.ts';
+import { fromRoot } from '../src/shared/paths.ts';
 
 const out = fromRoot('dist/assets');
 const govuk = fromRoot('node_modules/govuk-frontend/dist/govuk');

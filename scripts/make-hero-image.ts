@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { fromRoot } from '../src/platform/paths.ts';
+import { fromRoot } from '../src/shared/paths.ts';
 
 const out = fromRoot('content/media/images/content/hero-images/0001.jpg');
 const meridians = [-60, -30, 0, 30, 60]

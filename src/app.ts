@@ -6,7 +6,9 @@ import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, ContentSite } from './content/site.ts';
 import type { DatabaseHandle } from './db/connect.ts';
-import { registerProviderUserRoutes } from './features/accounts/provider-users.ts';
+import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
+import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
+import { userById } from './features/accounts/repository.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
@@ -16,9 +18,10 @@ import { registerProviderManagementRoutes } from './features/providers/manage-ro
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
+import { routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
-import { fromRoot } from './platform/paths.ts';
+import { fromRoot } from './shared/paths.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
 import { registerSessions } from './platform/session.ts';
 import { createViews, type NavigationItem } from './platform/views.ts';
@@ -124,10 +127,19 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
-    registerProviderUserRoutes(forms, database.db, config.publicUrl);
-    registerCandidateRoutes(forms, database.db, config);
-    registerProviderAreaRoutes(forms, database.db, config);
-    registerProviderManagementRoutes(forms, database.db);
+    // One route group per role: each declares its sign-in and permission check once, here.
+    const loadUser = (id: number) => userById(database.db, id);
+    await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
+      registerCandidateRoutes(candidate, database.db, config);
+    });
+    await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
+      registerProviderAreaRoutes(provider, database.db, config);
+      registerProviderManagementRoutes(provider, database.db);
+      registerProviderUserRoutes(provider, database.db, config);
+    });
+    await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
+      registerAdminRoutes(admin, database.db, config);
+    });
   });
 
   return app;

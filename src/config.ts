@@ -31,10 +31,18 @@ const schema = z
       .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
       .optional(),
     EMAIL_FROM: z.string().min(3).default('iQTS service <no-reply@localhost>'),
+    DEV_TOOLS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required in production' });
+    }
+    // The development tools sign anyone in as a sample user and show every email sent.
+    if (env.NODE_ENV === 'production' && env.DEV_TOOLS) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_TOOLS'], message: 'DEV_TOOLS cannot be on in production' });
     }
   });
 
@@ -50,6 +58,8 @@ export type Config = {
   logLevel: string;
   sessionIdleMinutes: number;
   email: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
+  /** Sign in as a sample user and read sent emails: local development only. */
+  devTools: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       from: e.EMAIL_FROM,
     },
+    devTools: e.DEV_TOOLS,
   };
 }

@@ -45,7 +45,11 @@ function timeoutWarning(): void {
     window.clearTimeout(warn);
     window.clearTimeout(end);
     warn = window.setTimeout(() => dialog.showModal(), (minutes - 5) * 60_000);
-    end = window.setTimeout(() => window.location.assign('/signed-out'), minutes * 60_000);
+    // Signing out is a POST with the CSRF token, like the button: a link could not sign anyone out.
+    end = window.setTimeout(
+      () => dialog.querySelector<HTMLFormElement>('.app-timeout-sign-out')?.submit(),
+      minutes * 60_000,
+    );
   };
   dialog.querySelector('.app-timeout-stay')?.addEventListener('click', () => {
     // Any request to the service extends the session.

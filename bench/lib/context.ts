@@ -1,7 +1,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../../src/platform/paths.ts';
+import { fromRoot } from '../../src/shared/paths.ts';
 
 export const benchDir = fromRoot('bench');
 export const workDir = join(benchDir, 'work');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../../src/platform/paths.ts';
+import { fromRoot } from '../../src/shared/paths.ts';
 import { workDir, IQTS_PATH } from './context.ts';
 import { freePort, startAndWait } from './processes.ts';
 

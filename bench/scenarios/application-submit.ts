@@ -1,3 +1,4 @@
+import { candidateScope } from '../../src/shared/scope.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -59,10 +60,14 @@ async function drafts(handle: DatabaseHandle, n: number, providerId: number, rou
       )
       .returning('id')
       .execute();
+    apps.forEach((a, j) => draftCandidate.set(a.id, users[j]!.id));
     ids.push(...apps.map((a) => a.id));
   }
   return ids;
 }
+
+/** Whose draft each application is: the submit acts for that candidate. */
+const draftCandidate = new Map<number, number>();
 
 /** Runs `work` over the ids with 20 in flight at once; returns submits per second. */
 async function concurrently(ids: number[], work: (id: number) => Promise<void>): Promise<number> {
@@ -140,11 +145,9 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
         const a = await drafts(handle, n, provider.id, `S${r}`);
         service.push(
           await concurrently(a, async (id) => {
-            const result = await changeState(handle.db, {
+            const result = await changeState(handle.db, candidateScope(draftCandidate.get(id)!), {
               applicationId: id,
               event: 'submit',
-              actor: 'candidate',
-              actorUserId: 1,
               set: {
                 submitted_at: new Date().toISOString(),
                 candidate_name: 'Sample Candidate',

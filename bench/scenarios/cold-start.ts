@@ -1,7 +1,7 @@
 import { cpSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { fromRoot } from '../../src/platform/paths.ts';
+import { fromRoot } from '../../src/shared/paths.ts';
 import { IQTS_PATH, workDir, type BenchContext } from '../lib/context.ts';
 import { generateSeedFormatTree } from '../lib/peers.ts';
 import { rssMb } from '../lib/processes.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import * as cheerio from 'cheerio';
-import { fromRoot } from '../../src/platform/paths.ts';
+import { fromRoot } from '../../src/shared/paths.ts';
 import { IQTS_PATH } from '../lib/context.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { startService } from '../lib/service.ts';

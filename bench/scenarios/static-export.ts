@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../../src/platform/paths.ts';
+import { fromRoot } from '../../src/shared/paths.ts';
 import { workDir, type BenchContext } from '../lib/context.ts';
 import { buildEleventy, generateEleventyTree, generateSeedFormatTree } from '../lib/peers.ts';
 import { contender, type ScenarioResult } from '../lib/report.ts';

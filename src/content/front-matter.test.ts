@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRoot } from '../platform/paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.ts';
 
 const seed002 = readFileSync(fromRoot('test/fixtures/seeds/002_14af218402b812f9.txt'), 'utf8');

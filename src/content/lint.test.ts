@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { page, writeContent } from '../../test/helpers/content-fixture.ts';
-import { fromRoot } from '../platform/paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 import { createViews } from '../platform/views.ts';
 import { lintContent } from './lint.ts';
 

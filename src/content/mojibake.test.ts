@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRoot } from '../platform/paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 import { findMojibake } from './mojibake.ts';
 
 describe('mojibake', () => {

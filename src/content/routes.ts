@@ -1,3 +1,4 @@
+import { pagination } from '../shared/pagination.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { chooseEncoding, pickBody } from '../platform/compression.ts';
@@ -71,18 +72,7 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
       searched: q.trim() !== '',
       count: hits.length,
       results: shown,
-      pagination:
-        pages > 1
-          ? {
-              ...(current > 1 ? { previous: { href: href(current - 1) } } : {}),
-              ...(current < pages ? { next: { href: href(current + 1) } } : {}),
-              items: Array.from({ length: pages }, (_, i) => ({
-                number: i + 1,
-                href: href(i + 1),
-                current: i + 1 === current,
-              })),
-            }
-          : null,
+      pagination: pagination(current, pages, href),
     });
   });
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { fromRoot } from '../platform/paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';

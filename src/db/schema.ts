@@ -90,6 +90,7 @@ export interface ProviderMembershipTable {
   can_make_decisions: number;
   can_manage_schools: number;
   can_manage_users: number;
+  can_manage_profile: Generated<number>;
   created_at: string;
 }
 

@@ -240,3 +240,13 @@ export async function outboxBacklog(db: Kysely<Database>): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The newest emails, for the development tools' outbox page. */
+export async function recentEmails(db: Kysely<Database>, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'to_email', 'subject', 'body', 'status', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -225,6 +225,39 @@ export const TEMPLATES = {
         'We will email you a security code each time you sign in. You do not need a password.',
       ),
   }),
+
+  'placement-school-proposed': template({
+    required: [...APPLICATION, 'schoolName'],
+    subject: (p) => `${p.providerName} has proposed a placement school`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has proposed ${p.schoolName} as your placement school for application ${p.reference}.`,
+        'They will contact you about the next steps.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'provider-user-permissions-changed': template({
+    required: ['providerName', 'permissions', 'serviceUrl'],
+    subject: (p) => `Your permissions for ${p.providerName} have changed`,
+    body: (p) =>
+      lines(
+        `Your permissions for ${p.providerName} on ${SERVICE} have changed. You can now:`,
+        bulletList(p.permissions) || 'View applications',
+        `Sign in:\n${base(p.serviceUrl)}/sign-in`,
+      ),
+  }),
+
+  'provider-user-removed': template({
+    required: ['providerName'],
+    subject: (p) => `You have been removed as a user for ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `You have been removed as a user for ${p.providerName} on ${SERVICE}.`,
+        `If you think this is a mistake, contact a colleague at ${p.providerName} who manages users.`,
+      ),
+  }),
 } satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;

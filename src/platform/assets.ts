@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { StaticBody, chooseEncoding, pickBody } from './compression.ts';
-import { fromRoot } from './paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 
 export interface AssetManifest {
   css: string;

@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
 import type { AssetManifest } from './assets.ts';
-import { fromRoot } from './paths.ts';
+import { fromRoot } from '../shared/paths.ts';
 
 export const SERVICE_NAME = 'Get international qualified teacher status';
 

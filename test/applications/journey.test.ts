@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSchools, validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
@@ -19,7 +20,7 @@ for (const engine of engines) {
       );
 
     beforeAll(async () => {
-      t = await startTestApp({ engine: engine.name });
+      t = await startTestApp({ engine: engine.name, env: { LOG_LEVEL: 'error' } });
       await seedSampleData(t.database.db, 0);
       const provider = await t.database.db
         .selectFrom('providers')
@@ -209,6 +210,7 @@ for (const engine of engines) {
       expect(emails.map((e) => e.template)).toEqual([
         'sign-in-code',
         'application-submitted-candidate',
+        'placement-school-proposed',
         'interview-invited',
         'offer-made',
         'conditions-met-recruited',

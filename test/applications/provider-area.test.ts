@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSchools, validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';

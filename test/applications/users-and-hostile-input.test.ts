@@ -52,7 +52,7 @@ for (const engine of engines) {
             {
               email: 'Admissions@Derby.example',
               providerId: String(provider.id),
-              permissions: ['can_make_decisions', 'can_manage_users'],
+              permissions: ['make-decisions', 'manage-users'],
             },
             csrf,
           )
@@ -97,10 +97,10 @@ for (const engine of engines) {
       expect(
         await t.database.db.selectFrom('users').select('id').where('email', '=', 'spy@derby.example').execute(),
       ).toEqual([]);
-      // The colleague without "manage users" does not see the users page at all.
+      // The colleague without "manage users" is refused the users page, and told why.
       const colleague = new FormClient(t.app);
       await signIn(colleague, t.database.db, 'colleague@derby.example');
-      expect((await colleague.get('/provider/users')).statusCode).toBe(404);
+      expect((await colleague.get('/provider/users')).statusCode).toBe(403);
     });
 
     it('every application form answers arrays, scripts, SQL and huge values with a message or a redirect, never a 500, and stores none of it raw', async () => {

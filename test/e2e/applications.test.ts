@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSchools, validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { latestCode } from '../helpers/accounts.ts';
 import { LAGOS_CANDIDATE } from '../helpers/applications.ts';

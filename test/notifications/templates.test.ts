@@ -43,7 +43,10 @@ describe('email templates', () => {
         'offer-declined-provider',
         'offer-made',
         'offer-withdrawn',
+        'placement-school-proposed',
         'provider-user-added',
+        'provider-user-permissions-changed',
+        'provider-user-removed',
         'sign-in-code',
       ].sort(),
     );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSchools, validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { removeSampleData, seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { loadReferenceProviders, readReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';

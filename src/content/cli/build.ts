@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadContentTree } from '../load.ts';
 import { primaryNavigation, renderSite } from '../render.ts';
 import { loadManifest } from '../../platform/assets.ts';
-import { fromRoot } from '../../platform/paths.ts';
+import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
 import { sitemapXml } from '../site.ts';
 

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
+import { recentEmails } from '../../notifications/outbox.ts';
+import { currentUser, parseId, USER_SESSION_KEY } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
-import { formBody } from '../../platform/forms.ts';
+import { fieldError, parseForm } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import type { User } from '../../shared/user.ts';
+import { sampleUser, sampleUsers, signInUser, userById } from './repository.ts';
 import { CODE_MINUTES, looksLikeEmail, normaliseEmail, sendSignInCode, verifySignInCode } from './sign-in.ts';
-import { currentUser, signInUser, USER_SESSION_KEY, userById, type User } from './users.ts';
 
 const PENDING_EMAIL = 'signInEmail';
 
@@ -18,6 +22,22 @@ export const homeFor = (user: Pick<User, 'role'>): string =>
 const safeReturn = (value: unknown): string | undefined =>
   typeof value === 'string' && /^\/(?!\/)[A-Za-z0-9\-/._~?=&%]{0,299}$/.test(value) ? value : undefined;
 
+const emailForm = z.object({
+  email: z
+    .string({ error: 'Enter your email address' })
+    .transform(normaliseEmail)
+    .refine((v) => v !== '', 'Enter your email address')
+    .refine(looksLikeEmail, 'Enter an email address in the correct format, like name@example.com'),
+});
+
+const codeForm = z.object({
+  code: z
+    .string({ error: 'Enter the security code' })
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .refine((v) => v !== '', 'Enter the security code')
+    .refine((v) => /^\d{6}$/.test(v), 'The security code must be 6 numbers'),
+});
+
 function signedIn(request: FastifyRequest, userId: number): void {
   // A new session id at sign-in: a planted or copied id is worthless afterwards.
   const session = request.regenerateSession();
@@ -26,8 +46,10 @@ function signedIn(request: FastifyRequest, userId: number): void {
 }
 
 export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
+  const loadUser = (id: number) => userById(db, id);
+
   app.get('/sign-in', async (request, reply) => {
-    const user = await currentUser(request, db);
+    const user = await currentUser(request, loadUser);
     if (user) return reply.redirect(homeFor(user), 303);
     return renderPage(reply, 'accounts/views/email.njk', {
       pageTitle: 'Sign in to apply for iQTS',
@@ -37,20 +59,17 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
   });
 
   app.post('/sign-in', async (request, reply) => {
-    const raw = formBody(request.body)['email'];
-    const email = typeof raw === 'string' ? normaliseEmail(raw) : '';
-    if (!looksLikeEmail(email)) {
-      const message = email
-        ? 'Enter an email address in the correct format, like name@example.com'
-        : 'Enter your email address';
+    const form = parseForm(emailForm, request.body);
+    if (!form.ok) {
       return renderPage(reply.code(400), 'accounts/views/email.njk', {
         pageTitle: 'Sign in to apply for iQTS',
         csrfToken: csrfToken(request),
-        values: { email: typeof raw === 'string' ? raw.slice(0, 320) : '' },
-        errors: [{ text: message, href: '#email' }],
-        fieldErrors: { email: message },
+        values: { email: typeof form.values['email'] === 'string' ? form.values['email'].slice(0, 320) : '' },
+        errors: form.errors,
+        fieldErrors: form.fieldErrors,
       });
     }
+    const { email } = form.data;
     const result = await sendSignInCode(db, {
       email,
       ip: request.ip,
@@ -61,10 +80,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
       return renderPage(
         reply.code(429).header('retry-after', String(result.retryAfterMinutes * 60)),
         'accounts/views/too-many.njk',
-        {
-          pageTitle: 'You have asked for too many codes',
-          minutes: result.retryAfterMinutes,
-        },
+        { pageTitle: 'You have asked for too many codes', minutes: result.retryAfterMinutes },
       );
     }
     // The same answer whether or not the address has an account.
@@ -72,36 +88,28 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
     return reply.redirect('/sign-in/code', 303);
   });
 
+  const codePage = { pageTitle: 'Check your email', minutes: CODE_MINUTES, backLink: { href: '/sign-in' } };
+
   app.get('/sign-in/code', (request, reply) => {
     const email = request.session?.get<string>(PENDING_EMAIL);
     if (!email) return reply.redirect('/sign-in', 303);
-    return renderPage(reply, 'accounts/views/code.njk', {
-      pageTitle: 'Check your email',
-      csrfToken: csrfToken(request),
-      email,
-      minutes: CODE_MINUTES,
-      backLink: { href: '/sign-in' },
-    });
+    return renderPage(reply, 'accounts/views/code.njk', { ...codePage, csrfToken: csrfToken(request), email });
   });
 
   app.post('/sign-in/code', async (request, reply) => {
     const email = request.session?.get<string>(PENDING_EMAIL);
     if (!email) return reply.redirect('/sign-in', 303);
-    const raw = formBody(request.body)['code'];
-    const code = typeof raw === 'string' ? raw.replace(/[\s-]/g, '') : '';
-    const fail = (message: string) =>
+    const fail = (errors: { errors: unknown; fieldErrors: unknown }) =>
       renderPage(reply.code(400), 'accounts/views/code.njk', {
-        pageTitle: 'Check your email',
+        ...codePage,
         csrfToken: csrfToken(request),
         email,
-        minutes: CODE_MINUTES,
-        backLink: { href: '/sign-in' },
-        errors: [{ text: message, href: '#code' }],
-        fieldErrors: { code: message },
+        ...errors,
       });
-    if (!/^\d{6}$/.test(code)) return fail(code ? 'The security code must be 6 numbers' : 'Enter the security code');
-    const verified = await verifySignInCode(db, { email, code, secret: config.sessionSecret });
-    if (!verified.ok) return fail(verified.message);
+    const form = parseForm(codeForm, request.body);
+    if (!form.ok) return fail(form);
+    const verified = await verifySignInCode(db, { email, code: form.data.code, secret: config.sessionSecret });
+    if (!verified.ok) return fail(fieldError('code', verified.message));
     const userId = await signInUser(db, email);
     const returnTo = safeReturn(request.session?.get('returnTo'));
     signedIn(request, userId);
@@ -110,33 +118,27 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
     return reply.redirect(returnTo ?? homeFor(user), 303);
   });
 
+  // Signing out is a POST with the CSRF token, so a link from another site cannot sign anyone out.
   app.post('/sign-out', (request, reply) => {
     request.destroySession();
     return reply.redirect('/signed-out', 303);
   });
-  // Also where the idle-timeout warning sends people: the page says they are signed out, so they are.
-  app.get('/signed-out', (request, reply) => {
-    if (request.session?.get(USER_SESSION_KEY) !== undefined) request.destroySession();
-    return renderPage(reply.header('cache-control', 'no-store'), 'accounts/views/signed-out.njk', {
+  app.get('/signed-out', (_request, reply) =>
+    renderPage(reply.header('cache-control', 'no-store'), 'accounts/views/signed-out.njk', {
       pageTitle: 'You have signed out',
-    });
-  });
+    }),
+  );
   // "Stay signed in": any change to the session moves its expiry on.
   app.get('/session/keep-alive', (request, reply) => {
     if (request.session) request.session.set('seenAt', new Date().toISOString());
     return reply.code(204).header('cache-control', 'no-store').send();
   });
 
-  // Development only: sign in as a sample user, and read the emails the service has sent.
-  if (config.env !== 'production') {
+  // Development tools, only with DEV_TOOLS=true (refused in production): sign in as a sample
+  // user, and read the emails the service has sent.
+  if (config.devTools) {
     app.get('/dev/users', async (request, reply) => {
-      const users = await db
-        .selectFrom('users')
-        .select(['id', 'email', 'role', 'name'])
-        .where('is_sample', '=', 1)
-        .orderBy('role')
-        .orderBy('email')
-        .execute();
+      const users = await sampleUsers(db);
       return renderPage(reply, 'accounts/views/dev-users.njk', {
         pageTitle: 'Sample users (development only)',
         users,
@@ -144,26 +146,15 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
       });
     });
     app.post('/dev/sign-in-as', async (request, reply) => {
-      const id = Number(formBody(request.body)['userId']);
-      const user = Number.isInteger(id)
-        ? await db
-            .selectFrom('users')
-            .select(['id', 'role'])
-            .where('id', '=', id)
-            .where('is_sample', '=', 1)
-            .executeTakeFirst()
-        : undefined;
+      const body = request.body as Record<string, unknown> | undefined;
+      const id = parseId(body?.['userId']);
+      const user = id ? await sampleUser(db, id) : undefined;
       if (!user) return reply.callNotFound();
       signedIn(request, user.id);
       return reply.redirect(homeFor({ role: user.role as User['role'] }), 303);
     });
     app.get('/dev/outbox', async (_request, reply) => {
-      const emails = await db
-        .selectFrom('outbox')
-        .select(['id', 'to_email', 'subject', 'body', 'status', 'created_at'])
-        .orderBy('id', 'desc')
-        .limit(50)
-        .execute();
+      const emails = await recentEmails(db, 50);
       return renderPage(reply, 'accounts/views/dev-outbox.njk', {
         pageTitle: 'Sent emails (development only)',
         emails,

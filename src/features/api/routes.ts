@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { suggestPlaces, type Place } from '../places/places.ts';
+import { suggestPlaces, type Place } from '../../shared/places/places.ts';
 import { parseProviderQuery, parseSchoolQuery } from '../providers/finder-query.ts';
-import { countryName, findProviders, findSchools, placeLabel } from '../providers/finder.ts';
+import { countryName } from '../../shared/format.ts';
+import { findProviders, findSchools, placeLabel } from '../providers/finder.ts';
 import { openApiDocument } from './openapi.ts';
 
 type Raw = Record<string, unknown>;

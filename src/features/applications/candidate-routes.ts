@@ -3,16 +3,21 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
 import { csrfToken } from '../../platform/csrf.ts';
-import { formBody } from '../../platform/forms.ts';
+import { formBody, parseForm, requiredText } from '../../platform/forms.ts';
+import { z } from 'zod';
+import { schoolSummary } from '../placement-schools/repository.ts';
 import { renderPage } from '../../platform/render.ts';
-import { requireRole, type User } from '../accounts/users.ts';
+import { candidateOf, signedInUser } from '../../platform/auth.ts';
+import type { CandidateScope } from '../../shared/scope.ts';
+import { govukDate } from '../../shared/dates.ts';
 import { ELIGIBILITY_SESSION_KEY } from '../eligibility/routes.ts';
 import type { Answers as EligibilityAnswers } from '../eligibility/rules.ts';
-import { countryOptions, countryName, today } from '../providers/finder.ts';
+import { countryOptions, countryName } from '../../shared/format.ts';
+import { today } from '../../shared/dates.ts';
 import { coverageIncludes } from '../providers/coverage.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
 import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
-import { findPlaces } from '../places/places.ts';
+import { findPlaces } from '../../shared/places/places.ts';
 import {
   candidateApplication,
   candidateApplications,
@@ -35,6 +40,20 @@ import {
   type Section,
 } from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
+
+const withdrawForm = z.object({
+  reason: requiredText(
+    {
+      missing: 'Enter why you are withdrawing your application',
+      tooLong: 'Your reason must be 1,000 characters or fewer',
+    },
+    1000,
+  ),
+});
+
+const providerChoiceForm = z.object({
+  provider: z.string({ error: 'Choose a training provider' }).regex(/^[a-z0-9-]{1,120}$/, 'Choose a training provider'),
+});
 
 /** What the eligibility checker already knows, carried into a new application. */
 export function prefillFromEligibility(e: EligibilityAnswers | undefined): Answers {
@@ -138,28 +157,26 @@ function renderSection(
 }
 
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
-  const candidate = (request: FastifyRequest, reply: FastifyReply) => requireRole(request, reply, db, ['candidate']);
-  const draft = (request: FastifyRequest, user: User) =>
-    draftFor(db, user.id, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
+  const draft = (request: FastifyRequest, scope: CandidateScope) =>
+    draftFor(db, scope, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
   const openApplication = (apps: Application[]) => apps.find((a) => isOpen(a.status));
 
   app.get('/application', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    const apps = await candidateApplications(db, user.id);
+    const scope = candidateOf(request);
+    const apps = await candidateApplications(db, scope);
     const open = openApplication(apps);
-    const current = open ? undefined : await draft(request, user);
+    const current = open ? undefined : await draft(request, scope);
     const provider = current?.providerId ? await providerById(db, current.providerId) : undefined;
     const answers = current?.answers ?? {};
     return renderPage(reply, 'applications/views/task-list.njk', {
       pageTitle: 'Your iQTS application',
       currentPath: '/application',
       csrfToken: csrfToken(request),
-      user,
+      user: signedInUser(request),
       open: open && { reference: open.reference, status: STATES[open.status] },
       submitted: apps
         .filter((a) => a.status !== 'draft')
-        .map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: a.submittedAt?.slice(0, 10) })),
+        .map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: govukDate(a.submittedAt) })),
       tasks: current && [
         ...sectionsFor(answers).map((s) => taskItem(s.title, `/application/${s.id}`, sectionStatus(s, answers))),
         taskItem('Training provider', '/application/provider', provider ? 'completed' : 'not-started', provider?.name),
@@ -169,10 +186,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   });
 
   app.get<{ Querystring: { provider?: string } }>('/application/provider', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
-    const current = await draft(request, user);
+    const scope = candidateOf(request);
+    if (openApplication(await candidateApplications(db, scope))) return reply.redirect('/application', 303);
+    const current = await draft(request, scope);
     // Arriving from a provider's profile: take that provider if it can receive the application.
     const slug = typeof request.query.provider === 'string' ? request.query.provider : undefined;
     return renderChooser(request, reply, current, slug);
@@ -204,24 +220,21 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   }
 
   app.post('/application/provider', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
-    const current = await draft(request, user);
-    const slug = formBody(request.body)['provider'];
-    const provider =
-      typeof slug === 'string' && /^[a-z0-9-]{1,120}$/.test(slug) ? await providerBySlug(db, slug) : undefined;
+    const scope = candidateOf(request);
+    if (openApplication(await candidateApplications(db, scope))) return reply.redirect('/application', 303);
+    const current = await draft(request, scope);
+    const form = parseForm(providerChoiceForm, request.body);
+    const provider = form.ok ? await providerBySlug(db, form.data.provider) : undefined;
     const problem = providerProblem(provider, current.answers);
     if (problem) return renderChooser(request, reply, current, undefined, problem);
-    await chooseProvider(db, user.id, current.id, provider!.id);
+    await chooseProvider(db, scope, current.id, provider!.id);
     return reply.redirect('/application', 303);
   });
 
   app.get('/application/check', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
-    const current = await draft(request, user);
+    const scope = candidateOf(request);
+    if (openApplication(await candidateApplications(db, scope))) return reply.redirect('/application', 303);
+    const current = await draft(request, scope);
     return renderCheck(request, reply, current);
   });
 
@@ -256,9 +269,8 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   }
 
   app.post('/application/submit', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    const apps = await candidateApplications(db, user.id);
+    const scope = candidateOf(request);
+    const apps = await candidateApplications(db, scope);
     const current = apps.find((a) => a.status === 'draft');
     // Already submitted (a double click, a retried POST): show what was submitted.
     if (!current) {
@@ -279,12 +291,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     if (problems.length) return renderCheck(request, reply, current, problems);
     const personal = current.answers['personal-details'] ?? {};
     const name = `${personal['given-name'] ?? ''} ${personal['family-name'] ?? ''}`.trim();
-    const result = await changeState(db, {
+    const result = await changeState(db, scope, {
       applicationId: current.id,
       event: 'submit',
-      actor: 'candidate',
-      actorUserId: user.id,
-      candidateId: user.id,
       set: {
         provider_id: provider!.id,
         submitted_at: new Date().toISOString(),
@@ -301,10 +310,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   app.get<{ Params: { section: string } }>('/application/:section', async (request, reply) => {
     const section = sectionById(request.params.section);
     if (!section) return reply.callNotFound();
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
-    const current = await draft(request, user);
+    const scope = candidateOf(request);
+    if (openApplication(await candidateApplications(db, scope))) return reply.redirect('/application', 303);
+    const current = await draft(request, scope);
     if (section.appliesWhen && !section.appliesWhen(current.answers)) return reply.redirect('/application', 303);
     return renderSection(request, reply, section, current.answers[section.id] ?? {});
   });
@@ -312,24 +320,22 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   app.post<{ Params: { section: string } }>('/application/:section', async (request, reply) => {
     const section = sectionById(request.params.section);
     if (!section) return reply.callNotFound();
-    const user = await candidate(request, reply);
-    if (!user) return reply;
-    if (openApplication(await candidateApplications(db, user.id))) return reply.redirect('/application', 303);
-    const current = await draft(request, user);
+    const scope = candidateOf(request);
+    if (openApplication(await candidateApplications(db, scope))) return reply.redirect('/application', 303);
+    const current = await draft(request, scope);
     const { values, errors } = validateSection(section, formBody(request.body));
     if (errors.length) {
       return renderSection(request, reply.code(400), section, values, errors);
     }
-    await saveSection(db, user.id, current.id, section.id, values);
+    await saveSection(db, scope, current.id, section.id, values);
     return reply.redirect('/application', 303);
   });
 
   // A submitted application: its status, the provider's decision, and the candidate's responses.
   app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
-    const user = await candidate(request, reply);
-    if (!user) return reply;
+    const scope = candidateOf(request);
     const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-      ? await candidateApplication(db, user.id, request.params.reference)
+      ? await candidateApplication(db, scope, request.params.reference)
       : undefined;
     if (!a || a.status === 'draft') return reply.callNotFound();
     return renderApplication(request, reply, a);
@@ -342,13 +348,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     error?: { field: string; message: string },
   ) {
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
-    const school = a.placementSchoolId
-      ? await db
-          .selectFrom('placement_schools')
-          .select(['name', 'town', 'country'])
-          .where('id', '=', a.placementSchoolId)
-          .executeTakeFirst()
-      : undefined;
+    const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
@@ -369,36 +369,25 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   app.post<{ Params: { reference: string; event: string } }>(
     '/applications/:reference/:event',
     async (request, reply) => {
-      const user = await candidate(request, reply);
-      if (!user) return reply;
+      const scope = candidateOf(request);
       const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-        ? await candidateApplication(db, user.id, request.params.reference)
+        ? await candidateApplication(db, scope, request.params.reference)
         : undefined;
       if (!a || a.status === 'draft') return reply.callNotFound();
       const event = request.params.event;
       if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
-      const body = formBody(request.body);
       let set: { withdrawal_reason?: string } = {};
       if (event === 'withdraw') {
-        const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : '';
-        if (!reason)
-          return renderApplication(request, reply, a, {
-            field: 'reason',
-            message: 'Enter why you are withdrawing your application',
-          });
-        if (reason.length > 1000)
-          return renderApplication(request, reply, a, {
-            field: 'reason',
-            message: 'Your reason must be 1,000 characters or fewer',
-          });
-        set = { withdrawal_reason: reason };
+        const form = parseForm(withdrawForm, request.body);
+        if (!form.ok) {
+          const [field, message] = Object.entries(form.fieldErrors)[0]!;
+          return renderApplication(request, reply, a, { field, message });
+        }
+        set = { withdrawal_reason: form.data.reason };
       }
-      const result = await changeState(db, {
+      const result = await changeState(db, scope, {
         applicationId: a.id,
         event,
-        actor: 'candidate',
-        actorUserId: user.id,
-        candidateId: user.id,
         set,
         detail: set.withdrawal_reason ? { reason: set.withdrawal_reason } : undefined,
         serviceUrl: config.publicUrl,

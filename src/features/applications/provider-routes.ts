@@ -1,17 +1,36 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { applicationHistory } from '../../audit/repository.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
+import { providerOf, signedInUser } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
-import { formBody } from '../../platform/forms.ts';
+import {
+  manyOf,
+  oneOf,
+  optionalText,
+  parseForm,
+  recordId,
+  requiredText,
+  type FormErrors,
+} from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
-import { requireRole, type User } from '../accounts/users.ts';
-import { findPlaces } from '../places/places.ts';
-import { addPartnerSchool, checkSchool, type SchoolRow } from '../placement-schools/import.ts';
-import { countryName, countryOptions, km } from '../providers/finder.ts';
+import { govukDate } from '../../shared/dates.ts';
+import { countryName, countryOptions, km } from '../../shared/format.ts';
+import { pageCount, pagination } from '../../shared/pagination.ts';
+import { findPlaces } from '../../shared/places/places.ts';
+import { checkSchool } from '../placement-schools/import.ts';
+import { activePartnerSchool, schoolSummary, schoolsNear } from '../placement-schools/repository.ts';
 import { PHASES } from '../providers/model.ts';
-import { schoolsNear } from '../providers/repository.ts';
-import { applicationHistory, audit, changeState, fromRow, type Application } from './repository.ts';
+import {
+  changeState,
+  listApplications,
+  proposePlacementSchool,
+  providerApplication,
+  type Application,
+  type ListFilters,
+} from './repository.ts';
 import { displayValue, fieldsShown, sectionsFor } from './sections.ts';
 import {
   availableEvents,
@@ -26,92 +45,73 @@ import {
 const PAGE_SIZE = 25;
 const REF = /^IQTS-[0-9A-Z]{7}$/;
 type Raw = Record<string, unknown>;
-const str = (raw: Raw, key: string): string => {
-  const v = raw[key];
-  return typeof v === 'string' ? v.trim().slice(0, 100) : '';
-};
+const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
-export interface ListFilters {
-  status?: string;
-  country?: string;
-  phase?: string;
-  q?: string;
-  sort: 'newest' | 'oldest';
-  page: number;
+/** The applications list's filters, from the query string. */
+export const listFiltersForm = z.object({
+  status: oneOf(
+    keys(STATES).filter((k) => k !== 'draft') as [string, ...string[]],
+    'Select a status from the list',
+  ).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'Select a country from the list')
+    .optional(),
+  phase: oneOf(['primary', 'secondary'], 'Select an age group from the list').optional(),
+  q: z.string().trim().max(100, 'Search must be 100 characters or fewer').optional(),
+  sort: oneOf(['newest', 'oldest'], 'Select how to sort from the list').optional().default('newest'),
+  page: z
+    .string()
+    .regex(/^\d{1,5}$/, 'Page must be a number, 1 or more')
+    .transform(Number)
+    .refine((n) => n >= 1, 'Page must be a number, 1 or more')
+    .optional()
+    .default(1),
+});
+
+/** Empty query values mean "any". */
+const presentValues = (raw: Raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+
+export function parseListFilters(raw: Raw): { filters: ListFilters; errors: FormErrors['errors'] } {
+  const form = parseForm(listFiltersForm, presentValues(raw));
+  if (!form.ok) return { filters: { sort: 'newest', page: 1 }, errors: form.errors };
+  const d = form.data;
+  const filters: ListFilters = { sort: d.sort, page: d.page };
+  if (d.status && isState(d.status)) filters.status = d.status;
+  if (d.country) filters.country = d.country;
+  if (d.phase) filters.phase = d.phase;
+  if (d.q) filters.q = d.q;
+  return { filters, errors: [] };
 }
 
-export function parseListFilters(raw: Raw): { filters: ListFilters; errors: { text: string; href: string }[] } {
-  const errors: { text: string; href: string }[] = [];
-  const filters: ListFilters = { sort: 'newest', page: 1 };
-  const status = str(raw, 'status');
-  if (status && isState(status) && status !== 'draft') filters.status = status;
-  else if (status) errors.push({ text: 'Select a status from the list', href: '#status' });
-  const country = str(raw, 'country');
-  if (/^[A-Z]{2}$/.test(country)) filters.country = country;
-  else if (country) errors.push({ text: 'Select a country from the list', href: '#country' });
-  const phase = str(raw, 'phase');
-  if (phase === 'primary' || phase === 'secondary') filters.phase = phase;
-  else if (phase) errors.push({ text: 'Select an age group from the list', href: '#phase' });
-  const q = str(raw, 'q');
-  if (q) filters.q = q;
-  const sort = str(raw, 'sort');
-  if (sort === 'oldest') filters.sort = 'oldest';
-  else if (sort && sort !== 'newest') errors.push({ text: 'Select how to sort from the list', href: '#sort' });
-  const page = str(raw, 'page');
-  if (/^\d{1,5}$/.test(page) && Number(page) >= 1) filters.page = Number(page);
-  else if (page) errors.push({ text: 'Page must be a number, 1 or more', href: '#page' });
-  return { filters, errors };
-}
+const offerForm = z.object({
+  conditions: manyOf(keys(STANDARD_CONDITIONS), 'Select conditions from the list'),
+  otherCondition: optionalText('Other condition must be 300 characters or fewer', 300),
+});
 
-/** Applications of the user's providers only: the scope is part of every query. */
-function scoped(db: Kysely<Database>, providerIds: number[]) {
-  return db
-    .selectFrom('applications')
-    .where('provider_id', 'in', providerIds.length ? providerIds : [-1])
-    .where('status', '!=', 'draft');
-}
+const rejectForm = z.object({
+  reasons: manyOf(keys(REJECTION_REASONS), 'Select at least one reason from the list').refine(
+    (r) => r.length > 0,
+    'Select at least one reason from the list',
+  ),
+  feedback: requiredText(
+    { missing: 'Enter feedback for the candidate', tooLong: 'Feedback must be 2,000 characters or fewer' },
+    2000,
+  ),
+});
 
-export async function listApplications(
-  db: Kysely<Database>,
-  providerIds: number[],
-  f: ListFilters,
-  limit: number | null,
-) {
-  let q = scoped(db, providerIds);
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.country) q = q.where('country', '=', f.country);
-  if (f.phase) q = q.where('phase', '=', f.phase);
-  if (f.q)
-    q = q.where((eb) =>
-      eb.or([
-        eb('candidate_name', 'like', `%${f.q!.replace(/[%_\\]/g, '')}%`),
-        eb('reference', '=', f.q!.toUpperCase()),
-      ]),
-    );
-  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  let rows = q
-    .selectAll()
-    .orderBy('submitted_at', f.sort === 'newest' ? 'desc' : 'asc')
-    .orderBy('id', 'desc');
-  if (limit !== null) rows = rows.limit(limit).offset((f.page - 1) * limit);
-  return { total, applications: (await rows.execute()).map(fromRow) };
-}
-
-export async function providerApplication(
-  db: Kysely<Database>,
-  providerIds: number[],
-  reference: string,
-): Promise<Application | undefined> {
-  if (!REF.test(reference)) return undefined;
-  const row = await scoped(db, providerIds).selectAll().where('reference', '=', reference).executeTakeFirst();
-  return row ? fromRow(row) : undefined;
-}
+const proposeForm = z.object({ schoolId: recordId('Choose one of your partner schools') });
 
 const csvCell = (v: unknown): string => {
   let s = v === null || v === undefined ? '' : String(v);
   // A cell starting with = + - @ would run as a formula in a spreadsheet.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+const str = (raw: Raw, key: string): string => {
+  const v = raw[key];
+  return typeof v === 'string' ? v.trim().slice(0, 100) : '';
 };
 
 function query(raw: Raw, changes: Record<string, string | undefined> = {}): string {
@@ -126,20 +126,19 @@ function query(raw: Raw, changes: Record<string, string | undefined> = {}): stri
 }
 
 export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
-  const providerUser = (request: FastifyRequest, reply: FastifyReply) => requireRole(request, reply, db, ['provider']);
-  const ids = (user: User) => user.memberships.map((m) => m.providerId);
-  const mayDecide = (user: User, providerId: number | null) =>
-    user.memberships.some((m) => m.providerId === providerId && m.canMakeDecisions);
+  const makeDecisions = { config: { permission: 'make-decisions' as const } };
+  /** Whether the signed-in user may decide on this provider's applications: which buttons to show. */
+  const mayDecide = (request: FastifyRequest, providerId: number | null) =>
+    signedInUser(request).memberships.some((m) => m.providerId === providerId && m.canMakeDecisions);
 
   app.get('/provider', async (request, reply) => {
-    const user = await providerUser(request, reply);
-    if (!user) return reply;
+    const user = signedInUser(request);
     const raw = request.query as Raw;
     const { filters, errors } = parseListFilters(raw);
     const { total, applications } = errors.length
       ? { total: 0, applications: [] }
-      : await listApplications(db, ids(user), filters, PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      : await listApplications(db, providerOf(request), filters, PAGE_SIZE);
+    const pages = pageCount(total, PAGE_SIZE);
     return renderPage(reply.code(errors.length ? 400 : 200), 'applications/views/provider-list.njk', {
       pageTitle: 'Applications',
       currentPath: '/provider',
@@ -178,38 +177,21 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         { text: a.country ? countryName(a.country) : '' },
         { text: a.phase ? PHASES[a.phase as keyof typeof PHASES] : '' },
         { text: STATES[a.status] },
-        { text: a.submittedAt?.slice(0, 10) ?? '' },
+        { text: govukDate(a.submittedAt) },
       ]),
-      pagination:
-        pages > 1
-          ? {
-              ...(filters.page > 1
-                ? { previous: { href: `/provider${query(raw, { page: String(filters.page - 1) })}` } }
-                : {}),
-              ...(filters.page < pages
-                ? { next: { href: `/provider${query(raw, { page: String(filters.page + 1) })}` } }
-                : {}),
-              items: Array.from({ length: pages }, (_, i) => ({
-                number: i + 1,
-                href: `/provider${query(raw, { page: String(i + 1) })}`,
-                current: i + 1 === filters.page,
-              })),
-            }
-          : null,
+      pagination: pagination(filters.page, pages, (n) => `/provider${query(raw, { page: String(n) })}`),
       csvHref: `/provider/applications.csv${query(raw)}`,
     });
   });
 
   app.get('/provider/applications.csv', async (request, reply) => {
-    const user = await providerUser(request, reply);
-    if (!user) return reply;
     const { filters, errors } = parseListFilters(request.query as Raw);
     if (errors.length)
       return reply
         .code(400)
         .type('text/plain; charset=utf-8')
         .send(errors.map((e) => e.text).join('\n'));
-    const { applications } = await listApplications(db, ids(user), filters, null);
+    const { applications } = await listApplications(db, providerOf(request), filters, null);
     const lines = [['reference', 'candidate', 'country', 'age group', 'status', 'submitted'].join(',')];
     for (const a of applications)
       lines.push(
@@ -225,11 +207,10 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
   async function renderView(
     request: FastifyRequest,
     reply: FastifyReply,
-    user: User,
     a: Application,
     problem?: { text: string; href: string },
   ) {
-    const history = await applicationHistory(db, a.id);
+    const history = await applicationHistory(db, providerOf(request), a.id);
     const where = a.answers['where-you-live'];
     const placement = a.answers['placement'] ?? {};
     const town =
@@ -244,14 +225,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
             offset: 0,
           })
         : null;
-    const school = a.placementSchoolId
-      ? await db
-          .selectFrom('placement_schools')
-          .select(['id', 'name', 'town', 'country', 'verified'])
-          .where('id', '=', a.placementSchoolId)
-          .executeTakeFirst()
-      : undefined;
-    const canDecide = mayDecide(user, a.providerId);
+    const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
+    const canDecide = mayDecide(request, a.providerId);
     return renderPage(reply.code(problem ? 400 : 200), 'applications/views/provider-application.njk', {
       pageTitle: `${a.candidateName ?? 'Application'} – ${a.reference}`,
       currentPath: '/provider',
@@ -311,11 +286,10 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
   }
 
   app.get<{ Params: { reference: string } }>('/provider/applications/:reference', async (request, reply) => {
-    const user = await providerUser(request, reply);
-    if (!user) return reply;
-    const a = await providerApplication(db, ids(user), request.params.reference);
+    const reference = request.params.reference;
+    const a = REF.test(reference) ? await providerApplication(db, providerOf(request), reference) : undefined;
     if (!a) return reply.callNotFound();
-    return renderView(request, reply, user, a);
+    return renderView(request, reply, a);
   });
 
   const PROVIDER_EVENTS: ApplicationEvent[] = [
@@ -329,90 +303,47 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
 
   app.post<{ Params: { reference: string; action: string } }>(
     '/provider/applications/:reference/:action',
+    makeDecisions,
     async (request, reply) => {
-      const user = await providerUser(request, reply);
-      if (!user) return reply;
-      const a = await providerApplication(db, ids(user), request.params.reference);
+      const scope = providerOf(request);
+      const reference = request.params.reference;
+      const a = REF.test(reference) ? await providerApplication(db, scope, reference) : undefined;
       if (!a) return reply.callNotFound();
       const action = request.params.action;
-      const body = formBody(request.body);
-      if (!mayDecide(user, a.providerId))
-        return renderView(request, reply, user, a, {
-          text: 'You do not have permission to make decisions for this provider',
-          href: '#actions',
-        });
-      const list = (v: unknown) =>
-        (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
-      const text = (key: string, max: number) =>
-        typeof body[key] === 'string' ? (body[key] as string).trim().slice(0, max + 1) : '';
+      const refuse = (text: string, href: string) => renderView(request, reply, a, { text, href });
 
       if (action === 'propose-school' || action === 'record-school') {
         if (!isOpen(a.status))
-          return renderView(request, reply, user, a, {
-            text: 'You can only match a placement school to an open application',
-            href: '#placement',
-          });
-        let record: Omit<SchoolRow, 'line'> | undefined;
-        let partnerId: number | undefined;
+          return refuse('You can only match a placement school to an open application', '#placement');
+        let school: Parameters<typeof proposePlacementSchool>[2]['school'];
         if (action === 'propose-school') {
-          const id = Number(body['schoolId']);
-          const partner = Number.isInteger(id)
-            ? await db
-                .selectFrom('partnerships')
-                .select('school_id')
-                .where('school_id', '=', id)
-                .where('provider_id', '=', a.providerId!)
-                .where('status', '=', 'active')
-                .executeTakeFirst()
-            : undefined;
-          if (!partner)
-            return renderView(request, reply, user, a, {
-              text: 'Choose one of your partner schools',
-              href: '#placement',
-            });
-          partnerId = partner.school_id;
+          const form = parseForm(proposeForm, request.body);
+          const partner = form.ok ? await activePartnerSchool(db, scope, a.providerId!, form.data.schoolId) : undefined;
+          if (!partner) return refuse('Choose one of your partner schools', '#placement');
+          school = { schoolId: partner.id };
         } else {
           // The school the candidate arranged, or the one they work in, checked like any partner school.
           const p = a.answers['placement'] ?? {};
           const c = a.answers['current-school'] ?? {};
-          const school: Record<string, string | undefined> =
+          const where: Record<string, string | undefined> =
             p['preference'] === 'arranged'
               ? { name: p['school-name'], town: p['school-town'], country: p['school-country'] }
               : { name: c['school-name'], town: c['school-town'], country: c['school-country'] };
-          record = checkSchool((field) => school[field] ?? '').row;
-          if (!record)
-            return renderView(request, reply, user, a, {
-              text: 'We cannot find the town of this school: add it as a partner school with its coordinates instead',
-              href: '#placement',
-            });
-        }
-        await db.transaction().execute(async (trx) => {
-          let schoolId = partnerId!;
-          if (record) {
-            // Recorded from the candidate's answers: a new partner school, not yet verified.
-            schoolId = await addPartnerSchool(trx, a.providerId!, record, false);
-            await audit(trx, {
-              actorUserId: user.id,
-              providerId: a.providerId,
-              applicationId: a.id,
-              action: 'record-placement-school',
-              detail: { schoolId },
-            });
+          const record = checkSchool((field) => where[field] ?? '').row;
+          if (!record) {
+            return refuse(
+              'We cannot find the town of this school: add it as a partner school with its coordinates instead',
+              '#placement',
+            );
           }
-          await trx
-            .updateTable('applications')
-            .set({ placement_school_id: schoolId, updated_at: new Date().toISOString() })
-            .where('id', '=', a.id)
-            .where('provider_id', 'in', ids(user))
-            .execute();
-          await audit(trx, {
-            actorUserId: user.id,
-            providerId: a.providerId,
-            applicationId: a.id,
-            action: 'propose-placement-school',
-            detail: { schoolId },
-          });
+          school = { record };
+        }
+        const result = await proposePlacementSchool(db, scope, {
+          application: a,
+          school,
+          serviceUrl: config.publicUrl,
         });
+        if (!result.ok) return refuse(result.message, '#placement');
         return reply.redirect(`/provider/applications/${a.reference}`, 303);
       }
 
@@ -422,37 +353,19 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       const personalisation: Record<string, string> = {};
       let detail: unknown;
       if (event === 'make-offer') {
-        const chosen = list(body['conditions']).filter((c) => Object.hasOwn(STANDARD_CONDITIONS, c));
-        if (list(body['conditions']).length !== chosen.length)
-          return renderView(request, reply, user, a, { text: 'Select conditions from the list', href: '#conditions' });
-        const other = text('otherCondition', 300);
-        if (other.length > 300)
-          return renderView(request, reply, user, a, {
-            text: 'Other condition must be 300 characters or fewer',
-            href: '#otherCondition',
-          });
+        const form = parseForm(offerForm, request.body);
+        if (!form.ok) return renderView(request, reply, a, form.errors[0]);
         const conditions = [
-          ...chosen.map((c) => STANDARD_CONDITIONS[c as keyof typeof STANDARD_CONDITIONS]),
-          ...(other ? [other] : []),
+          ...form.data.conditions.map((c) => STANDARD_CONDITIONS[c as keyof typeof STANDARD_CONDITIONS]),
+          ...(form.data.otherCondition ? [form.data.otherCondition] : []),
         ];
         set['offer_conditions'] = JSON.stringify(conditions.map((c) => ({ text: c, met: false })));
         personalisation['conditions'] = conditions.length ? conditions.map((c) => `* ${c}`).join('\n') : 'None';
         detail = { conditions };
       } else if (event === 'reject') {
-        const reasons = list(body['reasons']);
-        if (reasons.length === 0 || !reasons.every((r) => Object.hasOwn(REJECTION_REASONS, r)))
-          return renderView(request, reply, user, a, {
-            text: 'Select at least one reason from the list',
-            href: '#reasons',
-          });
-        const feedback = text('feedback', 2000);
-        if (!feedback)
-          return renderView(request, reply, user, a, { text: 'Enter feedback for the candidate', href: '#feedback' });
-        if (feedback.length > 2000)
-          return renderView(request, reply, user, a, {
-            text: 'Feedback must be 2,000 characters or fewer',
-            href: '#feedback',
-          });
+        const form = parseForm(rejectForm, request.body);
+        if (!form.ok) return renderView(request, reply, a, form.errors[0]);
+        const { reasons, feedback } = form.data;
         set['rejection'] = JSON.stringify({ reasons, feedback });
         personalisation['reasons'] = reasons
           .map((r) => `* ${REJECTION_REASONS[r as keyof typeof REJECTION_REASONS]}`)
@@ -462,18 +375,15 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       } else if (event === 'confirm-conditions-met' && a.offerConditions) {
         set['offer_conditions'] = JSON.stringify(a.offerConditions.map((c) => ({ ...c, met: true })));
       }
-      const result = await changeState(db, {
+      const result = await changeState(db, scope, {
         applicationId: a.id,
         event,
-        actor: 'provider',
-        actorUserId: user.id,
-        providerIds: ids(user),
         set,
         detail,
         serviceUrl: config.publicUrl,
         personalisation,
       });
-      if (!result.ok) return renderView(request, reply, user, a, { text: result.message, href: '#actions' });
+      if (!result.ok) return refuse(result.message, '#actions');
       return reply.redirect(`/provider/applications/${a.reference}`, 303);
     },
   );

@@ -1,4 +1,4 @@
-import { countryByCode } from '../places/countries.ts';
+import { countryByCode } from '../../shared/places/countries.ts';
 
 /**
  * The candidate's task list: each section's questions, their rules and their messages,

@@ -32,6 +32,11 @@ const allowed: Record<string, ApplicationState> = {
   'interviewing|withdraw|candidate': 'withdrawn',
   'offer|withdraw|candidate': 'withdrawn',
   'conditions-pending|withdraw|candidate': 'withdrawn',
+  // Proposing a placement school records the school; the state stays.
+  'awaiting-decision|propose-placement-school|provider': 'awaiting-decision',
+  'interviewing|propose-placement-school|provider': 'interviewing',
+  'offer|propose-placement-school|provider': 'offer',
+  'conditions-pending|propose-placement-school|provider': 'conditions-pending',
 };
 
 describe('the application state machine', () => {

@@ -1,3 +1,5 @@
+import type { TemplateName } from '../../notifications/templates.ts';
+
 /**
  * An application's life, as one table: which side may do what, from which state, to which
  * state, and who is told. Pure: no HTTP, no database. Anything not in the table is refused.
@@ -38,17 +40,21 @@ export type ApplicationEvent =
   | 'withdraw-offer'
   | 'confirm-conditions-met'
   | 'mark-conditions-not-met'
-  | 'withdraw';
+  | 'withdraw'
+  | 'propose-placement-school';
 
 export interface Transition {
   event: ApplicationEvent;
   actor: Actor;
   from: readonly ApplicationState[];
-  to: ApplicationState;
+  /** The state after the step; null: the step records something and the state stays. */
+  to: ApplicationState | null;
   /** The button or link text. */
   label: string;
   /** Emails: to the candidate, the provider, or both. */
-  notify: { candidate?: string; provider?: string };
+  notify: { candidate?: TemplateName; provider?: TemplateName };
+  /** Shown as a decision button (placement matching has its own form). */
+  decision: boolean;
 }
 
 export const TRANSITIONS: readonly Transition[] = [
@@ -59,6 +65,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'awaiting-decision',
     label: 'Submit application',
     notify: { candidate: 'application-submitted-candidate', provider: 'application-submitted-provider' },
+    decision: false,
   },
   {
     event: 'invite-to-interview',
@@ -67,6 +74,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'interviewing',
     label: 'Invite to interview',
     notify: { candidate: 'interview-invited' },
+    decision: true,
   },
   {
     event: 'make-offer',
@@ -75,6 +83,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'offer',
     label: 'Make an offer',
     notify: { candidate: 'offer-made' },
+    decision: true,
   },
   {
     event: 'reject',
@@ -83,6 +92,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'rejected',
     label: 'Reject application',
     notify: { candidate: 'application-rejected' },
+    decision: true,
   },
   {
     event: 'accept-offer',
@@ -91,6 +101,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'conditions-pending',
     label: 'Accept offer',
     notify: { provider: 'offer-accepted-provider' },
+    decision: true,
   },
   {
     event: 'decline-offer',
@@ -99,6 +110,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'declined',
     label: 'Decline offer',
     notify: { provider: 'offer-declined-provider' },
+    decision: true,
   },
   {
     event: 'withdraw-offer',
@@ -107,6 +119,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'offer-withdrawn',
     label: 'Withdraw offer',
     notify: { candidate: 'offer-withdrawn' },
+    decision: true,
   },
   {
     event: 'confirm-conditions-met',
@@ -115,6 +128,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'recruited',
     label: 'Mark conditions as met',
     notify: { candidate: 'conditions-met-recruited' },
+    decision: true,
   },
   {
     event: 'mark-conditions-not-met',
@@ -123,6 +137,7 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'conditions-not-met',
     label: 'Mark conditions as not met',
     notify: { candidate: 'conditions-not-met' },
+    decision: true,
   },
   {
     event: 'withdraw',
@@ -131,6 +146,16 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'withdrawn',
     label: 'Withdraw application',
     notify: { candidate: 'application-withdrawn-candidate', provider: 'application-withdrawn-provider' },
+    decision: true,
+  },
+  {
+    event: 'propose-placement-school',
+    actor: 'provider',
+    from: OPEN_STATES,
+    to: null,
+    label: 'Propose placement school',
+    notify: { candidate: 'placement-school-proposed' },
+    decision: false,
   },
 ];
 
@@ -164,12 +189,12 @@ export function transition(from: ApplicationState, event: ApplicationEvent, acto
       ok: false,
       message: `You cannot ${t.label.toLowerCase()} when the application is ‘${STATES[from].toLowerCase()}’`,
     };
-  return { ok: true, to: t.to, transition: t };
+  return { ok: true, to: t.to ?? from, transition: t };
 }
 
 /** What this side may do now: the buttons to show. */
 export function availableEvents(state: ApplicationState, actor: Actor): Transition[] {
-  return TRANSITIONS.filter((t) => t.actor === actor && t.from.includes(state) && t.event !== 'submit');
+  return TRANSITIONS.filter((t) => t.actor === actor && t.from.includes(state) && t.decision);
 }
 
 export const isState = (s: string): s is ApplicationState => Object.hasOwn(STATES, s);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
-import { countryOptions } from '../providers/finder.ts';
+import { countryOptions } from '../../shared/format.ts';
 import {
   assess,
   nextQuestion,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countries, REGIONS } from '../places/countries.ts';
-import { distanceKm, EARTH_RADIUS_KM, type Point } from '../places/geo.ts';
+import { countries, REGIONS } from '../../shared/places/countries.ts';
+import { distanceKm, EARTH_RADIUS_KM, type Point } from '../../shared/places/geo.ts';
 import { coverageCountryCodes, coverageIncludes, describeCoverage, parseCoverage, type Coverage } from './coverage.ts';
 
 const TODAY = '2026-01-10';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { countries, countryByCode, REGIONS } from '../places/countries.ts';
-import { distanceKm, EARTH_RADIUS_KM, type Point } from '../places/geo.ts';
+import { countries, countryByCode, REGIONS } from '../../shared/places/countries.ts';
+import { distanceKm, EARTH_RADIUS_KM, type Point } from '../../shared/places/geo.ts';
 
 /**
  * Where a provider takes trainees, and whether that includes a candidate's location.

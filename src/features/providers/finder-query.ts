@@ -1,5 +1,5 @@
-import { countryByCode } from '../places/countries.ts';
-import { findPlaces, placeById, type Place } from '../places/places.ts';
+import { countryByCode } from '../../shared/places/countries.ts';
+import { findPlaces, placeById, type Place } from '../../shared/places/places.ts';
 import { APPROACHES, DELIVERY, PHASES, STUDY_MODES, type ProviderFilters } from './model.ts';
 
 /**

@@ -1,17 +1,17 @@
 import type { Kysely } from 'kysely';
+import { today } from '../../shared/dates.ts';
 import type { Database } from '../../db/schema.ts';
-import { countries, countryByCode } from '../places/countries.ts';
-import type { Place } from '../places/places.ts';
+import type { Place } from '../../shared/places/places.ts';
 import { describeCoverage } from './coverage.ts';
 import { PAGE_SIZE, RADII, type ProviderQuery, type SchoolQuery } from './finder-query.ts';
 import { formatFees, matchProvider, type ProviderMatch } from './model.ts';
-import { allProviders, nearestPartnerSchool, schoolsNear, type NearbySchool } from './repository.ts';
+import { nearestPartnerSchool, schoolsNear, type NearbySchool } from '../placement-schools/repository.ts';
+import { allProviders } from './repository.ts';
 
 /**
  * The finders' work, shared by the HTML pages and the JSON API: filter, sort and page
  * providers; search partner schools by distance.
  */
-export const today = (): string => new Date().toISOString().slice(0, 10);
 
 /** How far to look for a provider's nearest partner school when sorting by it. */
 export const NEAREST_WITHIN_KM = 250;
@@ -70,7 +70,4 @@ export async function findSchools(
 }
 
 export const placeLabel = (p: Place): string => `${p.name}, ${p.countryName}`;
-export const countryName = (code: string): string => countryByCode(code)?.name ?? code;
-export const countryOptions = () => countries.map((c) => ({ value: c.code, text: c.name }));
-export const km = (n: number): string => `${n.toFixed(1)} km`;
 export const nextRadius = (r: number): number | undefined => RADII.find((x) => x > r);

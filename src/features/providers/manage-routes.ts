@@ -4,15 +4,22 @@ import type { Database } from '../../db/schema.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
-import { requireRole, type Membership, type User } from '../accounts/users.ts';
-import { audit } from '../applications/repository.ts';
-import { countryByCode, REGIONS } from '../places/countries.ts';
-import { findPlaces } from '../places/places.ts';
-import { addPartnerSchool, checkSchool } from '../placement-schools/import.ts';
+import { parseId, providerOf, scopedMemberships } from '../../platform/auth.ts';
+import type { Membership } from '../../shared/user.ts';
+import { countryByCode, REGIONS } from '../../shared/places/countries.ts';
+import { findPlaces } from '../../shared/places/places.ts';
+import { checkSchool } from '../placement-schools/import.ts';
+import {
+  addSchoolForProvider,
+  editPartnerSchool,
+  endPartnership,
+  partnerSchool,
+  partnerSchools,
+} from '../placement-schools/repository.ts';
 import type { Coverage } from './coverage.ts';
-import { countryName, countryOptions } from './finder.ts';
+import { countryName, countryOptions } from '../../shared/format.ts';
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STUDY_MODES, type Provider } from './model.ts';
-import { providerFromRow } from './repository.ts';
+import { providerById, updateProfile, type ProfileUpdate } from './repository.ts';
 
 /**
  * The provider area's own records: its profile (which the finder reads on the next
@@ -38,19 +45,7 @@ const codes = (value: string) => [
 export interface ProfileForm {
   values: Record<string, unknown>;
   errors: { field: string; message: string }[];
-  update?: {
-    coverage: Coverage;
-    website: string | null;
-    contact_email: string | null;
-    placement_approaches: string | null;
-    phases: string | null;
-    subjects: string | null;
-    delivery: string | null;
-    study_modes: string | null;
-    fee_min_pence: number | null;
-    fee_max_pence: number | null;
-    start_months: string | null;
-  };
+  update?: ProfileUpdate;
 }
 
 /** Reads the profile form. Nothing ticked in a list means "not stated", never "none". */
@@ -196,25 +191,17 @@ function formValues(p: Provider): Record<string, unknown> {
 }
 
 export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysely<Database>): void {
-  /** The membership for this provider id with this permission, or nothing (→ 404). */
-  async function membership(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    providerId: unknown,
-    permission: 'canManageUsers' | 'canManageSchools',
-  ): Promise<{ user: User; m: Membership } | null | 'not-found'> {
-    const user = await requireRole(request, reply, db, ['provider']);
-    if (!user) return null;
-    const id = Number(providerId);
-    const m = user.memberships.find((x) => x.providerId === id && x[permission]);
-    return m ? { user, m } : 'not-found';
-  }
+  const manageProfile = { config: { permission: 'manage-profile' as const } };
+  const manageSchools = { config: { permission: 'manage-placement-schools' as const } };
+  /** The one provider in this route's scope (the group checked the `:providerId` and the permission). */
+  const scopedProvider = (request: FastifyRequest): Membership => scopedMemberships(request)[0]!;
   const checkItems = (labels: Record<string, string>, chosen: unknown) =>
     Object.entries(labels).map(([value, text]) => ({
       value,
       text,
       checked: Array.isArray(chosen) && chosen.includes(value),
     }));
+  const capitalise = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
 
   async function profilePage(
     request: FastifyRequest,
@@ -246,40 +233,19 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     });
   }
 
-  app.get<{ Params: { providerId: string } }>('/provider/:providerId/profile', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageUsers');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
-    const row = await db
-      .selectFrom('providers')
-      .selectAll()
-      .where('id', '=', found.m.providerId)
-      .executeTakeFirstOrThrow();
-    return profilePage(request, reply, found.m, formValues(providerFromRow(row)));
+  app.get('/provider/:providerId/profile', manageProfile, async (request, reply) => {
+    const m = scopedProvider(request);
+    const provider = await providerById(db, m.providerId);
+    if (!provider) return reply.callNotFound();
+    return profilePage(request, reply, m, formValues(provider));
   });
 
-  app.post<{ Params: { providerId: string } }>('/provider/:providerId/profile', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageUsers');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
+  app.post('/provider/:providerId/profile', manageProfile, async (request, reply) => {
+    const m = scopedProvider(request);
     const form = readProfileForm(formBody(request.body));
-    if (!form.update) return profilePage(request, reply, found.m, form.values, form.errors);
-    const { coverage, ...rest } = form.update;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('providers')
-        .set({ ...rest, coverage: JSON.stringify(coverage), updated_at: new Date().toISOString() })
-        .where('id', '=', found.m.providerId)
-        .execute();
-      await audit(trx, {
-        actorUserId: found.user.id,
-        providerId: found.m.providerId,
-        applicationId: null,
-        action: 'edit-provider-profile',
-        detail: { coverage: coverage.kind },
-      });
-    });
-    return reply.redirect(`/providers/${found.m.providerSlug}`, 303);
+    if (!form.update) return profilePage(request, reply, m, form.values, form.errors);
+    await updateProfile(db, providerOf(request), m.providerId, form.update);
+    return reply.redirect(`/providers/${m.providerSlug}`, 303);
   });
 
   async function schoolsPage(
@@ -289,24 +255,7 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     values: Record<string, string> = {},
     errors: { field: string; message: string }[] = [],
   ) {
-    const rows = await db
-      .selectFrom('partnerships as p')
-      .innerJoin('placement_schools as s', 's.id', 'p.school_id')
-      .select([
-        'p.id as partnershipId',
-        'p.status',
-        'p.started_on',
-        'p.ended_on',
-        's.name',
-        's.town',
-        's.country',
-        's.verified',
-      ])
-      .where('p.provider_id', '=', m.providerId)
-      .orderBy('p.status')
-      .orderBy('s.name')
-      .limit(500)
-      .execute();
+    const rows = await partnerSchools(db, providerOf(request), m.providerId);
     return renderPage(reply.code(errors.length ? 400 : 200), 'providers/views/manage-schools.njk', {
       pageTitle: `Partner schools of ${m.providerName}`,
       currentPath: '/provider',
@@ -320,74 +269,41 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
         { value: '', text: 'Choose a country' },
         ...countryOptions().map((c) => ({ ...c, selected: c.value === values['country'] })),
       ],
-      errors: errors.map((e) => ({
-        text: e.message.charAt(0).toUpperCase() + e.message.slice(1),
-        href: `#${e.field}`,
-      })),
-      fieldErrors: Object.fromEntries(
-        errors.map((e) => [e.field, e.message.charAt(0).toUpperCase() + e.message.slice(1)]),
-      ),
+      errors: errors.map((e) => ({ text: capitalise(e.message), href: `#${e.field}` })),
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, capitalise(e.message)])),
     });
   }
 
-  app.get<{ Params: { providerId: string } }>('/provider/:providerId/schools', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
-    return schoolsPage(request, reply, found.m);
-  });
+  app.get('/provider/:providerId/schools', manageSchools, (request, reply) =>
+    schoolsPage(request, reply, scopedProvider(request)),
+  );
 
-  app.post<{ Params: { providerId: string } }>('/provider/:providerId/schools', async (request, reply) => {
-    const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-    if (found === null) return reply;
-    if (found === 'not-found') return reply.callNotFound();
+  app.post('/provider/:providerId/schools', manageSchools, async (request, reply) => {
+    const m = scopedProvider(request);
     const body = formBody(request.body);
     const values = Object.fromEntries(
       ['name', 'town', 'country', 'latitude', 'longitude', 'phases', 'languages'].map((k) => [k, text(body, k, 200)]),
     );
     const checked = checkSchool((f) => values[f] ?? '');
-    if (!checked.row) return schoolsPage(request, reply, found.m, values, checked.problems);
-    await db.transaction().execute(async (trx) => {
-      // Added by the provider itself: verified.
-      const schoolId = await addPartnerSchool(trx, found.m.providerId, checked.row!, true);
-      await audit(trx, {
-        actorUserId: found.user.id,
-        providerId: found.m.providerId,
-        applicationId: null,
-        action: 'add-partner-school',
-        detail: { schoolId },
-      });
-    });
-    return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
+    if (!checked.row) return schoolsPage(request, reply, m, values, checked.problems);
+    await addSchoolForProvider(db, providerOf(request), m.providerId, checked.row);
+    return reply.redirect(`/provider/${m.providerId}/schools`, 303);
   });
 
-  /** A partner school of this provider, by its partnership id; undefined for anything else. */
-  async function partnerSchool(providerId: number, partnershipId: string) {
-    const id = Number(partnershipId);
-    if (!Number.isInteger(id)) return undefined;
-    return db
-      .selectFrom('partnerships as p')
-      .innerJoin('placement_schools as s', 's.id', 'p.school_id')
-      .select([
-        'p.id as partnershipId',
-        's.id',
-        's.name',
-        's.town',
-        's.country',
-        's.phases',
-        's.languages',
-        's.verified',
-      ])
-      .where('p.id', '=', id)
-      .where('p.provider_id', '=', providerId)
-      .executeTakeFirst();
-  }
+  type SchoolParams = { Params: { providerId: string; partnershipId: string } };
+  const findSchool = (request: FastifyRequest<SchoolParams>) => {
+    const id = parseId(request.params.partnershipId);
+    return id
+      ? partnerSchool(db, providerOf(request), scopedProvider(request).providerId, id)
+      : Promise.resolve(undefined);
+  };
+  type School = NonNullable<Awaited<ReturnType<typeof findSchool>>>;
 
   async function editPage(
     request: FastifyRequest,
     reply: FastifyReply,
     m: Membership,
-    school: NonNullable<Awaited<ReturnType<typeof partnerSchool>>>,
+    school: School,
     values: Record<string, string>,
     errors: { field: string; message: string }[] = [],
   ) {
@@ -404,122 +320,63 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     });
   }
 
-  app.get<{ Params: { providerId: string; partnershipId: string } }>(
-    '/provider/:providerId/schools/:partnershipId/edit',
-    async (request, reply) => {
-      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-      if (found === null) return reply;
-      if (found === 'not-found') return reply.callNotFound();
-      const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
-      if (!school) return reply.callNotFound();
-      const list = (v: string | null) => (v ? (JSON.parse(v) as string[]).join(';') : '');
-      return editPage(request, reply, found.m, school, {
-        phases: list(school.phases),
-        languages: list(school.languages),
-        verified: school.verified ? 'yes' : 'no',
-      });
-    },
-  );
+  app.get<SchoolParams>('/provider/:providerId/schools/:partnershipId/edit', manageSchools, async (request, reply) => {
+    const school = await findSchool(request);
+    if (!school) return reply.callNotFound();
+    const joined = (v: string | null) => (v ? (JSON.parse(v) as string[]).join(';') : '');
+    return editPage(request, reply, scopedProvider(request), school, {
+      phases: joined(school.phases),
+      languages: joined(school.languages),
+      verified: school.verified ? 'yes' : 'no',
+    });
+  });
 
-  app.post<{ Params: { providerId: string; partnershipId: string } }>(
-    '/provider/:providerId/schools/:partnershipId/edit',
-    async (request, reply) => {
-      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-      if (found === null) return reply;
-      if (found === 'not-found') return reply.callNotFound();
-      const school = await partnerSchool(found.m.providerId, request.params.partnershipId);
-      if (!school) return reply.callNotFound();
-      const body = formBody(request.body);
-      const values = {
-        phases: text(body, 'phases', 100),
-        languages: text(body, 'languages', 300),
-        verified: text(body, 'verified', 3),
-      };
-      const checked = checkSchool((f) =>
-        f === 'name'
-          ? school.name
-          : f === 'town'
-            ? school.town
-            : f === 'country'
-              ? school.country
-              : f === 'latitude' || f === 'longitude'
-                ? ''
-                : ((values as Record<string, string>)[f] ?? ''),
-      );
-      const problems = checked.problems
-        .filter((p) => p.field !== 'town')
-        .map((p) => ({ ...p, message: p.message.charAt(0).toUpperCase() + p.message.slice(1) }));
-      if (problems.length) return editPage(request, reply, found.m, school, values, problems);
-      // A school shared with another provider is theirs too: one provider does not rewrite it.
-      const shared = await db
-        .selectFrom('partnerships')
-        .select('id')
-        .where('school_id', '=', school.id)
-        .where('provider_id', '!=', found.m.providerId)
-        .executeTakeFirst();
-      if (shared)
-        return editPage(request, reply, found.m, school, values, [
-          {
-            field: 'phases',
-            message:
-              'Another provider also works with this school, so its details cannot be changed here. Contact the DfE iQTS team',
-          },
-        ]);
-      const list = (v: string) =>
-        v
-          .split(';')
-          .map((x) => x.trim())
-          .filter(Boolean);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('placement_schools')
-          .set({
-            phases: list(values.phases).length ? JSON.stringify(list(values.phases)) : null,
-            languages: list(values.languages).length ? JSON.stringify(list(values.languages)) : null,
-            verified: values.verified === 'yes' ? 1 : 0,
-          })
-          .where('id', '=', school.id)
-          .execute();
-        await audit(trx, {
-          actorUserId: found.user.id,
-          providerId: found.m.providerId,
-          applicationId: null,
-          action: 'edit-partner-school',
-          detail: { schoolId: school.id },
-        });
-      });
-      return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
-    },
-  );
+  app.post<SchoolParams>('/provider/:providerId/schools/:partnershipId/edit', manageSchools, async (request, reply) => {
+    const m = scopedProvider(request);
+    const school = await findSchool(request);
+    if (!school) return reply.callNotFound();
+    const body = formBody(request.body);
+    const values = {
+      phases: text(body, 'phases', 100),
+      languages: text(body, 'languages', 300),
+      verified: text(body, 'verified', 3),
+    };
+    const fixed: Record<string, string> = { name: school.name, town: school.town, country: school.country };
+    const checked = checkSchool(
+      (f) => fixed[f] ?? (f === 'latitude' || f === 'longitude' ? '' : ((values as Record<string, string>)[f] ?? '')),
+    );
+    const problems = checked.problems
+      .filter((p) => p.field !== 'town')
+      .map((p) => ({ ...p, message: capitalise(p.message) }));
+    if (problems.length) return editPage(request, reply, m, school, values, problems);
+    const split = (v: string) =>
+      v
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    const result = await editPartnerSchool(db, providerOf(request), m.providerId, school.id, {
+      phases: split(values.phases),
+      languages: split(values.languages),
+      verified: values.verified === 'yes',
+    });
+    if (result === 'not-found') return reply.callNotFound();
+    if (result === 'shared') {
+      return editPage(request, reply, m, school, values, [
+        {
+          field: 'phases',
+          message:
+            'Another provider also works with this school, so its details cannot be changed here. Contact the DfE iQTS team',
+        },
+      ]);
+    }
+    return reply.redirect(`/provider/${m.providerId}/schools`, 303);
+  });
 
-  app.post<{ Params: { providerId: string; partnershipId: string } }>(
-    '/provider/:providerId/schools/:partnershipId/end',
-    async (request, reply) => {
-      const found = await membership(request, reply, request.params.providerId, 'canManageSchools');
-      if (found === null) return reply;
-      if (found === 'not-found') return reply.callNotFound();
-      const id = Number(request.params.partnershipId);
-      const stamp = new Date().toISOString();
-      const ended = await db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('partnerships')
-          .set({ status: 'ended', ended_on: stamp.slice(0, 10) })
-          .where('id', '=', Number.isInteger(id) ? id : -1)
-          .where('provider_id', '=', found.m.providerId)
-          .where('status', '=', 'active')
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return false;
-        await audit(trx, {
-          actorUserId: found.user.id,
-          providerId: found.m.providerId,
-          applicationId: null,
-          action: 'end-partnership',
-          detail: { partnershipId: id },
-        });
-        return true;
-      });
-      if (!ended) return reply.callNotFound();
-      return reply.redirect(`/provider/${found.m.providerId}/schools`, 303);
-    },
-  );
+  app.post<SchoolParams>('/provider/:providerId/schools/:partnershipId/end', manageSchools, async (request, reply) => {
+    const m = scopedProvider(request);
+    const id = parseId(request.params.partnershipId);
+    const ended = id ? await endPartnership(db, providerOf(request), m.providerId, id) : false;
+    if (!ended) return reply.callNotFound();
+    return reply.redirect(`/provider/${m.providerId}/schools`, 303);
+  });
 }

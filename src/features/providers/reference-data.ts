@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
-import { fromRoot } from '../../platform/paths.ts';
-import { regionByName } from '../places/countries.ts';
-import { findPlaces } from '../places/places.ts';
+import { fromRoot } from '../../shared/paths.ts';
+import { regionByName } from '../../shared/places/countries.ts';
+import { findPlaces } from '../../shared/places/places.ts';
 import type { Coverage } from './coverage.ts';
 import { providerSlug } from './model.ts';
 

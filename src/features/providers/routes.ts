@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { renderPage } from '../../platform/render.ts';
-import { countries, REGIONS } from '../places/countries.ts';
+import { countries, REGIONS } from '../../shared/places/countries.ts';
 import { coverageCountryCodes, coverageIncludes, describeCoverage } from './coverage.ts';
 import {
   PAGE_SIZE,
@@ -13,18 +13,13 @@ import {
   resolvePlace,
   type FieldError,
 } from './finder-query.ts';
-import {
-  countryName,
-  countryOptions,
-  findProviders,
-  findSchools,
-  km,
-  nextRadius,
-  placeLabel,
-  today,
-} from './finder.ts';
+import { today } from '../../shared/dates.ts';
+import { countryName, countryOptions, km } from '../../shared/format.ts';
+import { pagination } from '../../shared/pagination.ts';
+import { findProviders, findSchools, nextRadius, placeLabel } from './finder.ts';
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, formatFees, type Provider } from './model.ts';
-import { providerBySlug, schoolsNear } from './repository.ts';
+import { schoolsNear } from '../placement-schools/repository.ts';
+import { providerBySlug } from './repository.ts';
 
 type Raw = Record<string, unknown>;
 const FILTER_KEYS = [
@@ -62,20 +57,8 @@ const options = (values: Record<string, string>, selected: unknown, any: string)
   ...Object.entries(values).map(([value, text]) => ({ value, text, selected: value === selected })),
 ];
 
-function pagination(path: string, raw: Raw, page: number, pages: number) {
-  if (pages <= 1) return null;
-  const items = [];
-  for (let n = 1; n <= pages; n++) {
-    if (n === 1 || n === pages || Math.abs(n - page) <= 1)
-      items.push({ number: n, href: hrefWith(path, raw, { page: String(n) }), current: n === page });
-    else if (items.at(-1)?.ellipsis !== true) items.push({ ellipsis: true });
-  }
-  return {
-    items,
-    ...(page > 1 ? { previous: { href: hrefWith(path, raw, { page: String(page - 1) }) } } : {}),
-    ...(page < pages ? { next: { href: hrefWith(path, raw, { page: String(page + 1) }) } } : {}),
-  };
-}
+const pages = (path: string, raw: Raw, page: number, count: number) =>
+  pagination(page, count, (n) => hrefWith(path, raw, { page: String(n) }));
 
 /** A provider's stated facts, in words; null where the provider has not said. */
 export function providerFacts(p: Provider) {
@@ -151,7 +134,7 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
           notStated: r.notStated,
           ...providerFacts(r.provider),
         })),
-        pagination: pagination('/providers', raw, query.page, found.pages),
+        pagination: pages('/providers', raw, query.page, found.pages),
         from: (query.page - 1) * PAGE_SIZE + 1,
         pageBeyondEnd: query.page > found.pages,
       },
@@ -233,7 +216,7 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
           countryName: countryName(s.country),
           phaseText: s.phases?.map((p) => PHASES[p as keyof typeof PHASES] ?? p),
         })),
-        pagination: pagination('/placement-schools', raw, query.page, found.pages),
+        pagination: pages('/placement-schools', raw, query.page, found.pages),
         from: (query.page - 1) * PAGE_SIZE + 1,
       },
       widerHref: wider ? hrefWith('/placement-schools', raw, { radius: String(wider) }) : undefined,

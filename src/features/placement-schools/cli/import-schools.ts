@@ -4,7 +4,8 @@ import { loadConfig } from '../../../config.ts';
 import { connectDatabase } from '../../../db/connect.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
 import { loadReferenceProviders } from '../../providers/reference-data.ts';
-import { importSchools, validateSchoolsCsv } from '../import.ts';
+import { validateSchoolsCsv } from '../import.ts';
+import { importSchools } from '../repository.ts';
 
 /** npm run import:schools FILE.csv --provider SLUG */
 async function main(): Promise<number> {

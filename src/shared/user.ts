@@ -1,0 +1,26 @@
+import type { ProviderPermission } from './permissions.ts';
+
+export type Role = 'candidate' | 'provider' | 'admin';
+
+export interface Membership {
+  providerId: number;
+  providerSlug: string;
+  providerName: string;
+  permissions: readonly ProviderPermission[];
+  /** For the views: one flag per permission. */
+  canMakeDecisions: boolean;
+  canManageSchools: boolean;
+  canManageUsers: boolean;
+  canManageProfile: boolean;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+  memberships: Membership[];
+}
+
+export const holds = (m: Membership, permission: ProviderPermission | 'view'): boolean =>
+  permission === 'view' || m.permissions.includes(permission);
