@@ -21,6 +21,7 @@ import { loadManifest, registerAssets } from './platform/assets.ts';
 import { routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
+import { registerRouteList } from './platform/route-list.ts';
 import { fromRoot } from './shared/paths.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
 import { registerSessions } from './platform/session.ts';
@@ -68,6 +69,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
+  registerRouteList(app);
   app.decorate('views', views);
   app.decorate('sessionIdleMinutes', config.sessionIdleMinutes);
   // Before any plugin context: error handlers are inherited only by contexts registered after them.

@@ -1,0 +1,229 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/schema.ts';
+import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
+import { importSchools } from '../../src/features/placement-schools/repository.ts';
+import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
+import { signIn } from '../helpers/accounts.ts';
+import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
+import { engines } from '../helpers/databases.ts';
+
+/**
+ * Tenant isolation, generated from the registered routes: every route with an id in its
+ * path is tried by every signed-in role with another tenant's ids. A route added later is
+ * probed without anyone listing it here. Every probe must answer 404 (as a missing record
+ * would) and change nothing.
+ */
+const TENANTS = [
+  {
+    user: 'sample.provider1@example.com',
+    slug: 'sample-provider-worldwide-online',
+    where: { country: 'NG', town: 'Lagos' },
+  },
+  {
+    user: 'sample.provider2@example.com',
+    slug: 'sample-provider-worldwide-except',
+    where: { country: 'GH', town: 'Accra' },
+  },
+  {
+    user: 'sample.provider3@example.com',
+    slug: 'sample-provider-dubai-campus',
+    where: { country: 'AE', town: 'Dubai' },
+  },
+];
+
+/** Values a path parameter takes that are not ids: every one is tried. */
+const WORDS: Record<string, string[]> = {
+  action: [
+    'invite-to-interview',
+    'make-offer',
+    'reject',
+    'withdraw-offer',
+    'confirm-conditions-met',
+    'mark-conditions-not-met',
+    'propose-school',
+    'record-school',
+  ],
+  event: ['accept-offer', 'decline-offer', 'withdraw'],
+};
+
+interface Tenant {
+  reference: string;
+  providerId: number;
+  partnershipId: number;
+  providerUserId: number;
+  schoolId: number;
+}
+
+async function rowCounts(db: Kysely<Database>) {
+  const tables = [
+    'applications',
+    'audit_events',
+    'outbox',
+    'provider_memberships',
+    'partnerships',
+    'placement_schools',
+    'users',
+  ] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    counts[table] = Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  }
+  const apps = await db
+    .selectFrom('applications')
+    .select(['reference', 'status', 'updated_at'])
+    .orderBy('id')
+    .execute();
+  const members = await db
+    .selectFrom('provider_memberships')
+    .selectAll()
+    .orderBy('user_id')
+    .orderBy('provider_id')
+    .execute();
+  return JSON.stringify({ counts, apps, members });
+}
+
+for (const engine of engines) {
+  describe.skipIf(engine.skip)(`generated tenant-isolation probes (${engine.name})`, () => {
+    let t: TestApp;
+    const tenants: Tenant[] = [];
+    const actors: { role: string; tenant: number | null; client: FormClient }[] = [];
+
+    beforeAll(async () => {
+      t = await startTestApp({ engine: engine.name });
+      const db = t.database.db;
+      await seedSampleData(db, 0);
+      for (const [i, p] of TENANTS.entries()) {
+        const provider = await db
+          .selectFrom('providers')
+          .select('id')
+          .where('slug', '=', p.slug)
+          .executeTakeFirstOrThrow();
+        const csv = `name,town,country\nProbe School ${i},${p.where.town},${p.where.country}\n`;
+        await importSchools(db, provider.id, validateSchoolsCsv(csv).rows);
+        const partnership = await db
+          .selectFrom('partnerships as p')
+          .innerJoin('placement_schools as s', 's.id', 'p.school_id')
+          .select(['p.id', 's.id as schoolId'])
+          .where('p.provider_id', '=', provider.id)
+          .where('s.name', '=', `Probe School ${i}`)
+          .executeTakeFirstOrThrow();
+        const candidate = new FormClient(t.app);
+        await signIn(candidate, db, `probe${i}@example.org`);
+        await completeApplication(candidate, { ...LAGOS_CANDIDATE, 'where-you-live': p.where }, p.slug);
+        await candidate.post('/application/submit', {}, await candidate.csrf('/application/check'));
+        const app = await db
+          .selectFrom('applications as a')
+          .innerJoin('users as u', 'u.id', 'a.candidate_id')
+          .select('a.reference')
+          .where('u.email', '=', `probe${i}@example.org`)
+          .executeTakeFirstOrThrow();
+        const staff = new FormClient(t.app);
+        await signIn(staff, db, p.user);
+        const staffUser = await db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', p.user)
+          .executeTakeFirstOrThrow();
+        tenants.push({
+          reference: app.reference,
+          providerId: provider.id,
+          partnershipId: partnership.id,
+          providerUserId: staffUser.id,
+          schoolId: partnership.schoolId,
+        });
+        actors.push(
+          { role: 'candidate', tenant: i, client: candidate },
+          { role: 'provider', tenant: i, client: staff },
+        );
+      }
+      await db
+        .insertInto('users')
+        .values({
+          email: 'probe.admin@example.org',
+          name: null,
+          role: 'admin',
+          created_at: new Date().toISOString(),
+          last_signed_in_at: null,
+        })
+        .execute();
+      const admin = new FormClient(t.app);
+      await signIn(admin, db, 'probe.admin@example.org');
+      actors.push({ role: 'admin', tenant: null, client: admin });
+    }, 180_000);
+    afterAll(async () => t?.close());
+
+    it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
+      const routes = t.app.routeList.filter((r) => /:(reference|providerId|partnershipId|userId)\b/.test(r.url));
+      // The routes that take ids today; a new one is probed by this loop without being named.
+      expect(routes.length).toBeGreaterThanOrEqual(15);
+      const before = await rowCounts(t.database.db);
+      let probes = 0;
+      const leaks: string[] = [];
+      for (const actor of actors) {
+        const csrf = await actor.client.csrf('/feedback');
+        // Another tenant's ids, and ids that belong to nobody or are out of any column's range.
+        const targets = [
+          ...tenants.filter((_, index) => index !== actor.tenant),
+          {
+            reference: 'IQTS-ZZZZZZZ',
+            providerId: '99999999999999999999',
+            partnershipId: '1e308',
+            providerUserId: '-1',
+            schoolId: '0',
+          },
+        ];
+        for (const target of targets) {
+          const ids: Record<string, string> = {
+            reference: target.reference,
+            providerId: String(target.providerId),
+            partnershipId: String(target.partnershipId),
+            userId: String(target.providerUserId),
+          };
+          for (const route of routes) {
+            const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+            const wordName = names.find((n) => WORDS[n]);
+            for (const word of wordName ? WORDS[wordName]! : ['']) {
+              const url = route.url.replace(/:(\w+)/g, (_, n: string) => (n === wordName ? word : (ids[n] ?? 'x')));
+              const res =
+                route.method === 'GET'
+                  ? await actor.client.get(url)
+                  : await actor.client.post(
+                      url,
+                      {
+                        reason: 'probe',
+                        reasons: 'other',
+                        feedback: 'probe',
+                        conditions: 'placement-school-confirmed',
+                        schoolId: String(target.schoolId),
+                        coverageKind: 'unknown',
+                        name: 'Probe',
+                        town: 'Lagos',
+                        country: 'NG',
+                        permissions: 'manage-users',
+                      },
+                      csrf,
+                    );
+              probes++;
+              if (res.statusCode !== 404) leaks.push(`${actor.role} ${route.method} ${url}: ${res.statusCode}`);
+            }
+          }
+        }
+      }
+      console.log(
+        `generated isolation probes (${engine.name}): ${routes.length} routes, ${probes} probes, ${leaks.length} leaks`,
+      );
+      expect(leaks).toEqual([]);
+      expect(probes).toBeGreaterThanOrEqual(500);
+      expect(await rowCounts(t.database.db), 'no row changed by any probe').toBe(before);
+    }, 180_000);
+  });
+}

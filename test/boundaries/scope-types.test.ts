@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { applicationHistory } from '../../src/audit/repository.ts';
+import { colleagues } from '../../src/features/accounts/repository.ts';
+import { candidateApplications, changeState, listApplications } from '../../src/features/applications/repository.ts';
+import { partnerSchools } from '../../src/features/placement-schools/repository.ts';
+import { candidateScope, providerScope } from '../../src/shared/scope.ts';
+
+/**
+ * Tenant reads and writes take a required scope whose type cannot be made by hand. The
+ * `@ts-expect-error` lines are checked by `npm run typecheck` (part of `npm test`): if any
+ * of these calls compiled, the type check would fail on an unused expectation.
+ */
+const db = undefined as never;
+
+describe('tenant scopes are required by the types', () => {
+  it('an unscoped or hand-made scope does not compile', () => {
+    const unscoped = () => {
+      // @ts-expect-error no scope at all
+      void candidateApplications(db);
+      // @ts-expect-error a look-alike object is not a scope: scopes come from the sign-in checks
+      void candidateApplications(db, { kind: 'candidate', userId: 1, candidateId: 1 });
+      // @ts-expect-error a provider's list needs a provider scope, not a candidate's
+      void listApplications(db, candidateScope(1), { sort: 'newest', page: 1 }, 10);
+      // @ts-expect-error a state change needs the actor's scope
+      void changeState(db, { applicationId: 1, event: 'submit', serviceUrl: 'http://localhost' });
+      // @ts-expect-error history is read in a provider's scope
+      void applicationHistory(db, 1);
+      // @ts-expect-error provider ids alone are not a scope
+      void partnerSchools(db, { providerIds: [1] }, 1);
+      // @ts-expect-error colleagues are listed for the providers where the user manages users
+      void colleagues(db);
+    };
+    expect(typeof unscoped).toBe('function');
+    // The scopes the sign-in checks make carry exactly what the repositories filter on.
+    expect(providerScope(7, 'make-decisions', [3, 4])).toMatchObject({
+      kind: 'provider',
+      userId: 7,
+      providerIds: [3, 4],
+    });
+    expect(candidateScope(9)).toMatchObject({ kind: 'candidate', candidateId: 9 });
+  });
+});
