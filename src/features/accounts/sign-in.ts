@@ -1,5 +1,6 @@
-import { createHmac, randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueEmail } from '../../notifications/outbox.ts';
 
@@ -13,6 +14,9 @@ export const WINDOW_MINUTES = 15;
 export const MAX_CODES_PER_EMAIL = 5;
 export const MAX_CODES_PER_IP = 20;
 export const MAX_GUESSES = 5;
+/** Advisory lock classes (PostgreSQL) for issuing codes: one per address, one per IP address. */
+const LOCK_EMAIL = 7301;
+const LOCK_IP = 7302;
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 /** A practical check, as GOV.UK Notify does: something@domain.tld, no spaces. */
@@ -33,6 +37,20 @@ export function waitMinutes(recent: string[], limit: number, now: Date): number 
 
 export type SendResult = { sent: true } | { sent: false; retryAfterMinutes: number };
 
+/**
+ * Holds, until the transaction ends, a lock per address and per IP address, so that two
+ * requests cannot both count the same codes and both issue one. PostgreSQL runs
+ * transactions side by side, so it takes advisory locks (email first, then IP, always in
+ * that order, so two requests never wait for each other in a circle). SQLite needs none:
+ * the service's one connection runs one transaction at a time (Kysely queues the others),
+ * and the service runs one process on SQLite.
+ */
+async function lockSender(trx: Transaction<Database>, email: string, ip: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await sql`select pg_advisory_xact_lock(${LOCK_EMAIL}, hashtext(${email}))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(${LOCK_IP}, hashtext(${ip}))`.execute(trx);
+}
+
 /** Creates a code and its email in one transaction, unless a limit says wait. */
 export async function sendSignInCode(
   db: Kysely<Database>,
@@ -41,6 +59,7 @@ export async function sendSignInCode(
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - WINDOW_MINUTES * 60_000).toISOString();
   return db.transaction().execute(async (trx) => {
+    await lockSender(trx, options.email, options.ip);
     const byEmail = await trx
       .selectFrom('sign_in_codes')
       .select('created_at')
@@ -93,43 +112,63 @@ export async function sendSignInCode(
 
 export type VerifyResult = { ok: true } | { ok: false; message: string };
 
-/** Checks a code against the newest live code for the address; each guess counts. */
+const EXPIRED = 'Your security code has expired. Request a new code';
+const TOO_MANY = 'You have entered the wrong code too many times. Request a new code';
+const WRONG = 'The security code is not correct. Check the code in the email and try again';
+
+/**
+ * Checks a code against the newest unused code for the address. Each guess first takes
+ * one of the code's MAX_GUESSES attempts in a single conditional UPDATE, and only a guess
+ * that got one is compared: however many guesses arrive at once, at most MAX_GUESSES are
+ * ever compared. Using the code is a second conditional UPDATE, so it works once.
+ */
 export async function verifySignInCode(
   db: Kysely<Database>,
   options: { email: string; code: string; secret: string; now?: Date },
 ): Promise<VerifyResult> {
   const now = (options.now ?? new Date()).toISOString();
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
+  const attempt = await db
+    .updateTable('sign_in_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('sign_in_codes')
+        .select('id')
+        .where('email', '=', options.email)
+        .where('used_at', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(1),
+    )
+    .where('attempts', '<', MAX_GUESSES)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['id', 'code_hash'])
+    .executeTakeFirst();
+  if (!attempt) {
+    // No attempt left to take: say why, from the code the guess was for.
+    const row = await db
       .selectFrom('sign_in_codes')
-      .selectAll()
+      .select(['attempts', 'expires_at'])
       .where('email', '=', options.email)
       .where('used_at', 'is', null)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!row || row.expires_at <= now)
-      return { ok: false, message: 'Your security code has expired. Request a new code' };
-    if (row.attempts >= MAX_GUESSES)
-      return { ok: false, message: 'You have entered the wrong code too many times. Request a new code' };
-    const expected = hashCode(options.secret, options.email, options.code);
-    if (expected !== row.code_hash) {
-      await trx
-        .updateTable('sign_in_codes')
-        .set({ attempts: row.attempts + 1 })
-        .where('id', '=', row.id)
-        .execute();
-      return { ok: false, message: 'The security code is not correct. Check the code in the email and try again' };
-    }
-    // Single use: the conditional update makes a second use of the same code fail.
-    const used = await trx
-      .updateTable('sign_in_codes')
-      .set({ used_at: now })
-      .where('id', '=', row.id)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1)
-      return { ok: false, message: 'Your security code has already been used. Request a new code' };
-    return { ok: true };
-  });
+    if (!row || row.expires_at <= now) return { ok: false, message: EXPIRED };
+    return { ok: false, message: row.attempts >= MAX_GUESSES ? TOO_MANY : EXPIRED };
+  }
+  const expected = hashCode(options.secret, options.email, options.code);
+  if (!safeEqual(expected, attempt.code_hash)) return { ok: false, message: WRONG };
+  const used = await db
+    .updateTable('sign_in_codes')
+    .set({ used_at: now })
+    .where('id', '=', attempt.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1)
+    return { ok: false, message: 'Your security code has already been used. Request a new code' };
+  return { ok: true };
 }
+
+const safeEqual = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
