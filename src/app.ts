@@ -18,6 +18,7 @@ import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
+import { frameworkErrorOptions } from './platform/framework-errors.ts';
 import { fromRoot } from './platform/paths.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
 import { registerSessions } from './platform/session.ts';
@@ -64,6 +65,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...frameworkErrorOptions,
   });
   app.decorate('views', views);
   app.decorate('sessionIdleMinutes', config.sessionIdleMinutes);

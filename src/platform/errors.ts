@@ -48,13 +48,18 @@ const pages: Record<ProblemKind, { title: string; paragraphs: string[] }> = {
   },
 };
 
-function kindFor(status: number): ProblemKind {
+export function kindFor(status: number): ProblemKind {
   if (status === 404) return 'not-found';
   if (status === 413) return 'too-large';
   if (status === 415) return 'unsupported';
   if (status === 429) return 'too-many';
   if (status >= 400 && status < 500) return 'bad-request';
   return 'server';
+}
+
+/** The page for a problem, for callers that have no reply to render into (a raw socket). */
+export function problemPage(kind: ProblemKind): { title: string; paragraphs: string[] } {
+  return pages[kind];
 }
 
 export function renderProblem(reply: FastifyReply, status: number, kind: ProblemKind, detail?: string): FastifyReply {
