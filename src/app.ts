@@ -19,6 +19,7 @@ import { loadManifest, registerAssets } from './platform/assets.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
 import { frameworkErrorOptions } from './platform/framework-errors.ts';
+import { registerFormsOnly, registerInputGuard } from './platform/input-guard.ts';
 import { fromRoot } from './platform/paths.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
 import { registerSessions } from './platform/session.ts';
@@ -79,6 +80,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     reply.headers(headers);
     done();
   });
+  registerInputGuard(app);
   if (['info', 'debug', 'trace'].includes(config.logLevel)) {
     app.addHook('onResponse', (request, reply, done) => {
       if (!request.url.startsWith('/assets/')) {
@@ -120,6 +122,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
   await app.register(async (forms) => {
+    registerFormsOnly(forms);
     await forms.register(formbody, { bodyLimit: 64 * 1024 });
     registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
     registerCsrf(forms);

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { renderPage } from './render.ts';
 
-export type ProblemKind = 'not-found' | 'csrf' | 'bad-request' | 'too-large' | 'too-many' | 'unsupported' | 'server';
+export type ProblemKind =
+  'not-found' | 'csrf' | 'bad-request' | 'invalid-characters' | 'too-large' | 'too-many' | 'unsupported' | 'server';
 
 /** A problem the client caused (or a server fault), shown as a GOV.UK error page. */
 export class HttpProblem extends Error {
@@ -32,6 +33,13 @@ const pages: Record<ProblemKind, { title: string; paragraphs: string[] }> = {
   'bad-request': {
     title: 'There is a problem with your request',
     paragraphs: ['The information sent could not be read. Nothing was saved.', 'Go back and try again.'],
+  },
+  'invalid-characters': {
+    title: 'There is a problem with your request',
+    paragraphs: [
+      'The information you sent contains characters the service cannot accept. Nothing was saved.',
+      'Go back, check what you entered and try again.',
+    ],
   },
   'too-large': { title: 'What you sent is too large', paragraphs: ['Nothing was saved. Go back and send less text.'] },
   'too-many': {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $, startTestApp, type TestApp } from '../helpers/app.ts';
+import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { changedTables, rowCounter, type RowCounts } from './row-counts.ts';
 
 /** Malformed and hostile requests at the edge of the service, before any feature code runs (SQLite). */
@@ -111,5 +111,117 @@ describe('URLs Fastify cannot decode', () => {
     expect(Buffer.byteLength(body)).toBe(Number(headers['content-length']));
     expect(body).toContain(`<h1 class="govuk-heading-l">${PROBLEM}</h1>`);
     refusals++;
+  });
+});
+
+describe('control characters are refused before any handler runs', () => {
+  it('in a query string value, a repeated key or a key: the GOV.UK 400 page saying what happened', async () => {
+    const before = await counts();
+    for (const url of [
+      '/providers?country=%00',
+      '/placement-schools?near=Dubai%01&radius=50',
+      '/search?q=teacher&q=%1B%5B31m',
+      '/search?q%00=teacher',
+      '/search?q=%7F',
+      '/search?q=%C2%85',
+      '/eligibility/where-you-live?change=%08',
+      '/no-such-page?x=%00',
+    ]) {
+      const res = await t.app.inject(url);
+      expectProblemPage(res, 400, url);
+      expect($(res)('p.govuk-body').first().text(), url).toBe(
+        'The information you sent contains characters the service cannot accept. Nothing was saved.',
+      );
+    }
+    await expectNothingWritten(before, 'control characters in queries');
+  });
+
+  it('tab, new line and carriage return are ordinary text and still reach the page', async () => {
+    const res = await t.app.inject('/search?q=teacher%09training%0D%0A');
+    expect(res.statusCode).toBe(200);
+    expect($(res)('h1').text()).not.toBe(PROBLEM);
+  });
+
+  it('under /api/ the refusal is JSON with the same message', async () => {
+    const res = await t.app.inject('/api/v1/providers?country=%00');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: {
+        status: 400,
+        title: PROBLEM,
+        detail: 'The information you sent contains characters the service cannot accept. Nothing was saved.',
+      },
+    });
+    expectSecurityHeaders(res.headers, 'api control character');
+    refusals++;
+  });
+
+  it('in a header value sent without Node’s parser (inject, a proxy)', async () => {
+    const res = await t.app.inject({ url: '/search?q=teacher', headers: { 'x-note': 'a\u0000b' } });
+    expectProblemPage(res, 400, 'header with NUL');
+  });
+
+  it('in a path parameter', async () => {
+    const res = await t.app.inject('/providers/university%00-of-birmingham-dubai');
+    expectProblemPage(res, 400, 'NUL in a path parameter');
+  });
+
+  it('in a form body, with a valid CSRF token: refused and nothing is written', async () => {
+    const client = new FormClient(t.app);
+    const csrf = await client.csrf('/feedback');
+    const before = await counts();
+    const forms: Record<string, string | string[]>[] = [
+      { useful: 'yes', comment: 'good\u0000page' },
+      { useful: ['yes', 'no\u0001'] },
+      { useful: 'yes', comment: ['fine', 'x\u007F'] },
+      { useful: 'yes', 'comment\u0000': 'hidden key' },
+      { useful: 'yes', comment: 'next line\u0085' },
+    ];
+    for (const form of forms) {
+      const res = await client.post('/feedback', form, csrf);
+      expectProblemPage(res, 400, JSON.stringify(form));
+    }
+    const signIn = await client.post('/sign-in', { email: 'someone\u0000@example.org' }, await client.csrf('/sign-in'));
+    expectProblemPage(signIn, 400, 'NUL in an email address');
+    await expectNothingWritten(before, 'control characters in forms');
+  });
+});
+
+describe('pages with forms accept only form bodies', () => {
+  it('a JSON body with a valid CSRF token gets the GOV.UK 415 page and sends no sign-in email', async () => {
+    const client = new FormClient(t.app);
+    const csrf = await client.csrf('/sign-in');
+    const before = await counts();
+    for (const [type, payload] of [
+      ['application/json', JSON.stringify({ email: 'json@example.org', _csrf: csrf })],
+      ['application/json; charset=utf-8', JSON.stringify({ email: 'json@example.org', _csrf: csrf })],
+      ['text/plain', `email=json@example.org&_csrf=${csrf}`],
+      [
+        'multipart/form-data; boundary=x',
+        `--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nj@example.org\r\n--x--`,
+      ],
+      ['application/x-www-form-urlencoded-json', `email=json@example.org&_csrf=${csrf}`],
+    ] as const) {
+      for (const url of ['/sign-in', '/feedback']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': type, cookie: client.cookie },
+          payload,
+        });
+        expect(res.statusCode, `${type} to ${url}`).toBe(415);
+        expect($(res)('h1').text().trim()).toBe(PROBLEM);
+        expect($(res)('p.govuk-body').first().text()).toBe(
+          'The form was sent in a format the service does not accept. Nothing was saved.',
+        );
+        expectSecurityHeaders(res.headers, `${type} to ${url}`);
+        refusals++;
+      }
+    }
+    await expectNothingWritten(before, 'bodies in other formats');
+    // The same person, as a browser sends the form: the email is sent.
+    const sent = await client.post('/sign-in', { email: 'json@example.org' }, csrf);
+    expect(sent.statusCode).toBe(303);
+    expect((await counts())['outbox']).toBe(before['outbox']! + 1);
   });
 });
