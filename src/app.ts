@@ -21,6 +21,8 @@ import { loadManifest, registerAssets } from './platform/assets.ts';
 import { routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
+import { frameworkErrorOptions } from './platform/framework-errors.ts';
+import { registerFormsOnly, registerInputGuard } from './platform/input-guard.ts';
 import { registerRouteList } from './platform/route-list.ts';
 import { fromRoot } from './shared/paths.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
@@ -68,6 +70,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...frameworkErrorOptions,
   });
   registerRouteList(app);
   app.decorate('views', views);
@@ -82,6 +85,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     reply.headers(headers);
     done();
   });
+  registerInputGuard(app);
   if (['info', 'debug', 'trace'].includes(config.logLevel)) {
     app.addHook('onResponse', (request, reply, done) => {
       if (!request.url.startsWith('/assets/')) {
@@ -123,6 +127,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
   await app.register(async (forms) => {
+    registerFormsOnly(forms);
     await forms.register(formbody, { bodyLimit: 64 * 1024 });
     registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
     registerCsrf(forms);

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { renderPage } from './render.ts';
 
-export type ProblemKind = 'not-found' | 'csrf' | 'bad-request' | 'too-large' | 'too-many' | 'unsupported' | 'server';
+export type ProblemKind =
+  'not-found' | 'csrf' | 'bad-request' | 'invalid-characters' | 'too-large' | 'too-many' | 'unsupported' | 'server';
 
 /** A problem the client caused (or a server fault), shown as a GOV.UK error page. */
 export class HttpProblem extends Error {
@@ -33,6 +34,13 @@ const pages: Record<ProblemKind, { title: string; paragraphs: string[] }> = {
     title: 'There is a problem with your request',
     paragraphs: ['The information sent could not be read. Nothing was saved.', 'Go back and try again.'],
   },
+  'invalid-characters': {
+    title: 'There is a problem with your request',
+    paragraphs: [
+      'The information you sent contains characters the service cannot accept. Nothing was saved.',
+      'Go back, check what you entered and try again.',
+    ],
+  },
   'too-large': { title: 'What you sent is too large', paragraphs: ['Nothing was saved. Go back and send less text.'] },
   'too-many': {
     title: 'Too many requests',
@@ -48,13 +56,18 @@ const pages: Record<ProblemKind, { title: string; paragraphs: string[] }> = {
   },
 };
 
-function kindFor(status: number): ProblemKind {
+export function kindFor(status: number): ProblemKind {
   if (status === 404) return 'not-found';
   if (status === 413) return 'too-large';
   if (status === 415) return 'unsupported';
   if (status === 429) return 'too-many';
   if (status >= 400 && status < 500) return 'bad-request';
   return 'server';
+}
+
+/** The page for a problem, for callers that have no reply to render into (a raw socket). */
+export function problemPage(kind: ProblemKind): { title: string; paragraphs: string[] } {
+  return pages[kind];
 }
 
 export function renderProblem(reply: FastifyReply, status: number, kind: ProblemKind, detail?: string): FastifyReply {

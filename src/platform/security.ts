@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type nunjucks from 'nunjucks';
 
 /**
  * Security headers. The CSP allows only our own scripts plus govuk-frontend's one inline
@@ -35,4 +36,21 @@ export function securityHeaders(inlineScriptHashes: string[]): Record<string, st
 /** Finds govuk-frontend's inline script in a rendered page, to hash it. */
 export function inlineScripts(html: string): string[] {
   return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+}
+
+const headersByViews = new WeakMap<nunjucks.Environment, Record<string, string>>();
+
+/**
+ * The security headers every page carries, for responses written outside the request
+ * lifecycle (malformed URLs, unreadable requests), where the onRequest hook never runs.
+ * Worked out the same way as at start-up: from govuk-frontend's inline script in a rendered page.
+ */
+export function pageSecurityHeaders(views: nunjucks.Environment): Record<string, string> {
+  let headers = headersByViews.get(views);
+  if (!headers) {
+    const probe = views.render('error.njk', { pageTitle: 'probe', heading: 'probe', paragraphs: [] });
+    headers = securityHeaders(inlineScripts(probe).map(scriptHash));
+    headersByViews.set(views, headers);
+  }
+  return headers;
 }
