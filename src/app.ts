@@ -21,6 +21,7 @@ import { registerErrorPages } from './platform/errors.ts';
 import { frameworkErrorOptions } from './platform/framework-errors.ts';
 import { registerFormsOnly, registerInputGuard } from './platform/input-guard.ts';
 import { fromRoot } from './platform/paths.ts';
+import { registerRouteList } from './platform/route-list.ts';
 import { inlineScripts, scriptHash, securityHeaders } from './platform/security.ts';
 import { registerSessions } from './platform/session.ts';
 import { createViews, type NavigationItem } from './platform/views.ts';
@@ -68,6 +69,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ...frameworkErrorOptions,
   });
+  registerRouteList(app);
   app.decorate('views', views);
   app.decorate('sessionIdleMinutes', config.sessionIdleMinutes);
   // Before any plugin context: error handlers are inherited only by contexts registered after them.
