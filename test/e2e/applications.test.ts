@@ -21,7 +21,7 @@ beforeAll(async () => {
     provider.id,
     validateSchoolsCsv('name,town,country,latitude,longitude\nIkeja Partner School,Lagos,NG,6.6018,3.3515\n').rows,
   );
-}, 60_000);
+});
 afterAll(async () => h?.close());
 
 /** Runs axe where JavaScript is on; counts the pages checked. */

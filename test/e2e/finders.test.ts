@@ -6,7 +6,7 @@ let h: BrowserHarness;
 beforeAll(async () => {
   h = await startBrowser();
   await seedSampleData(h.server.database.db, 300);
-}, 60_000);
+});
 afterAll(async () => h?.close());
 
 describe('the finders in Chromium', () => {

@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFinished } from 'vitest';
 import { startTestApp, type TestApp } from './app.ts';
 
 /** Debian's Chromium, never a downloaded browser. */
@@ -15,9 +16,13 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
+/** Actions and navigations wait this long on a loaded machine before failing the test. */
+const ACTION_TIMEOUT = 60_000;
+
 /**
  * Starts the service on a loopback port and a headless Chromium to drive it (Playwright
- * gives each launch a fresh profile).
+ * gives each launch a fresh profile). Call once per file, in beforeAll, and close in afterAll:
+ * each test gets fresh contexts from `newPage`, closed when the test finishes.
  */
 export async function startBrowser(
   options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {},
@@ -40,14 +45,20 @@ export async function startBrowser(
       '--disable-sync',
     ],
   });
-  const contexts: BrowserContext[] = [];
+  const contexts = new Set<BrowserContext>();
   return {
     browser,
     server,
     baseUrl,
     async newPage({ javaScriptEnabled = true } = {}) {
       const context = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled });
-      contexts.push(context);
+      context.setDefaultTimeout(ACTION_TIMEOUT);
+      contexts.add(context);
+      // A fresh context (cookies, storage) per test: nothing leaks into the next test.
+      onTestFinished(async () => {
+        contexts.delete(context);
+        await context.close().catch(() => undefined);
+      });
       const page = await context.newPage();
       const cspViolations: string[] = [];
       page.on('console', (message) => {
