@@ -48,7 +48,8 @@ for (const engine of engines) {
     };
 
     beforeAll(async () => {
-      t = await startTestApp({ engine: engine.name });
+      // The development sign-in restores sessions between hostile requests, so it is on here.
+      t = await startTestApp({ engine: engine.name, env: { DEV_TOOLS: 'true' } });
       const db = t.database.db;
       await seedSampleData(db, 40);
       counts = await rowCounter(t.database);
