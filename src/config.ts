@@ -10,6 +10,10 @@ const schema = z
       .string()
       .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'DATABASE_URL must start with sqlite: or postgres://')
       .default('sqlite:var/iqts.sqlite'),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be lower-case letters, digits and underscores')
+      .optional(),
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     CONTENT_DIR: z.string().min(1).default('content'),
@@ -43,6 +47,8 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL only: the schema to use instead of the default search path. */
+  databaseSchema?: string;
   publicUrl: string;
   sessionSecret: string;
   contentDir: string;
@@ -64,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     // Outside production a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',

@@ -10,7 +10,10 @@ import { deleteExpiredSessions } from './platform/session.ts';
 /** Start: config → database → migrate → listen; graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await connectDatabase(config.databaseUrl);
+  const database = await connectDatabase(
+    config.databaseUrl,
+    config.databaseSchema ? { schema: config.databaseSchema } : {},
+  );
   await migrateToLatest(database);
   // Reference data on first start (and any provider added to data/providers.yaml since).
   await loadReferenceProviders(database.db);
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // The port listened on: the one asked for, or the one given when PORT=0.
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   const rendering = performance.now();
   void app.contentSite.renderInBackground().then(() => {
     const errors = app.contentSite.problems.filter((p) => p.severity === 'error');
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
   });
   app.log.info(
     {
-      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
       dialect: database.dialect,
     },
     'iQTS service ready',
