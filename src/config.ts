@@ -35,6 +35,14 @@ const schema = z
       .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
       .optional(),
     EMAIL_FROM: z.string().min(3).default('iQTS service <no-reply@localhost>'),
+    RETENTION_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    DRAFT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -56,6 +64,8 @@ export type Config = {
   logLevel: string;
   sessionIdleMinutes: number;
   email: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
+  /** The clean-up of old data: how often it runs (0: never) and how long sent emails and drafts are kept. */
+  retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -83,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.NOTIFY_TEMPLATE_ID ? { notifyTemplateId: e.NOTIFY_TEMPLATE_ID } : {}),
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       from: e.EMAIL_FROM,
+    },
+    retention: {
+      intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
+      outboxDays: e.OUTBOX_RETENTION_DAYS,
+      draftMonths: e.DRAFT_RETENTION_MONTHS,
     },
   };
 }

@@ -2,10 +2,10 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { startRetentionJob } from './jobs/retention.ts';
 import { loadReferenceProviders } from './features/providers/reference-data.ts';
 import { transportFromConfig } from './notifications/transports.ts';
 import { startOutboxWorker } from './notifications/worker.ts';
-import { deleteExpiredSessions } from './platform/session.ts';
 
 /** Start: config → database → migrate → listen; graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -18,8 +18,13 @@ async function main(): Promise<void> {
   // Reference data on first start (and any provider added to data/providers.yaml since).
   await loadReferenceProviders(database.db);
   const app = await buildApp({ config, database, renderContent: 'background' });
-  const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 10 * 60_000);
-  sweeper.unref();
+  // Expired sessions and codes, delivered emails and abandoned drafts are deleted on a schedule.
+  const retention = startRetentionJob({
+    db: database.db,
+    policy: config.retention,
+    intervalMinutes: config.retention.intervalMinutes,
+    logger: app.log,
+  });
 
   // Emails written by state changes are delivered from the outbox, retried until they go.
   const transport = transportFromConfig(config.email, (entry, message) => app.log.info(entry, message));
@@ -30,8 +35,8 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    clearInterval(sweeper);
     await app.close();
+    await retention.stop();
     await outbox.stop();
     await database.close();
     process.exit(0);

@@ -3,12 +3,14 @@ import type { DatabaseHandle } from './connect.ts';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as providers from './migrations/0002-providers-and-placement-schools.ts';
 import * as applications from './migrations/0003-accounts-and-applications.ts';
+import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-providers-and-placement-schools': providers,
   '0003-accounts-and-applications': applications,
+  '0010-jobs-and-retention': jobsAndRetention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
