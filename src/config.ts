@@ -35,6 +35,7 @@ const schema = z
       .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
       .optional(),
     EMAIL_FROM: z.string().min(3).default('iQTS service <no-reply@localhost>'),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     RETENTION_INTERVAL_MINUTES: z.coerce
       .number()
       .int()
@@ -64,6 +65,8 @@ export type Config = {
   logLevel: string;
   sessionIdleMinutes: number;
   email: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
+  /** Worker processes sharing the port (PostgreSQL only). */
+  webConcurrency: number;
   /** The clean-up of old data: how often it runs (0: never) and how long sent emails and drafts are kept. */
   retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
 };
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       from: e.EMAIL_FROM,
     },
+    webConcurrency: e.WEB_CONCURRENCY,
     retention: {
       intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
       outboxDays: e.OUTBOX_RETENTION_DAYS,

@@ -51,6 +51,8 @@ export interface ServiceProcess {
   /** Resolves when the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Waits (up to two minutes) until the log has `count` lines that match. */
+  waitForLog(match: (entry: Record<string, unknown>) => boolean, count?: number): Promise<Record<string, unknown>[]>;
 }
 
 /**
@@ -77,8 +79,8 @@ export function startService(
     let ready = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the service did not start within 60 s:\n${stderr.slice(-2000)}`));
-    }, 60_000);
+      reject(new Error(`the service did not start within 2 minutes:\n${stderr.slice(-2000)}`));
+    }, 120_000);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -104,6 +106,16 @@ export function startService(
             stop: async (signal = 'SIGTERM') => {
               if (child.exitCode === null && child.signalCode === null) child.kill(signal);
               await exited;
+            },
+            waitForLog: async (match, count = 1) => {
+              const deadline = Date.now() + 120_000;
+              for (;;) {
+                const found = logs.filter(match);
+                if (found.length >= count) return found;
+                if (Date.now() > deadline)
+                  throw new Error(`the log did not show what was awaited:\n${stderr.slice(-2000)}`);
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
             },
           });
         }
