@@ -40,7 +40,26 @@ if (forTests && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   }
 }
 
-// 3. Front-end assets, rebuilt when their sources or packages are newer than the build.
+// 3. pg_dump and pg_restore for `npm run db:backup` and `db:restore` on PostgreSQL (and their tests).
+const usesPostgres = forTests || /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '');
+const hasPgDump = () => {
+  try {
+    execSync('which pg_dump', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+if (usesPostgres && !hasPgDump()) {
+  if (process.getuid?.() === 0) {
+    console.log('setup: installing Debian postgresql-client for database backups…');
+    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client');
+  } else {
+    console.warn('setup: PostgreSQL backups need pg_dump: run `sudo apt-get install -y postgresql-client`');
+  }
+}
+
+// 4. Front-end assets, rebuilt when their sources or packages are newer than the build.
 const manifest = join(root, 'dist/assets/manifest.json');
 if (
   mtime(manifest) <
@@ -49,7 +68,7 @@ if (
   run('npm run --silent build:assets');
 }
 
-// 4. The server code, for `npm start` (tests run the TypeScript directly).
+// 5. The server code, for `npm start` (tests run the TypeScript directly).
 if (!forTests) {
   const built = join(root, 'dist/src/main.js');
   if (mtime(built) < Math.max(newest(join(root, 'src')), mtime(installed))) run('npm run --silent build:ts');

@@ -10,6 +10,10 @@ const schema = z
       .string()
       .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'DATABASE_URL must start with sqlite: or postgres://')
       .default('sqlite:var/iqts.sqlite'),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be lower-case letters, digits and underscores')
+      .optional(),
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     CONTENT_DIR: z.string().min(1).default('content'),
@@ -35,6 +39,15 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    RETENTION_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    DRAFT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -51,6 +64,8 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL only: the schema to use instead of the default search path. */
+  databaseSchema?: string;
   publicUrl: string;
   sessionSecret: string;
   contentDir: string;
@@ -60,6 +75,10 @@ export type Config = {
   email: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
   /** Sign in as a sample user and read sent emails: local development only. */
   devTools: boolean;
+  /** Worker processes sharing the port (PostgreSQL only). */
+  webConcurrency: number;
+  /** The clean-up of old data: how often it runs (0: never) and how long sent emails and drafts are kept. */
+  retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     // Outside production a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
@@ -88,5 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.EMAIL_FROM,
     },
     devTools: e.DEV_TOOLS,
+    webConcurrency: e.WEB_CONCURRENCY,
+    retention: {
+      intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
+      outboxDays: e.OUTBOX_RETENTION_DAYS,
+      draftMonths: e.DRAFT_RETENTION_MONTHS,
+    },
   };
 }

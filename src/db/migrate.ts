@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as providers from './migrations/0002-providers-and-placement-schools.ts';
 import * as applications from './migrations/0003-accounts-and-applications.ts';
 import * as permissions from './migrations/0004-permissions-and-one-draft.ts';
+import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-providers-and-placement-schools': providers,
   '0003-accounts-and-applications': applications,
   '0004-permissions-and-one-draft': permissions,
+  '0010-jobs-and-retention': jobsAndRetention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -155,6 +155,15 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/** A scheduled job shared by every process: when it is next due, and who holds it now. */
+export interface JobRunTable {
+  name: string;
+  next_run_at: string;
+  /** Set while a process runs the job; a process that dies lets it lapse. */
+  lease_until: string | null;
+  last_finished_at: string | null;
+}
+
 export interface Database {
   sessions: SessionTable;
   content_feedback: ContentFeedbackTable;
@@ -167,4 +176,5 @@ export interface Database {
   applications: ApplicationTable;
   audit_events: AuditEventTable;
   outbox: OutboxTable;
+  job_runs: JobRunTable;
 }
