@@ -106,21 +106,24 @@ for (const engine of engines) {
         ])
         .execute();
 
-      const user = await db
+      // Two candidates: a candidate has one draft at a time.
+      const [user, other] = await db
         .insertInto('users')
-        .values({
-          email: 'candidate@example.org',
-          name: null,
-          role: 'candidate',
-          created_at: at(-800 * DAY),
-          last_signed_in_at: null,
-        })
+        .values(
+          ['candidate@example.org', 'other.candidate@example.org'].map((email) => ({
+            email,
+            name: null,
+            role: 'candidate',
+            created_at: at(-800 * DAY),
+            last_signed_in_at: null,
+          })),
+        )
         .returning('id')
-        .executeTakeFirstOrThrow();
+        .execute();
       const yearAgo = new Date('2025-11-30T12:00:00.000Z').getTime() - NOW.getTime();
-      const application = (reference: string, status: string, updated: number) => ({
+      const application = (reference: string, status: string, updated: number, candidateId = user!.id) => ({
         reference,
-        candidate_id: user.id,
+        candidate_id: candidateId,
         provider_id: null,
         status,
         answers: '{}',
@@ -131,7 +134,7 @@ for (const engine of engines) {
         .insertInto('applications')
         .values([
           application('DRAFT-OLD', 'draft', yearAgo - DAY),
-          application('DRAFT-RECENT', 'draft', yearAgo + DAY),
+          application('DRAFT-RECENT', 'draft', yearAgo + DAY, other!.id),
           application('SUBMITTED-OLD', 'withdrawn', -700 * DAY),
         ])
         .execute();

@@ -9,7 +9,8 @@ import { adminScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
-import { engines } from '../helpers/databases.ts';
+import { engines, openTestDatabase } from '../helpers/databases.ts';
+import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 
 /**
  * Every write path under concurrent requests, on both engines: limits and one-of rules
@@ -67,6 +68,19 @@ for (const engine of engines) {
     afterAll(async () => {
       console.log(`concurrent writes (${engine.name}): ${tally.join('; ')}`);
       await t?.close();
+    });
+
+    it('reference providers loaded by several starting processes at once: each provider once', async () => {
+      const fresh = await openTestDatabase(engine.name);
+      try {
+        const added = await Promise.all(at(5).map(() => loadReferenceProviders(fresh.db)));
+        const rows = await fresh.db.selectFrom('providers').select('slug').execute();
+        expect(new Set(rows.map((r) => r.slug)).size).toBe(rows.length);
+        expect(added.reduce((a, b) => a + b, 0)).toBe(rows.length);
+        tally.push(`5 reference loads at once → ${rows.length} providers, each once`);
+      } finally {
+        await fresh.dispose();
+      }
     });
 
     it('concurrent first visits make one draft; concurrent section saves all stay; the last save of a section wins', async () => {

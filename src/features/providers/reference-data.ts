@@ -98,7 +98,8 @@ export async function loadReferenceProviders(
     if (existing.has(slug)) continue;
     const last = p.listed.at(-1)!;
     const listedNow = last.to === null;
-    await db
+    // Two processes starting together may both try: the slug's unique key keeps one row.
+    const inserted = await db
       .insertInto('providers')
       .values({
         slug,
@@ -123,8 +124,9 @@ export async function loadReferenceProviders(
         created_at: stamp,
         updated_at: stamp,
       })
-      .execute();
-    added++;
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .executeTakeFirst();
+    added += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
   }
   return added;
 }
