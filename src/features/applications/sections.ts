@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { countryByCode } from '../../shared/places/countries.ts';
 
 /**
@@ -372,7 +373,66 @@ export interface SectionResult {
 }
 
 /** Reads one section's form: only its own fields, trimmed, each checked; values kept for the page. */
-export function validateSection(section: Section, body: Record<string, unknown>, today = new Date()): SectionResult {
+/** The most characters a long answer may have, whatever its word count: refused, never cut. */
+export const TEXTAREA_MAX_CHARACTERS = 20_000;
+
+const lower = (f: Field) => f.label.charAt(0).toLowerCase() + f.label.slice(1);
+
+/** One field's rule as a zod schema, with the table's messages. A date's value is its three parts. */
+function fieldSchema(f: Field, today: Date): z.ZodType<string> {
+  const required = f.requiredMessage ?? `Enter ${lower(f)}`;
+  switch (f.type) {
+    case 'text': {
+      const text = z
+        .string()
+        .min(1, required)
+        .max(f.maxLength, `${f.label} must be ${f.maxLength} characters or fewer`);
+      return f.pattern ? text.regex(f.pattern, f.patternMessage ?? `Enter ${lower(f)} in the correct format`) : text;
+    }
+    case 'textarea': {
+      const whose = f.name === 'statement' ? 'Your personal statement' : 'Your answer';
+      return z
+        .string()
+        .min(1, required)
+        .max(
+          TEXTAREA_MAX_CHARACTERS,
+          `${whose} must be ${TEXTAREA_MAX_CHARACTERS.toLocaleString('en-GB')} characters or fewer`,
+        )
+        .superRefine((v, ctx) => {
+          const words = countWords(v);
+          if (words > f.maxWords)
+            ctx.addIssue({
+              code: 'custom',
+              message: `${whose} must be ${f.maxWords} words or fewer (it has ${words})`,
+            });
+        });
+    }
+    case 'radios':
+      return z.enum(f.options.map((o) => o.value) as [string, ...string[]], {
+        error: f.requiredMessage ?? `Select ${lower(f)}`,
+      });
+    case 'country':
+      return z.string().refine((v) => !!v && !!countryByCode(v), `Select ${lower(f)} from the list`);
+    case 'date':
+      return z.string().superRefine((v, ctx) => {
+        const [d = '', m = '', y = ''] = v.split('|');
+        const whole = /^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && /^\d{4}$/.test(y);
+        const date = whole ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))) : null;
+        const real = date && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
+        if (!d && !m && !y) ctx.addIssue({ code: 'custom', message: `Enter your ${lower(f)}` });
+        else if (!real) ctx.addIssue({ code: 'custom', message: `${f.label} must be a real date` });
+        else {
+          const age = (today.getTime() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
+          if (age < f.minAge) ctx.addIssue({ code: 'custom', message: `You must be ${f.minAge} or older to apply` });
+          else if (age > f.maxAge)
+            ctx.addIssue({ code: 'custom', message: `${f.label} must be after ${today.getUTCFullYear() - f.maxAge}` });
+        }
+      });
+  }
+}
+
+/** What was sent for a section, as trimmed text; anything that is not text counts as nothing sent. */
+function sentValues(section: Section, body: Record<string, unknown>): Record<string, string> {
   const str = (key: string) => {
     const v = body[key];
     return typeof v === 'string' ? v.trim() : '';
@@ -380,56 +440,41 @@ export function validateSection(section: Section, body: Record<string, unknown>,
   const values: Record<string, string> = {};
   for (const f of section.fields) {
     if (f.type === 'date')
-      for (const part of ['day', 'month', 'year']) values[`${f.name}-${part}`] = str(`${f.name}-${part}`).slice(0, 4);
-    else values[f.name] = f.type === 'textarea' ? str(f.name).slice(0, 20_000) : str(f.name).slice(0, 400);
+      for (const part of ['day', 'month', 'year']) values[`${f.name}-${part}`] = str(`${f.name}-${part}`);
+    else values[f.name] = str(f.name);
   }
-  const errors: SectionResult['errors'] = [];
-  const label = (f: Field) => f.label.charAt(0).toLowerCase() + f.label.slice(1);
-  for (const f of fieldsShown(section, values)) {
-    const v = values[f.name] ?? '';
-    switch (f.type) {
-      case 'text':
-        if (!v) errors.push({ field: f.name, message: f.requiredMessage ?? `Enter ${label(f)}` });
-        else if (v.length > f.maxLength)
-          errors.push({ field: f.name, message: `${f.label} must be ${f.maxLength} characters or fewer` });
-        else if (f.pattern && !f.pattern.test(v))
-          errors.push({ field: f.name, message: f.patternMessage ?? `Enter ${label(f)} in the correct format` });
-        break;
-      case 'textarea': {
-        const words = countWords(v);
-        if (!v) errors.push({ field: f.name, message: f.requiredMessage ?? `Enter ${label(f)}` });
-        else if (words > f.maxWords)
-          errors.push({
-            field: f.name,
-            message: `${f.name === 'statement' ? 'Your personal statement' : 'Your answer'} must be ${f.maxWords} words or fewer (it has ${words})`,
-          });
-        break;
-      }
-      case 'radios':
-        if (!f.options.some((o) => o.value === v))
-          errors.push({ field: f.name, message: f.requiredMessage ?? `Select ${label(f)}` });
-        break;
-      case 'country':
-        if (!v || !countryByCode(v)) errors.push({ field: f.name, message: `Select ${label(f)} from the list` });
-        break;
-      case 'date': {
-        const [d, m, y] = ['day', 'month', 'year'].map((p) => values[`${f.name}-${p}`] ?? '');
-        const date =
-          /^\d{1,2}$/.test(d!) && /^\d{1,2}$/.test(m!) && /^\d{4}$/.test(y!)
-            ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
-            : null;
-        const real = date && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
-        if (!d && !m && !y) errors.push({ field: f.name, message: `Enter your ${label(f)}` });
-        else if (!real) errors.push({ field: f.name, message: `${f.label} must be a real date` });
-        else {
-          const age = (today.getTime() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
-          if (age < f.minAge) errors.push({ field: f.name, message: `You must be ${f.minAge} or older to apply` });
-          else if (age > f.maxAge)
-            errors.push({ field: f.name, message: `${f.label} must be after ${today.getUTCFullYear() - f.maxAge}` });
-          else values[f.name] = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-        }
-        break;
-      }
+  return values;
+}
+
+/**
+ * A section's form as one zod schema, derived from the table: each question that is asked
+ * (given the section's other answers) is checked by its field's schema.
+ */
+export function sectionSchema(section: Section, today = new Date()) {
+  return z.record(z.string(), z.unknown()).superRefine((body, ctx) => {
+    const values = sentValues(section, body);
+    for (const f of fieldsShown(section, values)) {
+      const value =
+        f.type === 'date' ? ['day', 'month', 'year'].map((p) => values[`${f.name}-${p}`]).join('|') : values[f.name];
+      const result = fieldSchema(f, today).safeParse(value);
+      if (!result.success) ctx.addIssue({ code: 'custom', path: [f.name], message: result.error.issues[0]!.message });
+    }
+  });
+}
+
+export function validateSection(section: Section, body: Record<string, unknown>, today = new Date()): SectionResult {
+  const values = sentValues(section, body);
+  const parsed = sectionSchema(section, today).safeParse(body);
+  const errors: SectionResult['errors'] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
+  // Redisplayed text is what was sent; only a long answer's characters beyond the limit are not echoed back.
+  for (const f of section.fields) {
+    if (f.type === 'textarea' && (values[f.name]?.length ?? 0) > TEXTAREA_MAX_CHARACTERS)
+      values[f.name] = values[f.name]!.slice(0, TEXTAREA_MAX_CHARACTERS);
+    if (f.type === 'date' && !errors.some((e) => e.field === f.name) && fieldsShown(section, values).includes(f)) {
+      const [d, m, y] = ['day', 'month', 'year'].map((p) => values[`${f.name}-${p}`]!);
+      values[f.name] = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
     }
   }
   // Keep only what is shown: a hidden follow-up question's old answer must not linger.

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The iQTS entry rules as one decision table. Pure: no HTTP, no database.
  *
@@ -277,12 +279,20 @@ const OUTCOME: Record<Status, Outcome> = {
 
 export const questionById = (id: string): Question | undefined => byId.get(id);
 
+/** Each question's form, from the table: one of its options, or the question's own message. */
+export const answerSchema = (question: Question) =>
+  z.object({
+    [question.id]: z.enum(question.options.map((o) => o.value) as [string, ...string[]], {
+      error: question.errorMessage,
+    }),
+  });
+
 /** A submitted value, checked against the table: anything else (tampered, missing, an array) is an error. */
 export function parseAnswer(id: string, raw: unknown): { ok: true; value: string } | { ok: false; error: string } {
   const question = byId.get(id);
   if (!question) return { ok: false, error: 'There is no such question' };
-  if (typeof raw === 'string' && question.options.some((o) => o.value === raw)) return { ok: true, value: raw };
-  return { ok: false, error: question.errorMessage };
+  const parsed = answerSchema(question).safeParse({ [id]: raw });
+  return parsed.success ? { ok: true, value: parsed.data[id]! } : { ok: false, error: question.errorMessage };
 }
 
 /** The questions asked for these answers, in order. */

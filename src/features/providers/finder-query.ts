@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { countryByCode } from '../../shared/places/countries.ts';
 import { findPlaces, placeById, type Place } from '../../shared/places/places.ts';
 import { APPROACHES, DELIVERY, PHASES, STUDY_MODES, type ProviderFilters } from './model.ts';
@@ -30,8 +31,6 @@ const text = (raw: Raw, key: string): string | undefined => {
   const s = Array.isArray(v) ? v[0] : v;
   return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
 };
-const oneOf = <T extends string>(values: Record<T, string>, v: string | undefined): T | undefined =>
-  v !== undefined && Object.hasOwn(values, v) ? (v as T) : undefined;
 
 /** Resolves `near` (a typed name) or `place` (a chosen id) to one place, or the choices. */
 export function resolvePlace(raw: Raw, errors: FieldError[]): PlaceResolution {
@@ -67,91 +66,96 @@ export interface ProviderQuery {
   errors: FieldError[];
 }
 
+/** The finder's filters as one zod schema; each value is optional, and each problem names its field. */
+const keysOf = <T extends string>(labels: Record<T, string>) => Object.keys(labels) as [T, ...T[]];
+const pageField = z
+  .string()
+  .regex(/^\d{1,4}$/, 'Page must be a number, 1 or more')
+  .transform(Number)
+  .refine((n) => n >= 1, 'Page must be a number, 1 or more');
+
+export const providerQuerySchema = z.object({
+  country: z
+    .string()
+    .transform((v) => (/^[A-Za-z]{2}$/.test(v) ? countryByCode(v.toUpperCase())?.code : undefined))
+    .refine((v) => v !== undefined, 'Select the country where you live from the list')
+    .optional(),
+  phase: z.enum(keysOf(PHASES), { error: 'Select an age group from the list' }).optional(),
+  approach: z.enum(keysOf(APPROACHES), { error: 'Select a placement school approach from the list' }).optional(),
+  delivery: z.enum(keysOf(DELIVERY), { error: 'Select how the course is delivered from the list' }).optional(),
+  mode: z.enum(keysOf(STUDY_MODES), { error: 'Select full time or part time' }).optional(),
+  subject: z.string().max(100, 'Subject must be 100 characters or fewer').optional(),
+  maxFee: z
+    .string()
+    .transform((v) => v.replace(/^£/, '').replace(/,/g, ''))
+    .refine(
+      (v) => /^\d{1,6}$/.test(v) && Number(v) <= 100_000,
+      'Maximum fee must be a whole number of pounds, like 9000',
+    )
+    .transform((v) => Number(v) * 100)
+    .optional(),
+  sort: z.enum(keysOf(SORTS), { error: 'Select how to sort the providers from the list' }).optional(),
+  confirmed: z
+    .literal('yes', { error: 'Select whether to show only providers that have told us they match' })
+    .optional(),
+  page: pageField.optional(),
+});
+
+/** The first value of each parameter, trimmed; empty means absent. */
+function present(raw: Raw, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const v = text(raw, key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** Runs a query schema field by field: every field's problem is reported, valid fields are kept. */
+function parseFields<S extends z.ZodObject>(schema: S, raw: Raw, errors: FieldError[]): Partial<z.output<S>> {
+  const values = present(raw, Object.keys(schema.shape));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const result = (schema.shape[key] as z.ZodType).safeParse(value);
+    if (result.success) out[key] = result.data;
+    else errors.push({ field: key, message: result.error.issues[0]!.message });
+  }
+  return out as Partial<z.output<S>>;
+}
+
 export function parseProviderQuery(raw: Raw): ProviderQuery {
   const errors: FieldError[] = [];
   const filters: ProviderFilters = {};
-
   const resolution = resolvePlace(raw, errors);
-  let countryCode: string | undefined;
-  const country = text(raw, 'country');
-  if (country !== undefined) {
-    const found = /^[A-Za-z]{2}$/.test(country) ? countryByCode(country.toUpperCase()) : undefined;
-    if (found) countryCode = found.code;
-    else errors.push({ field: 'country', message: 'Select the country where you live from the list' });
-  }
+  const q = parseFields(providerQuerySchema, raw, errors);
+  const countryCode = q.country ?? undefined;
   if (resolution.place)
     filters.where = {
       country: resolution.place.country,
       point: { lat: resolution.place.lat, lon: resolution.place.lon },
     };
   else if (countryCode) filters.where = { country: countryCode };
-
-  const check = <T extends string>(key: string, values: Record<T, string>, message: string): T | undefined => {
-    const v = text(raw, key);
-    if (v === undefined) return undefined;
-    const ok = oneOf(values, v);
-    if (!ok) errors.push({ field: key, message });
-    return ok;
-  };
-  const phase = check('phase', PHASES, 'Select an age group from the list');
-  if (phase) filters.phase = phase;
-  const approach = check('approach', APPROACHES, 'Select a placement school approach from the list');
-  if (approach) filters.approach = approach;
-  const delivery = check('delivery', DELIVERY, 'Select how the course is delivered from the list');
-  if (delivery) filters.delivery = delivery;
-  const mode = check('mode', STUDY_MODES, 'Select full time or part time');
-  if (mode) filters.mode = mode;
-
-  const subject = text(raw, 'subject');
-  if (subject !== undefined) {
-    if (subject.length > 100) errors.push({ field: 'subject', message: 'Subject must be 100 characters or fewer' });
-    else filters.subject = subject;
-  }
-
-  const maxFee = text(raw, 'maxFee');
-  if (maxFee !== undefined) {
-    const pounds = maxFee.replace(/^£/, '').replace(/,/g, '');
-    if (!/^\d{1,6}$/.test(pounds) || Number(pounds) > 100_000)
-      errors.push({ field: 'maxFee', message: 'Maximum fee must be a whole number of pounds, like 9000' });
-    else filters.maxFee = Number(pounds) * 100;
-  }
-
+  if (q.phase) filters.phase = q.phase;
+  if (q.approach) filters.approach = q.approach;
+  if (q.delivery) filters.delivery = q.delivery;
+  if (q.mode) filters.mode = q.mode;
+  if (q.subject !== undefined) filters.subject = q.subject;
+  if (q.maxFee !== undefined) filters.maxFee = q.maxFee;
+  if (q.confirmed) filters.confirmedOnly = true;
   let sort: Sort = 'name';
-  const s = text(raw, 'sort');
-  if (s !== undefined) {
-    const ok = oneOf(SORTS, s);
-    if (!ok) errors.push({ field: 'sort', message: 'Select how to sort the providers from the list' });
-    else if (ok === 'nearest' && !resolution.place)
-      errors.push({ field: 'near', message: 'Enter a town or city to sort by nearest partner school' });
-    else sort = ok;
-  }
-
-  const confirmed = text(raw, 'confirmed');
-  if (confirmed === 'yes') filters.confirmedOnly = true;
-  else if (confirmed !== undefined)
-    errors.push({ field: 'confirmed', message: 'Select whether to show only providers that have told us they match' });
-
-  const page = parsePage(raw, errors);
+  if (q.sort === 'nearest' && !resolution.place)
+    errors.push({ field: 'near', message: 'Enter a town or city to sort by nearest partner school' });
+  else if (q.sort) sort = q.sort;
   const near = text(raw, 'near');
   return {
     filters,
-    countryCode,
+    ...(countryCode ? { countryCode } : {}),
     resolution,
     ...(near !== undefined ? { near: near.slice(0, 100) } : {}),
     sort,
-    page,
+    page: q.page ?? 1,
     errors,
   };
-}
-
-export function parsePage(raw: Raw, errors: FieldError[]): number {
-  const p = text(raw, 'page');
-  if (p === undefined) return 1;
-  if (!/^\d{1,4}$/.test(p) || Number(p) < 1) {
-    errors.push({ field: 'page', message: 'Page must be a number, 1 or more' });
-    return 1;
-  }
-  return Number(p);
 }
 
 export interface SchoolQuery {
@@ -162,18 +166,24 @@ export interface SchoolQuery {
   errors: FieldError[];
 }
 
+const schoolQuerySchema = z.object({
+  radius: z.coerce
+    .number()
+    .refine((n) => (RADII as readonly number[]).includes(n), `Select a distance from the list: ${RADII.join(', ')} km`)
+    .optional(),
+  page: pageField.optional(),
+});
+
 export function parseSchoolQuery(raw: Raw): SchoolQuery {
   const errors: FieldError[] = [];
   const resolution = resolvePlace(raw, errors);
-  let radiusKm: number = DEFAULT_RADIUS;
-  const r = text(raw, 'radius');
-  if (r !== undefined) {
-    const n = Number(r);
-    if (!(RADII as readonly number[]).includes(n))
-      errors.push({ field: 'radius', message: `Select a distance from the list: ${RADII.join(', ')} km` });
-    else radiusKm = n;
-  }
-  const page = parsePage(raw, errors);
+  const q = parseFields(schoolQuerySchema, raw, errors);
   const near = text(raw, 'near');
-  return { resolution, ...(near !== undefined ? { near: near.slice(0, 100) } : {}), radiusKm, page, errors };
+  return {
+    resolution,
+    ...(near !== undefined ? { near: near.slice(0, 100) } : {}),
+    radiusKm: q.radius ?? DEFAULT_RADIUS,
+    page: q.page ?? 1,
+    errors,
+  };
 }

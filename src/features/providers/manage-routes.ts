@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { csrfToken } from '../../platform/csrf.ts';
-import { formBody } from '../../platform/forms.ts';
+import { z } from 'zod';
+import { formBody, manyOf, oneOf, optionalText, parseForm } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import { parseId, providerOf, scopedMemberships } from '../../platform/auth.ts';
 import type { Membership } from '../../shared/user.ts';
@@ -27,12 +28,6 @@ import { providerById, updateProfile, type ProfileUpdate } from './repository.ts
  * the needed permission; any other id is 404.
  */
 type Raw = Record<string, unknown>;
-const text = (body: Raw, key: string, max = 400) =>
-  typeof body[key] === 'string' ? (body[key] as string).trim().slice(0, max + 1) : '';
-const many = (body: Raw, key: string) =>
-  (Array.isArray(body[key]) ? body[key] : body[key] === undefined ? [] : [body[key]]).filter(
-    (v): v is string => typeof v === 'string',
-  );
 const codes = (value: string) => [
   ...new Set(
     value
@@ -41,6 +36,132 @@ const codes = (value: string) => [
       .filter(Boolean),
   ),
 ];
+const keysOf = (labels: Record<string, string>) => Object.keys(labels) as [string, ...string[]];
+const MONTH_VALUES = MONTHS.map((_, i) => String(i + 1)) as [string, ...string[]];
+const pounds = (label: string) =>
+  optionalText(`${label} must be an amount in pounds, like 9500`, 20)
+    .transform((v) => v.replace(/^£/, '').replace(/,/g, ''))
+    .refine(
+      (v) => !v || (/^\d{1,6}(\.\d{2})?$/.test(v) && Number(v) <= 100_000),
+      `${label} must be an amount in pounds, like 9500`,
+    )
+    .transform((v) => (v ? Math.round(Number(v) * 100) : null));
+
+/**
+ * The profile form, in three parts checked together so every problem is shown at once:
+ * where the provider takes trainees, its fees, and the other facts. Nothing ticked in a
+ * list means "not stated", never "none".
+ */
+const coverageForm = z
+  .object({
+    coverageKind: oneOf(
+      ['worldwide', 'worldwide-except', 'countries', 'region', 'campus', 'unknown'],
+      'Select where you take trainees',
+    ),
+    countries: optionalText('Country codes must be 2,000 characters or fewer', 2000),
+    excludedCountries: optionalText('Country codes must be 2,000 characters or fewer', 2000),
+    region: optionalText('Select a region from the list', 100),
+    campus: optionalText('Enter the town or city of the campus, for example Dubai', 100),
+    radiusKm: optionalText('Distance must be a whole number of kilometres from 1 to 2,000', 10),
+  })
+  .transform((f, ctx): Coverage => {
+    if (f.coverageKind === 'worldwide') return { kind: 'worldwide', excludedCountries: [], excludedUntil: null };
+    if (f.coverageKind === 'worldwide-except' || f.coverageKind === 'countries') {
+      const field = f.coverageKind === 'countries' ? 'countries' : 'excludedCountries';
+      const list = codes(f[field]);
+      const bad = list.filter((c) => !countryByCode(c));
+      if (list.length === 0)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Enter at least one country code, like AE or NG' });
+      else if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `These are not ISO 3166-1 country codes: ${bad.slice(0, 5).join(', ')}`,
+        });
+      return field === 'countries'
+        ? { kind: 'countries', countries: list }
+        : { kind: 'worldwide', excludedCountries: list, excludedUntil: null };
+    }
+    if (f.coverageKind === 'region') {
+      if (!Object.hasOwn(REGIONS, f.region))
+        ctx.addIssue({ code: 'custom', path: ['region'], message: 'Select a region from the list' });
+      return { kind: 'region', region: f.region };
+    }
+    if (f.coverageKind === 'campus') {
+      const place = f.campus ? findPlaces(f.campus, 1)[0] : undefined;
+      if (!place)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['campus'],
+          message: 'Enter the town or city of the campus, for example Dubai',
+        });
+      const radius = f.radiusKm;
+      if (radius && !(/^\d{1,4}$/.test(radius) && Number(radius) >= 1 && Number(radius) <= 2000))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['radiusKm'],
+          message: 'Distance must be a whole number of kilometres from 1 to 2,000',
+        });
+      if (place)
+        return {
+          kind: 'campus',
+          campus: place.name,
+          country: place.country,
+          point: { lat: place.lat, lon: place.lon },
+          radiusKm: radius ? Number(radius) : null,
+        };
+    }
+    return { kind: 'unknown' };
+  });
+
+const feesForm = z.object({ feeMin: pounds('Lowest fee'), feeMax: pounds('Highest fee') }).superRefine((f, ctx) => {
+  if (f.feeMin !== null && f.feeMax !== null && f.feeMax < f.feeMin)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['feeMax'],
+      message: 'Highest fee must be the same as or more than the lowest fee',
+    });
+});
+
+const factsForm = z.object({
+  approaches: manyOf(keysOf(APPROACHES), 'Select options from the list'),
+  phases: manyOf(keysOf(PHASES), 'Select options from the list'),
+  delivery: manyOf(keysOf(DELIVERY), 'Select options from the list'),
+  modes: manyOf(keysOf(STUDY_MODES), 'Select options from the list'),
+  startMonths: manyOf(MONTH_VALUES, 'Select months from the list'),
+  subjects: optionalText('Subjects must be 1,000 characters or fewer', 1000)
+    .transform((v) =>
+      v
+        .split(/[,;\n]+/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((x) => x.length <= 100), 'Each subject must be 100 characters or fewer'),
+  website: optionalText('Enter a website address starting with https://', 500).refine(
+    (v) => !v || /^https:\/\/[^\s]+$/.test(v),
+    'Enter a website address starting with https://',
+  ),
+  contactEmail: optionalText('Enter an email address in the correct format, like admissions@example.ac.uk', 320).refine(
+    (v) => !v || /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(v),
+    'Enter an email address in the correct format, like admissions@example.ac.uk',
+  ),
+});
+
+/** A partner school's fields, checked for length here and for meaning by `checkSchool`. */
+const schoolForm = z.object({
+  name: optionalText('School name must be 200 characters or fewer', 200),
+  town: optionalText('Town or city must be 200 characters or fewer', 200),
+  country: optionalText('Select a country from the list', 2),
+  latitude: optionalText('Latitude must be a number from -90 to 90', 20),
+  longitude: optionalText('Longitude must be a number from -180 to 180', 20),
+  phases: optionalText('Phases must be 100 characters or fewer', 100),
+  languages: optionalText('Languages must be 300 characters or fewer', 300),
+});
+const schoolEditForm = z.object({
+  phases: optionalText('Phases must be 100 characters or fewer', 100),
+  languages: optionalText('Languages must be 300 characters or fewer', 300),
+  verified: oneOf(['yes', 'no'], 'Select whether the school is verified').optional().default('no'),
+});
 
 export interface ProfileForm {
   values: Record<string, unknown>;
@@ -48,122 +169,36 @@ export interface ProfileForm {
   update?: ProfileUpdate;
 }
 
-/** Reads the profile form. Nothing ticked in a list means "not stated", never "none". */
+/** Reads the profile form through its three schemas; what was sent is kept to show again. */
 export function readProfileForm(body: Raw): ProfileForm {
-  const errors: ProfileForm['errors'] = [];
-  const values: Record<string, unknown> = {};
-  const kind = text(body, 'coverageKind');
-  values['coverageKind'] = kind;
-  let coverage: Coverage | undefined;
-  if (kind === 'worldwide') coverage = { kind: 'worldwide', excludedCountries: [], excludedUntil: null };
-  else if (kind === 'worldwide-except' || kind === 'countries') {
-    const raw = text(body, kind === 'countries' ? 'countries' : 'excludedCountries', 2000);
-    values[kind === 'countries' ? 'countries' : 'excludedCountries'] = raw;
-    const list = codes(raw);
-    const bad = list.filter((c) => !countryByCode(c));
-    const field = kind === 'countries' ? 'countries' : 'excludedCountries';
-    if (list.length === 0) errors.push({ field, message: 'Enter at least one country code, like AE or NG' });
-    else if (bad.length)
-      errors.push({ field, message: `These are not ISO 3166-1 country codes: ${bad.slice(0, 5).join(', ')}` });
-    else
-      coverage =
-        kind === 'countries'
-          ? { kind: 'countries', countries: list }
-          : { kind: 'worldwide', excludedCountries: list, excludedUntil: null };
-  } else if (kind === 'region') {
-    const region = text(body, 'region');
-    values['region'] = region;
-    if (!Object.hasOwn(REGIONS, region)) errors.push({ field: 'region', message: 'Select a region from the list' });
-    else coverage = { kind: 'region', region };
-  } else if (kind === 'campus') {
-    const campus = text(body, 'campus', 100);
-    const radius = text(body, 'radiusKm', 10);
-    values['campus'] = campus;
-    values['radiusKm'] = radius;
-    const place = campus && campus.length <= 100 ? findPlaces(campus, 1)[0] : undefined;
-    if (!place) errors.push({ field: 'campus', message: 'Enter the town or city of the campus, for example Dubai' });
-    if (radius && !(/^\d{1,4}$/.test(radius) && Number(radius) >= 1 && Number(radius) <= 2000))
-      errors.push({ field: 'radiusKm', message: 'Distance must be a whole number of kilometres from 1 to 2,000' });
-    if (place && errors.length === 0)
-      coverage = {
-        kind: 'campus',
-        campus: place.name,
-        country: place.country,
-        point: { lat: place.lat, lon: place.lon },
-        radiusKm: radius ? Number(radius) : null,
-      };
-  } else if (kind === 'unknown') coverage = { kind: 'unknown' };
-  else errors.push({ field: 'coverageKind', message: 'Select where you take trainees' });
-
-  const pick = (key: string, allowed: Record<string, string>) => {
-    const chosen = many(body, key);
-    values[key] = chosen;
-    if (chosen.some((c) => !Object.hasOwn(allowed, c)))
-      errors.push({ field: key, message: 'Select options from the list' });
-    return chosen.length ? JSON.stringify(chosen.filter((c) => Object.hasOwn(allowed, c))) : null;
-  };
-  const approaches = pick('approaches', APPROACHES);
-  const phases = pick('phases', PHASES);
-  const delivery = pick('delivery', DELIVERY);
-  const modes = pick('modes', STUDY_MODES);
-  const monthValues = Object.fromEntries(MONTHS.map((m, i) => [String(i + 1), m]));
-  const months = many(body, 'startMonths');
-  values['startMonths'] = months;
-  if (months.some((m) => !Object.hasOwn(monthValues, m)))
-    errors.push({ field: 'startMonths', message: 'Select months from the list' });
-
-  const subjectsText = text(body, 'subjects', 1000);
-  values['subjects'] = subjectsText;
-  const subjects = subjectsText
-    .split(/[,;\n]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (subjects.some((s) => s.length > 100))
-    errors.push({ field: 'subjects', message: 'Each subject must be 100 characters or fewer' });
-
-  const fee = (key: string, label: string) => {
-    const raw = text(body, key, 20).replace(/^£/, '').replace(/,/g, '');
-    values[key] = text(body, key, 20);
-    if (!raw) return null;
-    if (!/^\d{1,6}(\.\d{2})?$/.test(raw) || Number(raw) > 100_000) {
-      errors.push({ field: key, message: `${label} must be an amount in pounds, like 9500` });
-      return null;
-    }
-    return Math.round(Number(raw) * 100);
-  };
-  const feeMin = fee('feeMin', 'Lowest fee');
-  const feeMax = fee('feeMax', 'Highest fee');
-  if (feeMin !== null && feeMax !== null && feeMax < feeMin)
-    errors.push({ field: 'feeMax', message: 'Highest fee must be the same as or more than the lowest fee' });
-
-  const website = text(body, 'website', 500);
-  values['website'] = website;
-  if (website && (!/^https:\/\/[^\s]+$/.test(website) || website.length > 500))
-    errors.push({ field: 'website', message: 'Enter a website address starting with https://' });
-  const email = text(body, 'contactEmail', 320);
-  values['contactEmail'] = email;
-  if (email && !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email))
-    errors.push({
-      field: 'contactEmail',
-      message: 'Enter an email address in the correct format, like admissions@example.ac.uk',
-    });
-
-  if (errors.length || !coverage) return { values, errors };
+  const coverage = parseForm(coverageForm, body);
+  const fees = parseForm(feesForm, body);
+  const facts = parseForm(factsForm, body);
+  const values: Record<string, unknown> = { ...facts.values };
+  for (const key of ['approaches', 'phases', 'delivery', 'modes', 'startMonths'])
+    values[key] = values[key] === undefined ? [] : [values[key]].flat();
+  const errors = [coverage, fees, facts].flatMap((f) =>
+    f.ok ? [] : Object.entries(f.fieldErrors).map(([field, message]) => ({ field, message })),
+  );
+  if (!coverage.ok || !fees.ok || !facts.ok) return { values, errors };
+  const listed = (v: string[]) => (v.length ? JSON.stringify(v) : null);
+  const { feeMin, feeMax } = fees.data;
+  const f = facts.data;
   return {
     values,
     errors,
     update: {
-      coverage,
-      website: website || null,
-      contact_email: email || null,
-      placement_approaches: approaches,
-      phases,
-      subjects: subjects.length ? JSON.stringify(subjects) : null,
-      delivery,
-      study_modes: modes,
-      fee_min_pence: feeMin ?? (feeMax !== null ? feeMax : null),
+      coverage: coverage.data,
+      website: f.website || null,
+      contact_email: f.contactEmail || null,
+      placement_approaches: listed(f.approaches),
+      phases: listed(f.phases),
+      subjects: listed(f.subjects),
+      delivery: listed(f.delivery),
+      study_modes: listed(f.modes),
+      fee_min_pence: feeMin ?? feeMax,
       fee_max_pence: feeMax ?? feeMin,
-      start_months: months.length ? JSON.stringify(months.map(Number).sort((a, b) => a - b)) : null,
+      start_months: f.startMonths.length ? JSON.stringify(f.startMonths.map(Number).sort((a, b) => a - b)) : null,
     },
   };
 }
@@ -280,10 +315,16 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
 
   app.post('/provider/:providerId/schools', manageSchools, async (request, reply) => {
     const m = scopedProvider(request);
-    const body = formBody(request.body);
-    const values = Object.fromEntries(
-      ['name', 'town', 'country', 'latitude', 'longitude', 'phases', 'languages'].map((k) => [k, text(body, k, 200)]),
-    );
+    const form = parseForm(schoolForm, request.body);
+    const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, String(v)]));
+    if (!form.ok)
+      return schoolsPage(
+        request,
+        reply,
+        m,
+        values,
+        Object.entries(form.fieldErrors).map(([field, message]) => ({ field, message })),
+      );
     const checked = checkSchool((f) => values[f] ?? '');
     if (!checked.row) return schoolsPage(request, reply, m, values, checked.problems);
     await addSchoolForProvider(db, providerOf(request), m.providerId, checked.row);
@@ -335,12 +376,17 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     const m = scopedProvider(request);
     const school = await findSchool(request);
     if (!school) return reply.callNotFound();
-    const body = formBody(request.body);
-    const values = {
-      phases: text(body, 'phases', 100),
-      languages: text(body, 'languages', 300),
-      verified: text(body, 'verified', 3),
-    };
+    const form = parseForm(schoolEditForm, request.body);
+    const values = { phases: '', languages: '', verified: '', ...form.values } as Record<string, string>;
+    if (!form.ok)
+      return editPage(
+        request,
+        reply,
+        m,
+        school,
+        values,
+        Object.entries(form.fieldErrors).map(([field, message]) => ({ field, message })),
+      );
     const fixed: Record<string, string> = { name: school.name, town: school.town, country: school.country };
     const checked = checkSchool(
       (f) => fixed[f] ?? (f === 'latitude' || f === 'longitude' ? '' : ((values as Record<string, string>)[f] ?? '')),
@@ -355,9 +401,9 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
         .map((x) => x.trim())
         .filter(Boolean);
     const result = await editPartnerSchool(db, providerOf(request), m.providerId, school.id, {
-      phases: split(values.phases),
-      languages: split(values.languages),
-      verified: values.verified === 'yes',
+      phases: split(values['phases'] ?? ''),
+      languages: split(values['languages'] ?? ''),
+      verified: values['verified'] === 'yes',
     });
     if (result === 'not-found') return reply.callNotFound();
     if (result === 'shared') {
