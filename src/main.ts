@@ -145,6 +145,13 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     },
     'iQTS service ready',
   );
+  if (config.devTools && !cluster.isWorker) {
+    const base = `http://localhost:${port}`;
+    app.log.info(
+      `Development tools are on. Sign in as a sample user at ${base}/dev/users (add them with npm run seed:sample); ` +
+        `or sign in at ${base}/sign-in and read the code at ${base}/dev/outbox`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
