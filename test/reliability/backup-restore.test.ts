@@ -164,9 +164,9 @@ for (const engine of engines) {
       }
     }, 120_000);
 
-    it.runIf(engine.name === 'sqlite')(
-      'SQLite: refuses a damaged backup, and refuses to replace a database the service has open',
-      async () => {
+    // SQLite only: a file that can be damaged and held open. Defined only there, so nothing is skipped.
+    if (engine.name === 'sqlite')
+      it('SQLite: refuses a damaged backup, and refuses to replace a database the service has open', async () => {
         const good = join(dir, 'backup-at-rest.sqlite');
         const damaged = join(dir, 'damaged.sqlite');
         const bytes = readFileSync(good);
@@ -185,8 +185,6 @@ for (const engine of engines) {
         expect(inUse.code).toBe(1);
         expect(inUse.stderr).toContain('is in use: stop the service (every process) before restoring');
         expect(await integrityProblems(source)).toEqual([]);
-      },
-      120_000,
-    );
+      }, 120_000);
   });
 }
