@@ -1,5 +1,5 @@
 /** Dates as people read them, from one formatter. Plain dates (YYYY-MM-DD) are never shifted by a zone. */
-const MONTHS = [
+export const MONTHS = [
   'January',
   'February',
   'March',

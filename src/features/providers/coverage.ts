@@ -1,3 +1,5 @@
+import { govukDate } from '../../shared/dates.ts';
+import { countryName } from '../../shared/format.ts';
 import { z } from 'zod';
 import { countries, countryByCode, REGIONS } from '../../shared/places/countries.ts';
 import { distanceKm, EARTH_RADIUS_KM, type Point } from '../../shared/places/geo.ts';
@@ -31,21 +33,6 @@ const CONTACT_PROVIDER = 'The provider has not said where it takes trainees: con
 /** Rounding in the distance sum must not put a place exactly on the boundary outside it (1 mm). */
 const BOUNDARY_TOLERANCE_KM = 1e-6;
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function checkToday(today: string): void {
@@ -60,14 +47,6 @@ function isCalendarDate(s: string): boolean {
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
-
-/** "2026-04-15" → "15 April 2026" (GOV.UK date style). */
-function longDate(iso: string): string {
-  const m = ISO_DATE.exec(iso);
-  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso;
-}
-
-const countryName = (code: string) => countryByCode(code)?.name ?? code;
 
 /** "Egypt", "Egypt and Ghana", "Egypt, Ghana and Kenya" — sorted by name. */
 function listOfCountries(codes: readonly string[]): string {
@@ -96,7 +75,7 @@ export function coverageIncludes(coverage: Coverage, where: CandidateLocation, t
           reason:
             coverage.excludedUntil === null
               ? `The provider does not take trainees in ${here}`
-              : `The provider does not take trainees in ${here} before ${longDate(coverage.excludedUntil)}`,
+              : `The provider does not take trainees in ${here} before ${govukDate(coverage.excludedUntil)}`,
         };
       }
       return { includes: 'yes', reason: 'The provider takes trainees worldwide' };
@@ -169,7 +148,7 @@ export function describeCoverage(coverage: Coverage, today: string): string {
     case 'worldwide': {
       const excluded = exclusionsInForce(coverage, today);
       if (!excluded.length) return 'Worldwide';
-      const until = coverage.excludedUntil === null ? '' : ` before ${longDate(coverage.excludedUntil)}`;
+      const until = coverage.excludedUntil === null ? '' : ` before ${govukDate(coverage.excludedUntil)}`;
       return `Worldwide, except ${listOfCountries(excluded)}${until}`;
     }
     case 'countries':

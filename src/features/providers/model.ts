@@ -1,3 +1,4 @@
+import { MONTHS } from '../../shared/dates.ts';
 import type { Coverage, CandidateLocation, CoverageAnswer } from './coverage.ts';
 import { coverageIncludes } from './coverage.ts';
 
@@ -128,20 +129,7 @@ export function formatFees(minPence: number | null, maxPence: number | null): st
   return pounds((minPence ?? maxPence)!);
 }
 
-export const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+export { MONTHS };
 
 /** A URL segment from a name: "University of Birmingham Dubai" → "university-of-birmingham-dubai". */
 export function providerSlug(name: string): string {
