@@ -130,6 +130,18 @@ for (const engine of engines) {
           expect($(res)('h1').text()).toBe('You do not have permission to do this');
           refused++;
         }
+        // The applications page offers only what they may do.
+        const list = $(await user.get('/provider'));
+        const links = list('main a')
+          .map((_, a) => list(a).attr('href'))
+          .get();
+        const offered = {
+          'manage-profile': `/provider/${ids.providerId}/profile`,
+          'manage-placement-schools': `/provider/${ids.providerId}/schools`,
+          'manage-users': '/provider/users',
+        } as Record<string, string>;
+        for (const [permission, href] of Object.entries(offered))
+          expect(links.includes(href), `${href} offered without ${missing}`).toBe(permission !== missing);
         // Every other permission still works for them: each GET it guards opens.
         for (const other of ALL_PERMISSIONS.filter((p) => p !== missing)) {
           for (const request of NEEDS[other](ids).filter((r) => r.method === 'GET')) {
