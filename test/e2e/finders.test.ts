@@ -48,12 +48,16 @@ describe('the finders in Chromium', () => {
     await page.goto('/placement-schools');
     const input = page.getByRole('combobox', { name: 'Town or city' });
     await input.focus();
+    // Each key sends a look-up; wait for the last one's answer, so the list no longer changes under the keys.
+    const lastAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/places?q=Lago'));
     await page.keyboard.type('Lago');
+    await lastAnswer;
     const option = page.getByRole('option', { name: 'Lagos, Nigeria' });
-    await expect.poll(() => option.isVisible(), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => option.isVisible()).toBe(true);
     await page.keyboard.press('ArrowDown');
+    await expect.poll(() => option.getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Enter');
-    expect(await input.inputValue()).toBe('Lagos, Nigeria');
+    await expect.poll(() => input.inputValue()).toBe('Lagos, Nigeria');
     await page.keyboard.press('Tab'); // to the distance
     await page.keyboard.press('Tab'); // to the button
     await page.keyboard.press('Enter');
