@@ -1,3 +1,4 @@
+import { escapeHtml } from '../shared/html.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -307,10 +308,6 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     problems,
     env,
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The file line where a front-matter value or key first appears. */

@@ -10,7 +10,7 @@ import {
   type Scope,
 } from '../shared/scope.ts';
 import { holds, type Membership, type Role, type User } from '../shared/user.ts';
-import { renderPage } from './render.ts';
+import { renderProblem } from './errors.ts';
 
 /**
  * Authentication and permissions, declared once per route group where the group is
@@ -53,23 +53,20 @@ export function parseId(value: unknown): number | undefined {
   return id <= 2_147_483_647 ? id : undefined;
 }
 
-function forbidden(reply: FastifyReply, permission: ProviderPermission) {
-  const what: Record<ProviderPermission, string> = {
-    'make-decisions': 'make decisions on applications',
-    'manage-placement-schools': 'manage placement schools',
-    'manage-users': 'manage users',
-    'manage-profile': 'manage the provider profile',
-  };
-  return renderPage(reply.code(403).header('cache-control', 'no-store'), 'error.njk', {
-    pageTitle: 'You do not have permission to do this',
-    heading: 'You do not have permission to do this',
-    paragraphs: [
-      `You need permission to ${what[permission]}. Ask a colleague who can manage users to give it to you.`,
-      'Nothing was changed.',
-    ],
-    links: [{ href: '/provider', text: 'Go to your applications' }],
-  });
-}
+const PERMISSION_NEEDED: Record<ProviderPermission, string> = {
+  'make-decisions': 'make decisions on applications',
+  'manage-placement-schools': 'manage placement schools',
+  'manage-users': 'manage users',
+  'manage-profile': 'manage the provider profile',
+};
+
+const forbidden = (reply: FastifyReply, permission: ProviderPermission) =>
+  renderProblem(
+    reply,
+    403,
+    'forbidden',
+    `You need permission to ${PERMISSION_NEEDED[permission]}. Ask a colleague who can manage users to give it to you.`,
+  );
 
 function providerScopeFor(user: User, permission: ProviderPermission | 'view', providerParam: unknown) {
   let memberships: Membership[] = user.memberships;

@@ -2,7 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { renderPage } from './render.ts';
 
 export type ProblemKind =
-  'not-found' | 'csrf' | 'bad-request' | 'invalid-characters' | 'too-large' | 'too-many' | 'unsupported' | 'server';
+  | 'not-found'
+  | 'forbidden'
+  | 'csrf'
+  | 'bad-request'
+  | 'invalid-characters'
+  | 'too-large'
+  | 'too-many'
+  | 'unsupported'
+  | 'server';
 
 /** A problem the client caused (or a server fault), shown as a GOV.UK error page. */
 export class HttpProblem extends Error {
@@ -22,6 +30,11 @@ const pages: Record<ProblemKind, { title: string; paragraphs: string[] }> = {
       'If you typed the web address, check it is correct.',
       'If you pasted the web address, check you copied the entire address.',
     ],
+  },
+  // The first paragraph is replaced by what permission is missing.
+  forbidden: {
+    title: 'You do not have permission to do this',
+    paragraphs: ['You do not have the permission this needs.', 'Nothing was changed.'],
   },
   csrf: {
     title: 'Your form could not be sent',
@@ -90,7 +103,9 @@ export function renderProblem(reply: FastifyReply, status: number, kind: Problem
             { href: '/', text: 'Go to the home page' },
             { href: '/search', text: 'Search this service' },
           ]
-        : [],
+        : kind === 'forbidden'
+          ? [{ href: '/provider', text: 'Go to your applications' }]
+          : [],
   });
 }
 

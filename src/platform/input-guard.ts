@@ -47,15 +47,14 @@ function headersContainControlCharacter(headers: Record<string, string | string[
  * status 400, before any handler runs. Register on the root instance before any route context.
  */
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if (containsControlCharacter(request.query) || headersContainControlCharacter(request.headers)) {
-      throw new HttpProblem(400, 'invalid-characters');
-    }
+  // Callback hooks, not async ones: they run on every request, content pages included.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const refused = containsControlCharacter(request.query) || headersContainControlCharacter(request.headers);
+    done(refused ? new HttpProblem(400, 'invalid-characters') : undefined);
   });
-  app.addHook('preValidation', async (request) => {
-    if (containsControlCharacter(request.params) || containsControlCharacter(request.body)) {
-      throw new HttpProblem(400, 'invalid-characters');
-    }
+  app.addHook('preValidation', (request, _reply, done) => {
+    const refused = containsControlCharacter(request.params) || containsControlCharacter(request.body);
+    done(refused ? new HttpProblem(400, 'invalid-characters') : undefined);
   });
 }
 

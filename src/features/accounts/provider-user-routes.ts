@@ -7,6 +7,7 @@ import { parseId, providerOf, scopedMemberships } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { fieldError, manyOf, noErrors, parseForm, recordId, type FormErrors } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import { escapeHtml } from '../../shared/html.ts';
 import { ALL_PERMISSIONS, PROVIDER_PERMISSIONS } from '../../shared/permissions.ts';
 import { looksLikeEmail, normaliseEmail } from './sign-in.ts';
 import {
@@ -161,6 +162,3 @@ export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Data
     return reply.redirect('/provider/users', 303);
   });
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -9,7 +9,7 @@ import {
   PROVIDER_PERMISSIONS,
   type ProviderPermission,
 } from '../../shared/permissions.ts';
-import type { AdminScope, ProviderScope } from '../../shared/scope.ts';
+import { scopeProviderIds, type AdminScope, type ProviderScope } from '../../shared/scope.ts';
 import type { Membership, Role, User } from '../../shared/user.ts';
 
 /**
@@ -129,9 +129,9 @@ export async function providersWithUserCounts(db: Kysely<Database>, _scope: Admi
   return providers.map((p) => ({ ...p, users: byProvider.get(p.id) ?? 0 }));
 }
 
-/** The colleagues of the providers where this user manages users. */
-export async function colleagues(db: Kysely<Database>, scope: ProviderScope) {
-  const rows = await db
+/** Memberships of the scope's providers, with each user's address: one person's, or everyone's. */
+async function memberships(db: Kysely<Database>, scope: ProviderScope, one?: { providerId: number; userId: number }) {
+  let q = db
     .selectFrom('provider_memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .innerJoin('providers as p', 'p.id', 'm.provider_id')
@@ -146,16 +146,18 @@ export async function colleagues(db: Kysely<Database>, scope: ProviderScope) {
       'm.can_manage_users',
       'm.can_manage_profile',
     ])
-    .where('m.provider_id', 'in', scope.providerIds.length ? [...scope.providerIds] : [-1])
-    .orderBy('p.name')
-    .orderBy('u.email')
-    .execute();
+    .where('m.provider_id', 'in', scopeProviderIds(scope));
+  if (one) q = q.where('m.provider_id', '=', one.providerId).where('m.user_id', '=', one.userId);
+  const rows = await q.orderBy('p.name').orderBy('u.email').execute();
   return rows.map((r) => ({ userId: r.userId, email: r.email, ...membershipFromRow(r) }));
 }
 
+/** The colleagues of the providers where this user manages users. */
+export const colleagues = (db: Kysely<Database>, scope: ProviderScope) => memberships(db, scope);
+
+/** One colleague at one of the scope's providers; undefined for anyone else. */
 export async function colleague(db: Kysely<Database>, scope: ProviderScope, providerId: number, userId: number) {
-  if (!scope.providerIds.includes(providerId)) return undefined;
-  return (await colleagues(db, scope)).find((c) => c.providerId === providerId && c.userId === userId);
+  return (await memberships(db, scope, { providerId, userId }))[0];
 }
 
 export type Refusal = { ok: false; field: string; message: string };
