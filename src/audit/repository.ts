@@ -10,6 +10,7 @@ export interface AuditEntry {
   actorUserId: number | null;
   providerId: number | null;
   applicationId: number | null;
+  traineeId?: number | null;
   action: string;
   from?: string | null;
   to?: string | null;
@@ -27,6 +28,7 @@ export async function recordAudit(
       actor_user_id: entry.actorUserId,
       provider_id: entry.providerId,
       application_id: entry.applicationId,
+      trainee_id: entry.traineeId ?? null,
       action: entry.action,
       from_state: entry.from ?? null,
       to_state: entry.to ?? null,
@@ -45,6 +47,19 @@ export async function applicationHistory(db: Kysely<Database>, scope: ProviderSc
     .select(['a.id', 'a.action', 'a.from_state', 'a.to_state', 'a.detail', 'a.created_at', 'u.email', 'u.role'])
     .where('a.application_id', '=', applicationId)
     .where('app.provider_id', 'in', scopeProviderIds(scope))
+    .orderBy('a.id')
+    .execute();
+}
+
+/** One trainee's trail, for the users of their provider. */
+export async function traineeHistory(db: Kysely<Database>, scope: ProviderScope, traineeId: number) {
+  return db
+    .selectFrom('audit_events as a')
+    .innerJoin('trainees as t', 't.id', 'a.trainee_id')
+    .leftJoin('users as u', 'u.id', 'a.actor_user_id')
+    .select(['a.id', 'a.action', 'a.from_state', 'a.to_state', 'a.detail', 'a.created_at', 'u.email', 'u.role'])
+    .where('a.trainee_id', '=', traineeId)
+    .where('t.provider_id', 'in', scopeProviderIds(scope))
     .orderBy('a.id')
     .execute();
 }

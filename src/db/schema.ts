@@ -91,6 +91,7 @@ export interface ProviderMembershipTable {
   can_manage_schools: number;
   can_manage_users: number;
   can_manage_profile: Generated<number>;
+  can_manage_trainees: Generated<number>;
   created_at: string;
 }
 
@@ -134,6 +135,7 @@ export interface AuditEventTable {
   from_state: string | null;
   to_state: string | null;
   detail: string | null;
+  trainee_id: Generated<number | null>;
   created_at: string;
 }
 
@@ -164,6 +166,114 @@ export interface JobRunTable {
   last_finished_at: string | null;
 }
 
+export interface MentorTable {
+  id: Generated<number>;
+  user_id: number;
+  provider_id: number;
+  school_id: number;
+  name: string;
+  /** general | lead */
+  mentor_role: string;
+  trained_on: string;
+  is_sample: Generated<number>;
+  created_at: string;
+}
+
+export interface TraineeTable {
+  id: Generated<number>;
+  application_id: number;
+  provider_id: number;
+  candidate_id: number;
+  name: string;
+  state: string;
+  start_date: string;
+  expected_end_date: string;
+  /** full-time | part-time */
+  study_mode: string;
+  days_per_week: number;
+  age_range: string;
+  /** JSON: a list of subject names. */
+  subjects: string;
+  training_country: string;
+  criteria_version: string;
+  cohort: string;
+  confirmed_halves: Generated<number>;
+  counted_weeks: Generated<number>;
+  state_detail: string | null;
+  is_sample: Generated<number>;
+  updated_at: string;
+  created_at: string;
+}
+
+export interface PlacementTable {
+  id: Generated<number>;
+  trainee_id: number;
+  school_id: number;
+  mentor_id: number;
+  start_date: string;
+  end_date: string;
+  /** The school's IANA time zone: its dates are local dates there. */
+  time_zone: string;
+  created_at: string;
+}
+
+export interface PlacementDayTable {
+  id: Generated<number>;
+  trainee_id: number;
+  placement_id: number;
+  date: string;
+  halves: number;
+  kind: string;
+  note: string | null;
+  status: string;
+  query_reason: string | null;
+  source: Generated<string>;
+  updated_at: string;
+  created_at: string;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  trainee_id: number;
+  mentor_id: number;
+  date: string;
+  class_name: string;
+  age_group: string;
+  judgements: string;
+  strengths: string;
+  targets: string;
+  created_at: string;
+}
+
+export interface ReflectionTable {
+  id: Generated<number>;
+  trainee_id: number;
+  date: string;
+  standards: string;
+  text: string;
+  created_at: string;
+}
+
+export interface ReviewTable {
+  id: Generated<number>;
+  trainee_id: number;
+  kind: string;
+  date: string;
+  judgements: string;
+  outcome: string;
+  comments: string;
+  author_user_id: number | null;
+  created_at: string;
+}
+
+export interface CohortPolicyTable {
+  provider_id: number;
+  cohort: string;
+  week_days: number | null;
+  note: string;
+  updated_at: string;
+}
+
 export interface Database {
   sessions: SessionTable;
   content_feedback: ContentFeedbackTable;
@@ -177,4 +287,12 @@ export interface Database {
   audit_events: AuditEventTable;
   outbox: OutboxTable;
   job_runs: JobRunTable;
+  mentors: MentorTable;
+  trainees: TraineeTable;
+  placements: PlacementTable;
+  placement_days: PlacementDayTable;
+  observations: ObservationTable;
+  reflections: ReflectionTable;
+  reviews: ReviewTable;
+  cohort_policies: CohortPolicyTable;
 }

@@ -53,6 +53,10 @@ const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your 
 const providerFooter = (p: { serviceUrl: string; reference: string }) =>
   `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
 
+const TRAINEE = ['traineeName', 'providerName', 'serviceUrl'] as const;
+const traineeFooter = (p: { serviceUrl: string }) =>
+  `Sign in to see your training record:\n${base(p.serviceUrl)}/training\n\n${SERVICE}`;
+
 const lines = (...paragraphs: (string | false | undefined)[]) =>
   paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
 
@@ -256,6 +260,131 @@ export const TEMPLATES = {
       lines(
         `You have been removed as a user for ${p.providerName} on ${SERVICE}.`,
         `If you think this is a mistake, contact a colleague at ${p.providerName} who manages users.`,
+      ),
+  }),
+  // Training: the trainee, their mentors and the provider.
+  'training-started': template({
+    required: [...TRAINEE, 'startDate'],
+    subject: (p) => `Your iQTS training with ${p.providerName} has started`,
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `${p.providerName} has started your training record. Your course starts on ${p.startDate}.`,
+        'Log your placement days each week: your mentor confirms them, and only confirmed days count towards ' +
+          'the time in school you need.',
+        traineeFooter(p),
+      ),
+  }),
+
+  'mentor-invited': template({
+    required: ['mentorName', 'providerName', 'schoolName', 'serviceUrl'],
+    subject: (p) => `${p.providerName} has added you as an iQTS mentor`,
+    body: (p) =>
+      lines(
+        `Dear ${p.mentorName},`,
+        `${p.providerName} has added you as a mentor at ${p.schoolName} on ${SERVICE}.`,
+        'You will confirm your trainees’ placement days, record lesson observations and see their progress.',
+        `Sign in with this email address:\n${base(p.serviceUrl)}/sign-in`,
+        'We will email you a security code each time you sign in. You do not need a password.',
+      ),
+  }),
+
+  'days-queried': template({
+    required: [...TRAINEE, 'weekOf', 'reason'],
+    subject: () => 'Your mentor has queried placement days',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `Your mentor has queried the days you logged for the week beginning ${p.weekOf}:`,
+        p.reason,
+        `${p.providerName} will confirm or remove them. Queried days do not count until they are confirmed.`,
+        traineeFooter(p),
+      ),
+  }),
+
+  'days-queried-provider': template({
+    required: [...TRAINEE, 'weekOf', 'reason', 'traineeId'],
+    subject: (p) => `Placement days queried for ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `A mentor has queried the days ${p.traineeName} logged for the week beginning ${p.weekOf}:`,
+        p.reason,
+        `Confirm or remove them:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
+      ),
+  }),
+
+  'training-deferred': template({
+    required: [...TRAINEE, 'date', 'reason'],
+    subject: () => 'Your iQTS training has been deferred',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `${p.providerName} has deferred your training from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Your record and the days you have completed are kept. Contact your provider about when you can return.',
+        traineeFooter(p),
+      ),
+  }),
+
+  'training-reinstated': template({
+    required: [...TRAINEE],
+    subject: () => 'Your iQTS training has restarted',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `${p.providerName} has reinstated your training. You can log placement days again.`,
+        traineeFooter(p),
+      ),
+  }),
+
+  'training-withdrawn': template({
+    required: [...TRAINEE, 'date', 'reasons'],
+    subject: () => 'You have been withdrawn from iQTS training',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `${p.providerName} has recorded that you left iQTS training on ${p.date}.`,
+        `Reasons:\n${bulletList(p.reasons)}`,
+        'If you think this is a mistake, contact your provider.',
+        traineeFooter(p),
+      ),
+  }),
+
+  'recommended-for-award': template({
+    required: [...TRAINEE],
+    subject: () => 'You have been recommended for iQTS',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `${p.providerName} has recommended you for international qualified teacher status (iQTS).`,
+        'The Department for Education will check the recommendation and email you when it decides.',
+        traineeFooter(p),
+      ),
+  }),
+
+  'returned-to-training': template({
+    required: [...TRAINEE, 'reason'],
+    subject: () => 'Your iQTS recommendation has been returned to your provider',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `Your recommendation for iQTS has been returned to ${p.providerName}:`,
+        p.reason,
+        'Your provider will tell you what happens next.',
+        traineeFooter(p),
+      ),
+  }),
+
+  'returned-to-training-provider': template({
+    required: [...TRAINEE, 'reason', 'traineeId'],
+    subject: (p) => `Recommendation returned: ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `The recommendation of ${p.traineeName} for iQTS has been returned to ${p.providerName}:`,
+        p.reason,
+        `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
       ),
   }),
 } satisfies Record<string, EmailTemplate>;

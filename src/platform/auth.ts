@@ -3,9 +3,11 @@ import type { ProviderPermission } from '../shared/permissions.ts';
 import {
   adminScope,
   candidateScope,
+  mentorScope,
   providerScope,
   type AdminScope,
   type CandidateScope,
+  type MentorScope,
   type ProviderScope,
   type Scope,
 } from '../shared/scope.ts';
@@ -58,6 +60,7 @@ const PERMISSION_NEEDED: Record<ProviderPermission, string> = {
   'manage-placement-schools': 'manage placement schools',
   'manage-users': 'manage users',
   'manage-profile': 'manage the provider profile',
+  'manage-trainees': 'manage trainees',
 };
 
 const forbidden = (reply: FastifyReply, permission: ProviderPermission) =>
@@ -101,6 +104,7 @@ export async function routeGroup(
       if (user.role !== options.role) return reply.callNotFound();
       if (user.role === 'candidate') request.scope = candidateScope(user.id);
       else if (user.role === 'admin') request.scope = adminScope(user.id);
+      else if (user.role === 'mentor') request.scope = mentorScope(user.id);
       else {
         const permission = request.routeOptions.config.permission ?? 'view';
         const scope = providerScopeFor(user, permission, (request.params as Record<string, unknown>)['providerId']);
@@ -127,6 +131,7 @@ function scopeOf<K extends Scope['kind']>(request: FastifyRequest, kind: K): Ext
 export const candidateOf = (request: FastifyRequest): CandidateScope => scopeOf(request, 'candidate');
 export const providerOf = (request: FastifyRequest): ProviderScope => scopeOf(request, 'provider');
 export const adminOf = (request: FastifyRequest): AdminScope => scopeOf(request, 'admin');
+export const mentorOf = (request: FastifyRequest): MentorScope => scopeOf(request, 'mentor');
 
 /** The memberships a provider scope covers: for the views. */
 export const scopedMemberships = (request: FastifyRequest): Membership[] => {

@@ -4,6 +4,7 @@ export const PROVIDER_PERMISSIONS = {
   'manage-placement-schools': 'Manage placement schools',
   'manage-users': 'Manage users',
   'manage-profile': 'Manage the provider profile',
+  'manage-trainees': 'Manage trainees',
 } as const;
 export type ProviderPermission = keyof typeof PROVIDER_PERMISSIONS;
 
@@ -12,6 +13,7 @@ export const PERMISSION_COLUMNS = {
   'manage-placement-schools': 'can_manage_schools',
   'manage-users': 'can_manage_users',
   'manage-profile': 'can_manage_profile',
+  'manage-trainees': 'can_manage_trainees',
 } as const satisfies Record<ProviderPermission, string>;
 
 export const isPermission = (value: string): value is ProviderPermission => Object.hasOwn(PROVIDER_PERMISSIONS, value);

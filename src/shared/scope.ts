@@ -24,10 +24,13 @@ export type ProviderScope = Branded<{
   readonly providerIds: readonly number[];
 }>;
 
+/** A placement-school mentor: the trainees they mentor, while the placement lasts and 30 days after. */
+export type MentorScope = Branded<{ readonly kind: 'mentor'; readonly userId: number }>;
+
 /** A DfE admin: every provider. */
 export type AdminScope = Branded<{ readonly kind: 'admin'; readonly userId: number }>;
 
-export type Scope = CandidateScope | ProviderScope | AdminScope;
+export type Scope = CandidateScope | ProviderScope | AdminScope | MentorScope;
 
 export const candidateScope = (userId: number): CandidateScope =>
   ({ kind: 'candidate', userId, candidateId: userId }) as CandidateScope;
@@ -38,6 +41,8 @@ export const providerScope = (
   providerIds: readonly number[],
 ): ProviderScope =>
   ({ kind: 'provider', userId, permission, providerIds: [...providerIds] }) as unknown as ProviderScope;
+
+export const mentorScope = (userId: number): MentorScope => ({ kind: 'mentor', userId }) as MentorScope;
 
 export const adminScope = (userId: number): AdminScope => ({ kind: 'admin', userId }) as AdminScope;
 

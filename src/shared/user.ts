@@ -1,6 +1,6 @@
 import type { ProviderPermission } from './permissions.ts';
 
-export type Role = 'candidate' | 'provider' | 'admin';
+export type Role = 'candidate' | 'provider' | 'admin' | 'mentor';
 
 export interface Membership {
   providerId: number;
@@ -12,6 +12,7 @@ export interface Membership {
   canManageSchools: boolean;
   canManageUsers: boolean;
   canManageProfile: boolean;
+  canManageTrainees: boolean;
 }
 
 export interface User {

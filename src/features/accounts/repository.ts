@@ -25,6 +25,7 @@ type MembershipRow = {
   can_manage_schools: number;
   can_manage_users: number;
   can_manage_profile: number;
+  can_manage_trainees: number;
 };
 
 const permissionsOf = (row: Omit<MembershipRow, 'provider_id' | 'slug' | 'name'>): ProviderPermission[] =>
@@ -41,6 +42,7 @@ function membershipFromRow(row: MembershipRow): Membership {
     canManageSchools: permissions.includes('manage-placement-schools'),
     canManageUsers: permissions.includes('manage-users'),
     canManageProfile: permissions.includes('manage-profile'),
+    canManageTrainees: permissions.includes('manage-trainees'),
   };
 }
 
@@ -67,6 +69,7 @@ export async function userById(db: Kysely<Database>, id: number): Promise<User |
       'm.can_manage_schools',
       'm.can_manage_users',
       'm.can_manage_profile',
+      'm.can_manage_trainees',
     ])
     .where('m.user_id', '=', id)
     .orderBy('p.name')
@@ -145,6 +148,7 @@ async function memberships(db: Kysely<Database>, scope: ProviderScope, one?: { p
       'm.can_manage_schools',
       'm.can_manage_users',
       'm.can_manage_profile',
+      'm.can_manage_trainees',
     ])
     .where('m.provider_id', 'in', scopeProviderIds(scope));
   if (one) q = q.where('m.provider_id', '=', one.providerId).where('m.user_id', '=', one.userId);

@@ -16,7 +16,7 @@ const PENDING_EMAIL = 'signInEmail';
 
 /** Where each role starts after signing in. */
 export const homeFor = (user: Pick<User, 'role'>): string =>
-  user.role === 'provider' ? '/provider' : user.role === 'admin' ? '/admin' : '/application';
+  ({ provider: '/provider', admin: '/admin', mentor: '/mentor', candidate: '/application' })[user.role];
 
 /** Only paths on this service, so a crafted link cannot send someone elsewhere after sign-in. */
 const safeReturn = (value: unknown): string | undefined =>

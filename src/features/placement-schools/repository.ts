@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
 import type { Database, PlacementSchoolTable } from '../../db/schema.ts';
+import { timeZoneAt } from '../../shared/local-dates.ts';
 import { boundingBoxes, distanceKm, type Box, type Point } from '../../shared/places/geo.ts';
 import type { ProviderScope } from '../../shared/scope.ts';
 import { schoolMatchKey, type SchoolRow } from './import.ts';
@@ -337,6 +338,16 @@ export async function schoolSummary(db: Kysely<Database> | Transaction<Database>
     .select(['id', 'name', 'town', 'country', 'verified'])
     .where('id', '=', schoolId)
     .executeTakeFirst();
+}
+
+/** A school's name and time zone (from its coordinates): its placement days are local dates there. */
+export async function schoolPlace(db: Kysely<Database> | Transaction<Database>, schoolId: number) {
+  const row = await db
+    .selectFrom('placement_schools')
+    .select(['id', 'name', 'lat', 'lon'])
+    .where('id', '=', schoolId)
+    .executeTakeFirst();
+  return row && { id: row.id, name: row.name, timeZone: timeZoneAt(row.lat, row.lon) };
 }
 
 export async function addSchoolForProvider(

@@ -338,6 +338,7 @@ async function seedSampleUsers(db: Kysely<Database>, providerIds: number[], now:
           can_manage_schools: 1,
           can_manage_users: 1,
           can_manage_profile: 1,
+          can_manage_trainees: 1,
           created_at: now,
         })
         .execute();
