@@ -17,6 +17,9 @@ import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { registerMentorRoutes } from './features/training/mentor-routes.ts';
+import { registerTrainingProviderRoutes } from './features/training/provider-routes.ts';
+import { registerTraineeRoutes } from './features/training/trainee-routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
 import { routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
@@ -138,11 +141,16 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     const loadUser = (id: number) => userById(database.db, id);
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
+      registerTraineeRoutes(candidate, database.db);
     });
     await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
       registerProviderAreaRoutes(provider, database.db, config);
       registerProviderManagementRoutes(provider, database.db);
       registerProviderUserRoutes(provider, database.db, config);
+      registerTrainingProviderRoutes(provider, database.db, config);
+    });
+    await routeGroup(forms, { role: 'mentor', loadUser }, (mentor) => {
+      registerMentorRoutes(mentor, database.db, config);
     });
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);

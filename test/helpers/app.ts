@@ -16,7 +16,12 @@ export async function startTestApp(
   options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(options.engine ?? 'sqlite');
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATABASE_URL: database.url,
+    ...options.env,
+  });
   await loadReferenceProviders(database.db);
   const app = await buildApp({ config, database });
   await app.ready();

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
+import { ownTraineeId } from '../training/repository.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody, parseForm, requiredText } from '../../platform/forms.ts';
 import { z } from 'zod';
@@ -356,6 +357,8 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       backLink: { href: '/application', text: 'Back to your applications' },
       a,
       justSubmitted: (request.query as Record<string, unknown>)['submitted'] === '1',
+      trainingHref:
+        a.status === 'recruited' && (await ownTraineeId(db, candidateOf(request))) ? '/training' : undefined,
       status: STATES[a.status],
       providerName: provider?.name,
       school: school && { ...school, countryName: countryName(school.country) },

@@ -18,9 +18,11 @@ import {
 import { renderPage } from '../../platform/render.ts';
 import { govukDate } from '../../shared/dates.ts';
 import { countryName, countryOptions, km } from '../../shared/format.ts';
+import { csvCell } from '../../shared/csv.ts';
 import { pageCount, pagination } from '../../shared/pagination.ts';
 import { findPlaces } from '../../shared/places/places.ts';
 import { checkSchool } from '../placement-schools/import.ts';
+import { traineeIdForApplication } from '../training/repository.ts';
 import { activePartnerSchool, schoolSummary, schoolsNear } from '../placement-schools/repository.ts';
 import { PHASES } from '../providers/model.ts';
 import {
@@ -101,13 +103,6 @@ const rejectForm = z.object({
 });
 
 const proposeForm = z.object({ schoolId: recordId('Choose one of your partner schools') });
-
-const csvCell = (v: unknown): string => {
-  let s = v === null || v === undefined ? '' : String(v);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 const str = (raw: Raw, key: string): string => {
   const v = raw[key];
@@ -227,6 +222,11 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         : null;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
     const canDecide = mayDecide(request, a.providerId);
+    const traineeId =
+      a.status === 'recruited' ? await traineeIdForApplication(db, providerOf(request), a.id) : undefined;
+    const mayStart = signedInUser(request).memberships.some(
+      (m) => m.providerId === a.providerId && m.canManageTrainees,
+    );
     return renderPage(reply.code(problem ? 400 : 200), 'applications/views/provider-application.njk', {
       pageTitle: `${a.candidateName ?? 'Application'} – ${a.reference}`,
       currentPath: '/provider',
@@ -234,6 +234,11 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       backLink: { href: '/provider', text: 'Back to applications' },
       a,
       status: STATES[a.status],
+      training: traineeId
+        ? { href: `/provider/trainees/${traineeId}`, text: 'See the training record' }
+        : a.status === 'recruited' && mayStart
+          ? { href: `/provider/applications/${a.reference}/start-training`, text: 'Start training' }
+          : undefined,
       errors: problem ? [problem] : [],
       cards: sectionsFor(a.answers).map((s) => {
         const values = a.answers[s.id] ?? {};

@@ -1059,7 +1059,7 @@ export async function addReview(
     traineeId: number;
     kind: ReviewKind;
     date: string;
-    judgements: Record<Standard, Judgement>;
+    judgements: Partial<Record<Standard, Judgement>>;
     outcome: ReviewOutcome;
     comments: string;
   },

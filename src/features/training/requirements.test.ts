@@ -208,3 +208,11 @@ describe('what a trainee may log', () => {
     expect(dayProblem({ date: '2026-11-30', portion: 'full' }, placement, today, [])).toBeNull();
   });
 });
+
+describe('a record with no days yet', () => {
+  it('shows every week since the start with nothing confirmed', () => {
+    const p = progress({ ...base, criteria: '2025-04', today: '2025-09-17', days: [] });
+    expect(p.weeks.map((w) => w.start)).toEqual(['2025-09-01', '2025-09-08', '2025-09-15']);
+    expect(p).toMatchObject({ achieved: 0, met: false, projectedCompletion: null, behind: true });
+  });
+});
