@@ -46,6 +46,13 @@ const NEEDS: Record<ProviderPermission, (ids: Ids) => Probe[]> = {
     { method: 'GET', url: `/provider/${i.providerId}/profile` },
     { method: 'POST', url: `/provider/${i.providerId}/profile`, form: { coverageKind: 'unknown' } },
   ],
+  'manage-trainees': (i): Probe[] => [
+    { method: 'GET', url: '/provider/mentors/new' },
+    { method: 'POST', url: '/provider/mentors', form: { name: 'Probe', email: 'probe.mentor@example.org' } },
+    { method: 'GET', url: '/provider/cohort-policies' },
+    { method: 'POST', url: '/provider/cohort-policies', form: { cohort: '2026 to 2027', note: 'x' } },
+    { method: 'POST', url: `/provider/applications/${i.reference}/start-training`, form: { subjects: 'Maths' } },
+  ],
 };
 
 for (const engine of engines) {
@@ -140,6 +147,9 @@ for (const engine of engines) {
           'manage-placement-schools': `/provider/${ids.providerId}/schools`,
           'manage-users': '/provider/users',
         } as Record<string, string>;
+        // The trainees page offers cohort policies only to those who manage trainees.
+        const trainees = $(await user.get('/provider/trainees'));
+        expect(trainees('a[href="/provider/cohort-policies"]').length > 0).toBe(missing !== 'manage-trainees');
         for (const [permission, href] of Object.entries(offered))
           expect(links.includes(href), `${href} offered without ${missing}`).toBe(permission !== missing);
         // Every other permission still works for them: each GET it guards opens.

@@ -4,6 +4,9 @@ import type { Database } from '../../src/db/schema.ts';
 import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
 import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
+import { inviteMentor, logDays, reviewWeek, startTraining } from '../../src/features/training/repository.ts';
+import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
+import { candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
@@ -45,10 +48,13 @@ const WORDS: Record<string, string[]> = {
     'propose-school',
     'record-school',
   ],
-  event: ['accept-offer', 'decline-offer', 'withdraw'],
+  event: ['accept-offer', 'decline-offer', 'withdraw', 'defer', 'reinstate'],
 };
 
 interface Tenant {
+  traineeId: number;
+  dayId: number;
+  week: string;
   reference: string;
   providerId: number;
   partnershipId: number;
@@ -65,6 +71,12 @@ async function rowCounts(db: Kysely<Database>) {
     'partnerships',
     'placement_schools',
     'users',
+    'trainees',
+    'placements',
+    'placement_days',
+    'observations',
+    'reviews',
+    'mentors',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -82,13 +94,15 @@ async function rowCounts(db: Kysely<Database>) {
     .select(['reference', 'status', 'updated_at'])
     .orderBy('id')
     .execute();
+  const days = await db.selectFrom('placement_days').select(['id', 'status', 'updated_at']).orderBy('id').execute();
+  const trainees = await db.selectFrom('trainees').select(['id', 'state', 'updated_at']).orderBy('id').execute();
   const members = await db
     .selectFrom('provider_memberships')
     .selectAll()
     .orderBy('user_id')
     .orderBy('provider_id')
     .execute();
-  return JSON.stringify({ counts, apps, members });
+  return JSON.stringify({ counts, apps, members, days, trainees });
 }
 
 for (const engine of engines) {
@@ -133,7 +147,96 @@ for (const engine of engines) {
           .select('id')
           .where('email', '=', p.user)
           .executeTakeFirstOrThrow();
+        // Training: recruited, a mentor, a trainee record, a week of days with one week queried.
+        const view = `/provider/applications/${app.reference}`;
+        const pcsrf = await staff.csrf(view);
+        await staff.post(`${view}/make-offer`, {}, pcsrf);
+        await candidate.post(
+          `/applications/${app.reference}/accept-offer`,
+          {},
+          await candidate.csrf(`/applications/${app.reference}`),
+        );
+        await staff.post(`${view}/confirm-conditions-met`, {}, pcsrf);
+        const scope = providerScope(staffUser.id, 'manage-trainees', [provider.id]);
+        const mentorEmail = `probe.mentor${i}@example.org`;
+        const invited = await inviteMentor(
+          db,
+          scope,
+          {
+            providerId: provider.id,
+            schoolId: partnership.schoolId,
+            name: `Probe Mentor ${i}`,
+            email: mentorEmail,
+            role: 'general',
+            trainedOn: '2025-06-01',
+          },
+          'http://localhost',
+        );
+        if (!invited.ok) throw new Error(invited.message);
+        const appRow = await db
+          .selectFrom('applications')
+          .select(['id', 'candidate_id'])
+          .where('reference', '=', app.reference)
+          .executeTakeFirstOrThrow();
+        const today = localToday('UTC');
+        const week = addDays(weekStart(today), -7);
+        const started = await startTraining(
+          db,
+          scope,
+          {
+            applicationId: appRow.id,
+            startDate: addDays(week, -28),
+            expectedEndDate: addDays(week, 240),
+            studyMode: 'full-time',
+            daysPerWeek: 5,
+            ageRange: '11 to 18',
+            subjects: ['Mathematics'],
+            trainingCountry: p.where.country,
+            criteriaVersion: '2025-04',
+            placement: { mentorId: invited.value, startDate: addDays(week, -28), endDate: addDays(week, 200) },
+          },
+          'http://localhost',
+        );
+        if (!started.ok) throw new Error(started.message);
+        const placement = await db
+          .selectFrom('placements')
+          .select('id')
+          .where('trainee_id', '=', started.value)
+          .executeTakeFirstOrThrow();
+        const logged = await logDays(db, candidateScope(appRow.candidate_id), {
+          placementId: placement.id,
+          entries: [0, 1, 2].map((d) => ({
+            date: addDays(week, d),
+            portion: 'full' as const,
+            kind: 'teaching' as const,
+            note: '',
+          })),
+        });
+        if (!logged.ok) throw new Error(logged.message);
+        const mentorUser = await db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', mentorEmail)
+          .executeTakeFirstOrThrow();
+        await reviewWeek(db, mentorScope(mentorUser.id), {
+          traineeId: started.value,
+          week,
+          action: 'query',
+          reason: 'probe',
+          serviceUrl: 'http://localhost',
+        });
+        const day = await db
+          .selectFrom('placement_days')
+          .select('id')
+          .where('trainee_id', '=', started.value)
+          .executeTakeFirstOrThrow();
+        const mentor = new FormClient(t.app);
+        await signIn(mentor, db, mentorEmail);
+        actors.push({ role: 'mentor', tenant: i, client: mentor });
         tenants.push({
+          traineeId: started.value,
+          dayId: day.id,
+          week,
           reference: app.reference,
           providerId: provider.id,
           partnershipId: partnership.id,
@@ -162,7 +265,9 @@ for (const engine of engines) {
     afterAll(async () => t?.close());
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
-      const routes = t.app.routeList.filter((r) => /:(reference|providerId|partnershipId|userId)\b/.test(r.url));
+      const routes = t.app.routeList.filter((r) =>
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId)\b/.test(r.url),
+      );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
       const before = await rowCounts(t.database.db);
@@ -174,6 +279,9 @@ for (const engine of engines) {
         const targets = [
           ...tenants.filter((_, index) => index !== actor.tenant),
           {
+            traineeId: '2147483648',
+            dayId: '0',
+            week: '2026-02-30',
             reference: 'IQTS-ZZZZZZZ',
             providerId: '99999999999999999999',
             partnershipId: '1e308',
@@ -187,6 +295,9 @@ for (const engine of engines) {
             providerId: String(target.providerId),
             partnershipId: String(target.partnershipId),
             userId: String(target.providerUserId),
+            traineeId: String(target.traineeId),
+            dayId: String(target.dayId),
+            week: target.week,
           };
           for (const route of routes) {
             const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -209,6 +320,11 @@ for (const engine of engines) {
                         town: 'Lagos',
                         country: 'NG',
                         permissions: 'manage-users',
+                        action: 'confirm',
+                        kind: 'final',
+                        outcome: 'passed',
+                        mentorId: '1',
+                        placementId: '1',
                       },
                       csrf,
                     );
