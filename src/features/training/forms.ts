@@ -125,7 +125,11 @@ export function weekForm(dates: readonly string[]) {
     shape[`portion-${i}`] = oneOf(['none', 'full', 'half'], 'Select whether you were in school')
       .optional()
       .default('none');
-    shape[`kind-${i}`] = oneOf(DAY_KIND_IDS, 'Select the kind of day').optional();
+    // The empty choice ("Select the kind of day") is no answer, which matters only on a day in school.
+    shape[`kind-${i}`] = z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      oneOf(DAY_KIND_IDS, 'Select the kind of day').optional(),
+    );
     shape[`note-${i}`] = optionalText('A note must be 500 characters or fewer', 500);
   }
   return z.object(shape).superRefine((v, ctx) => {

@@ -768,7 +768,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
       })),
       weekRuleItems: [
         { value: 'contracted', text: 'The trainee’s contracted days per week (the default)' },
-        { value: 'fixed', text: 'A fixed number of confirmed days', conditional: true },
+        { value: 'fixed', text: 'A fixed number of confirmed days' },
       ].map((i) => ({ ...i, checked: (form.values['weekRule'] ?? 'contracted') === i.value })),
     });
   }
