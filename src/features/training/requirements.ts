@@ -141,7 +141,8 @@ export function progress(input: ProgressInput): Progress {
     const w = weekStart(date);
     byWeek.set(w, (byWeek.get(w) ?? 0) + halves);
   }
-  const firstWeek = weekStart(input.startDate < (dates[0] ?? input.startDate) ? input.startDate : dates[0]!);
+  // The course's first week, or the first confirmed day's if earlier (no confirmed day yet: the course's).
+  const firstWeek = weekStart(dates[0] !== undefined && dates[0] < input.startDate ? dates[0] : input.startDate);
   const lastDate = [input.today, dates.at(-1) ?? input.today].sort().at(-1)!;
   const weeks: WeekProgress[] = [];
   for (let w = firstWeek; w <= lastDate; w = addDays(w, 7)) {
