@@ -8,6 +8,7 @@ import { connectDatabase } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { parseDaysCsv } from '../../src/features/training/import.ts';
 import {
+  addPlacement,
   changeTraineeState,
   importDays,
   providerTrainee,
@@ -173,6 +174,48 @@ for (const engine of engines) {
           },
         ],
       });
+    });
+
+    it('refuses more than one full day on a date across two placements, and asks which placement', async () => {
+      const trainee = (await providerTrainee(d.db, provider.scope, amina.traineeId))!;
+      const auckland = await d.db
+        .selectFrom('mentors as m')
+        .innerJoin('placement_schools as s', 's.id', 'm.school_id')
+        .select('m.id')
+        .where('s.name', '=', 'Test Auckland School')
+        .executeTakeFirstOrThrow();
+      const added = await addPlacement(
+        d.db,
+        provider.scope,
+        trainee,
+        { mentorId: auckland.id, startDate: '2026-03-01', endDate: '2026-07-17' },
+        NOW,
+      );
+      expect(added.ok).toBe(true);
+      const before = await count('placement_days');
+      const file = [
+        'trainee_email,school,date,portion,kind',
+        'amina@example.com,Test Dubai School,2026-03-12,full,teaching',
+        'amina@example.com,Test Auckland School,2026-03-12,half,observing',
+        'amina@example.com,,2026-03-13,full,teaching',
+      ].join('\n');
+      const result = await importDays(d.db, provider.providerId, parseDaysCsv(file), NOW);
+      expect(result).toEqual({
+        ok: false,
+        problems: [
+          {
+            line: 3,
+            reasons: [
+              'amina@example.com: The trainee cannot log more than one full day on Thursday 12 March 2026: the trainee has logged time at another placement that day',
+            ],
+          },
+          {
+            line: 4,
+            reasons: ['amina@example.com has 2 placements: give the placement_start (or the school) to say which'],
+          },
+        ],
+      });
+      expect(await count('placement_days')).toBe(before);
     });
   });
 }

@@ -1354,10 +1354,13 @@ async function importTrainees(trx: Transaction<Database>, providerId: number, ro
       .innerJoin('users as u', 'u.id', 't.candidate_id')
       .select(['t.id', 'u.email', 't.name', 't.state'])
       .where('t.provider_id', '=', providerId);
+  // A candidate's newest record, as their own pages show it.
+  const newest = new Map<string, number>();
   for (const part of chunks(emails))
-    // A candidate's newest record, as their own pages show it.
     for (const r of await base().where('u.email', 'in', part).orderBy('t.id').execute()) {
-      for (const [id, t] of found) if (t.email === r.email) found.delete(id);
+      const older = newest.get(r.email);
+      if (older !== undefined) found.delete(older);
+      newest.set(r.email, r.id);
       found.set(r.id, r);
     }
   for (const part of chunks(ids)) for (const r of await base().where('t.id', 'in', part).execute()) found.set(r.id, r);
