@@ -12,6 +12,7 @@ import { contentPage } from './scenarios/content-page.ts';
 import { pageWeight } from './scenarios/page-weight.ts';
 import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
+import { trainingProgress } from './scenarios/training-progress.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, results: { type: 'string' } },
@@ -26,6 +27,7 @@ const scenarios: { id: string; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 'cold-start', run: coldStart },
   { id: 'placement-search', run: placementSearch },
   { id: 'application-submit', run: applicationSubmit },
+  { id: 'training-progress', run: trainingProgress },
 ];
 const only = values.only?.split(',');
 

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, PlacementSchoolTable } from '../../db/schema.ts';
 import type { Coverage } from '../providers/coverage.ts';
+import { seedSampleTrainees } from '../training/sample.ts';
 import { schoolMatchKey } from './import.ts';
 
 /**
@@ -151,6 +152,17 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
       .selectFrom('applications')
       .select('id')
       .where((eb) => eb.or([eb('provider_id', 'in', sampleProviders), eb('candidate_id', 'in', sampleUsers)]));
+    const sampleTrainees = trx
+      .selectFrom('trainees')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('is_sample', '=', 1),
+          eb('provider_id', 'in', sampleProviders),
+          eb('candidate_id', 'in', sampleUsers),
+          eb('application_id', 'in', sampleApplications),
+        ]),
+      );
     await trx
       .deleteFrom('audit_events')
       .where((eb) =>
@@ -158,9 +170,17 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
           eb('application_id', 'in', sampleApplications),
           eb('actor_user_id', 'in', sampleUsers),
           eb('provider_id', 'in', sampleProviders),
+          eb('trainee_id', 'in', sampleTrainees),
         ]),
       )
       .execute();
+    // A trainee's placements, days and evidence go with the record (the foreign keys cascade).
+    await trx.deleteFrom('trainees').where('id', 'in', sampleTrainees).execute();
+    await trx
+      .deleteFrom('mentors')
+      .where((eb) => eb.or([eb('is_sample', '=', 1), eb('provider_id', 'in', sampleProviders)]))
+      .execute();
+    await trx.deleteFrom('cohort_policies').where('provider_id', 'in', sampleProviders).execute();
     await trx.deleteFrom('applications').where('id', 'in', sampleApplications).execute();
     await trx.deleteFrom('users').where('is_sample', '=', 1).execute();
     await trx.deleteFrom('partnerships').where('is_sample', '=', 1).execute();
@@ -173,13 +193,15 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
 /**
  * Adds the sample providers (once) and `schools` sample schools at towns picked in
  * proportion to population, each in partnership with the sample providers whose
- * coverage could include it. Returns the numbers added.
+ * coverage could include it. With `trainees` (as `npm run seed:sample` asks), also the
+ * sample mentors and trainees at every stage of training (training/sample.ts), added once.
+ * Returns the numbers added.
  */
 export async function seedSampleData(
   db: Kysely<Database>,
   schools: number,
-  options: { seed?: number; onProgress?: (done: number) => void } = {},
-): Promise<{ providers: number; schools: number; partnerships: number }> {
+  options: { seed?: number; onProgress?: (done: number) => void; trainees?: boolean } = {},
+): Promise<{ providers: number; schools: number; partnerships: number; trainees: number; mentors: number }> {
   const rand = random(options.seed ?? 20261122);
   const now = new Date().toISOString();
   let providersAdded = 0;
@@ -222,7 +244,8 @@ export async function seedSampleData(
     providersAdded++;
   }
   await seedSampleUsers(db, providerIds, now);
-  if (schools <= 0) return { providers: providersAdded, schools: 0, partnerships: 0 };
+  const training = options.trainees ? await seedSampleTrainees(db, providerIds[0]!) : { trainees: 0, mentors: 0 };
+  if (schools <= 0) return { providers: providersAdded, schools: 0, partnerships: 0, ...training };
 
   // Towns weighted by population (square root, so big cities do not take everything).
   const cities = loadCities().filter((c) => c.population >= 20000);
@@ -307,7 +330,7 @@ export async function seedSampleData(
     added += size;
     options.onProgress?.(added);
   }
-  return { providers: providersAdded, schools: added, partnerships };
+  return { providers: providersAdded, schools: added, partnerships, ...training };
 }
 
 /** Sample people to sign in as (development only, through /dev/users): every address is @example.com. */

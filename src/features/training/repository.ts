@@ -15,6 +15,7 @@ import {
 } from '../../shared/scope.ts';
 import { activePartnerSchool, schoolPlace } from '../placement-schools/repository.ts';
 import { dayProblem, halvesOf, longDate, type DayEntry, type DayStatus } from './day-log.ts';
+import { checkDays, type CheckedDay, type DayRow, type ImportTrainee, type RowProblem } from './import.ts';
 import {
   CRITERIA_VERSIONS,
   progress,
@@ -1333,4 +1334,178 @@ export async function setCohortPolicy(
     );
     return { ok: true };
   });
+}
+
+// ——— Importing a provider's day log (npm run import:days) ———
+
+/** In-list sizes that every engine accepts. */
+const CHUNK = 500;
+const chunks = <T>(xs: readonly T[]): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** The provider's trainees named in an import file, with their placements and the days logged on the file's dates. */
+async function importTrainees(trx: Transaction<Database>, providerId: number, rows: readonly DayRow[]) {
+  const emails = [...new Set(rows.flatMap((r) => (r.traineeEmail ? [r.traineeEmail] : [])))];
+  const ids = [...new Set(rows.flatMap((r) => (r.traineeId !== null ? [r.traineeId] : [])))];
+  const found = new Map<number, { id: number; email: string; name: string; state: string }>();
+  const base = () =>
+    trx
+      .selectFrom('trainees as t')
+      .innerJoin('users as u', 'u.id', 't.candidate_id')
+      .select(['t.id', 'u.email', 't.name', 't.state'])
+      .where('t.provider_id', '=', providerId);
+  // A candidate's newest record, as their own pages show it.
+  const newest = new Map<string, number>();
+  for (const part of chunks(emails))
+    for (const r of await base().where('u.email', 'in', part).orderBy('t.id').execute()) {
+      const older = newest.get(r.email);
+      if (older !== undefined) found.delete(older);
+      newest.set(r.email, r.id);
+      found.set(r.id, r);
+    }
+  for (const part of chunks(ids)) for (const r of await base().where('t.id', 'in', part).execute()) found.set(r.id, r);
+  const traineeIds = [...found.keys()];
+  // One writer per trainee while the file is checked and written (PostgreSQL; SQLite has one writer).
+  if (isPostgres(trx))
+    for (const part of chunks(traineeIds))
+      await trx.selectFrom('trainees').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+  const dates = rows.map((r) => r.date).sort();
+  const placements: {
+    id: number;
+    trainee_id: number;
+    school_name: string;
+    start_date: string;
+    end_date: string;
+    time_zone: string;
+  }[] = [];
+  const logged: { trainee_id: number; placement_id: number; date: string; halves: number; kind: string }[] = [];
+  for (const part of chunks(traineeIds)) {
+    placements.push(
+      ...(await trx
+        .selectFrom('placements as pl')
+        .innerJoin('placement_schools as s', 's.id', 'pl.school_id')
+        .select(['pl.id', 'pl.trainee_id', 's.name as school_name', 'pl.start_date', 'pl.end_date', 'pl.time_zone'])
+        .where('pl.trainee_id', 'in', part)
+        .orderBy('pl.start_date')
+        .orderBy('pl.id')
+        .execute()),
+    );
+    if (dates.length)
+      logged.push(
+        ...(await trx
+          .selectFrom('placement_days')
+          .select(['trainee_id', 'placement_id', 'date', 'halves', 'kind'])
+          .where('trainee_id', 'in', part)
+          .where('date', '>=', dates[0]!)
+          .where('date', '<=', dates.at(-1)!)
+          .execute()),
+      );
+  }
+  return [...found.values()].map((t): ImportTrainee => ({
+    id: t.id,
+    email: t.email,
+    name: t.name,
+    state: t.state as TraineeState,
+    placements: placements
+      .filter((p) => p.trainee_id === t.id)
+      .map((p) => ({
+        id: p.id,
+        schoolName: p.school_name,
+        startDate: p.start_date,
+        endDate: p.end_date,
+        timeZone: p.time_zone,
+      })),
+    logged: logged
+      .filter((d) => d.trainee_id === t.id)
+      .map((d) => ({ placementId: d.placement_id, date: d.date, halves: d.halves, kind: d.kind })),
+  }));
+}
+
+export type ImportDaysResult =
+  | { ok: true; added: number; confirmed: number; already: number; trainees: number }
+  | { ok: false; problems: RowProblem[] };
+
+/**
+ * Imports a provider's parsed day file in one transaction: the rows are checked
+ * against the service inside it (the trainees locked), then, only if no row of the file
+ * is refused, written through `writeDays`,
+ * the trainee's own path, with its audit row (source 'import'). Rows marked confirmed
+ * are confirmed in the same transaction, audited as such, and the trainee's summary
+ * recomputed. Any refusal rolls everything back.
+ */
+export async function importDays(
+  db: Kysely<Database>,
+  providerId: number,
+  file: { rows: readonly DayRow[]; problems: readonly RowProblem[] },
+  now = new Date(),
+): Promise<ImportDaysResult> {
+  return db
+    .transaction()
+    .execute(async (trx): Promise<ImportDaysResult> => {
+      // The rows refused for their own fields are reported with the rest, and stop the import too.
+      const { rows, problems } = file;
+      const checked = checkDays(rows, await importTrainees(trx, providerId, rows), now, problems);
+      if (checked.problems.length) return { ok: false, problems: checked.problems };
+      const groups = new Map<string, CheckedDay[]>();
+      for (const day of checked.add) {
+        const key = `${day.traineeId}|${day.placementId}`;
+        groups.set(key, [...(groups.get(key) ?? []), day]);
+      }
+      let confirmed = 0;
+      const touched = new Set<number>();
+      for (const days of groups.values()) {
+        const { traineeId, placementId } = days[0]!;
+        const row = await trainees(trx).where('t.id', '=', traineeId).executeTakeFirstOrThrow();
+        const trainee = fromRow(row);
+        const written = await writeDays(
+          trx,
+          trainee,
+          { placementId, entries: days.map((d) => d.entry), source: 'import', actorUserId: null },
+          now,
+        );
+        if (!written.ok) throw new Refused({ ok: false, message: `line ${days[0]!.line}: ${written.message}` });
+        touched.add(traineeId);
+        const toConfirm = days.filter((d) => d.status === 'confirmed').map((d) => d.entry.date);
+        if (toConfirm.length === 0) continue;
+        for (const part of chunks(toConfirm))
+          await trx
+            .updateTable('placement_days')
+            .set({ status: 'confirmed', updated_at: now.toISOString() })
+            .where('placement_id', '=', placementId)
+            .where('trainee_id', '=', traineeId)
+            .where('date', 'in', part)
+            .where('source', '=', 'import')
+            .execute();
+        confirmed += toConfirm.length;
+        await refreshSummary(trx, trainee, now);
+        await recordAudit(
+          trx,
+          {
+            actorUserId: null,
+            providerId: trainee.providerId,
+            applicationId: null,
+            traineeId,
+            action: 'import-confirmed-days',
+            detail: { placementId, dates: toConfirm, note: 'confirmed in the provider’s own records' },
+          },
+          now,
+        );
+      }
+      return {
+        ok: true,
+        added: checked.add.length,
+        confirmed,
+        already: checked.already.length,
+        trainees: touched.size,
+      };
+    })
+    .catch((error: unknown): ImportDaysResult => {
+      if (error instanceof Refused) return { ok: false, problems: [{ line: 1, reasons: [error.message] }] };
+      if (isUniqueViolation(error))
+        return {
+          ok: false,
+          problems: [{ line: 1, reasons: ['Some of these days were logged at the same time: run the import again'] }],
+        };
+      throw error;
+    });
 }

@@ -141,6 +141,7 @@ export function progress(input: ProgressInput): Progress {
     const w = weekStart(date);
     byWeek.set(w, (byWeek.get(w) ?? 0) + halves);
   }
+  // The course's first week, or the first confirmed day's if earlier (no confirmed day yet: the course's).
   const firstWeek = weekStart(dates[0] !== undefined && dates[0] < input.startDate ? dates[0] : input.startDate);
   const lastDate = [input.today, dates.at(-1) ?? input.today].sort().at(-1)!;
   const weeks: WeekProgress[] = [];

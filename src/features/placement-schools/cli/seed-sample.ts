@@ -3,12 +3,20 @@ import { loadConfig } from '../../../config.ts';
 import { connectDatabase } from '../../../db/connect.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
 import { loadReferenceProviders } from '../../providers/reference-data.ts';
+import { SAMPLE_MENTORS, SAMPLE_RECRUITED, SAMPLE_TRAINEES } from '../../training/sample.ts';
 import { removeSampleData, seedSampleData } from '../sample.ts';
 
-/** npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove */
+/**
+ * npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove
+ * Also adds sample mentors and trainees at every stage of training (not with --no-trainees).
+ */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { schools: { type: 'string', default: '500' }, remove: { type: 'boolean', default: false } },
+    options: {
+      schools: { type: 'string', default: '500' },
+      remove: { type: 'boolean', default: false },
+      'no-trainees': { type: 'boolean', default: false },
+    },
   });
   const database = await connectDatabase(loadConfig().databaseUrl);
   try {
@@ -28,6 +36,7 @@ async function main(): Promise<number> {
     const step = Math.max(10_000, Math.round(schools / 20));
     let shown = 0;
     const added = await seedSampleData(database.db, schools, {
+      trainees: !values['no-trainees'],
       onProgress: (done) => {
         if (done - shown >= step || done === schools) {
           shown = done;
@@ -38,8 +47,15 @@ async function main(): Promise<number> {
       },
     });
     console.log(
-      `Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`,
+      `Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships, ${added.mentors} mentors, ${added.trainees} trainees in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`,
     );
+    if (!values['no-trainees']) {
+      // The people to sign in as at /dev/users (development tools on) to try the training pages.
+      console.log('Sample mentors and trainees (sign in as them at /dev/users):');
+      for (const m of SAMPLE_MENTORS) console.log(`  ${m.email}  ${m.name}, ${m.role} mentor`);
+      for (const t of SAMPLE_TRAINEES) console.log(`  ${t.email}  ${t.name}: ${t.stage}`);
+      console.log(`  ${SAMPLE_RECRUITED.email}  ${SAMPLE_RECRUITED.name}: recruited, training not started yet`);
+    }
     return 0;
   } finally {
     await database.close();
