@@ -58,6 +58,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     assets,
     govukBrand: config.govukBrand,
     primaryNavigation: [...primaryNavigation(tree), ...toolNavigation],
+    serviceUrl: config.serviceUrl,
   });
 
   const app = Fastify({
@@ -108,7 +109,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   app.decorate('contentSite', site);
 
   registerAssets(app, site.images);
-  registerContentRoutes(app, site, config.publicUrl);
+  registerContentRoutes(app, site, config.serviceUrl);
 
   app.get('/health', async (_request, reply) => {
     const ok = await database.ping();

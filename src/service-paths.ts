@@ -14,3 +14,14 @@ export const SERVICE_PATHS = [
   '/robots.txt',
   '/health',
 ];
+
+/** The service's own pages that a search engine should find, listed in the sitemap when this build has them. */
+export const SITEMAP_SERVICE_PATHS = [
+  '/eligibility',
+  '/providers',
+  '/placement-schools',
+  '/check-a-teachers-record',
+  '/accessibility',
+  '/privacy',
+  '/cookies',
+];

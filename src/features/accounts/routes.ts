@@ -74,7 +74,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
       email,
       ip: request.ip,
       secret: config.sessionSecret,
-      serviceUrl: config.publicUrl,
+      serviceUrl: config.serviceUrl,
     });
     if (!result.sent) {
       return renderPage(
