@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
+import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
@@ -18,7 +19,7 @@ import { registerProviderManagementRoutes } from './features/providers/manage-ro
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
-import { routeGroup } from './platform/auth.ts';
+import { currentUser, routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
 import { frameworkErrorOptions } from './platform/framework-errors.ts';
@@ -132,11 +133,16 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     await forms.register(formbody, { bodyLimit: 64 * 1024 });
     registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
     registerCsrf(forms);
+    // Every page with a session knows who is signed in, so the header can say so.
+    const loadUser = (id: number) => userById(database.db, id);
+    forms.addHook('preHandler', async (request) => {
+      await currentUser(request, loadUser);
+    });
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
+    registerStaffSignInRoutes(forms, database.db, config);
     // One route group per role: each declares its sign-in and permission check once, here.
-    const loadUser = (id: number) => userById(database.db, id);
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
     });

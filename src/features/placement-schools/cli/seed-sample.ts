@@ -3,12 +3,15 @@ import { loadConfig } from '../../../config.ts';
 import { connectDatabase } from '../../../db/connect.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
 import { loadReferenceProviders } from '../../providers/reference-data.ts';
-import { removeSampleData, seedSampleData } from '../sample.ts';
+import { DEFAULT_SAMPLE_SCHOOLS, removeSampleData, seedSampleData } from '../sample.ts';
 
 /** npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { schools: { type: 'string', default: '500' }, remove: { type: 'boolean', default: false } },
+    options: {
+      schools: { type: 'string', default: String(DEFAULT_SAMPLE_SCHOOLS) },
+      remove: { type: 'boolean', default: false },
+    },
   });
   const database = await connectDatabase(loadConfig().databaseUrl);
   try {
