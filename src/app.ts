@@ -18,6 +18,7 @@ import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { registerPolicyPages } from './features/policies/routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
 import { currentUser, routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
@@ -112,6 +113,12 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   registerAssets(app, site.images);
   registerContentRoutes(app, site, config.serviceUrl);
 
+  // Browsers and crawlers ask for /favicon.ico whatever a page links to.
+  const favicon = config.govukBrand ? `${assets.govukAssetBase}/images/favicon.ico` : assets.favicon;
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').redirect(favicon, 301),
+  );
+
   app.get('/health', async (_request, reply) => {
     const ok = await database.ping();
     return reply
@@ -122,6 +129,9 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
         database: { status: ok ? 'ok' : 'unreachable', dialect: database.dialect },
       });
   });
+
+  // The accessibility statement, privacy notice and cookies page: rendered once, no session.
+  registerPolicyPages(app, config);
 
   // The finders read only: no session, no cookie.
   registerProviderRoutes(app, database.db);
