@@ -8,6 +8,7 @@
  *
  *   npm run screenshots                 # both widths
  *   npm run screenshots -- --only mobile
+ *   npm run screenshots -- --readme     # also replaces the three committed pictures the README shows
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ type Width = keyof typeof VIEWPORTS;
 const OUT = fromRoot('docs/screenshots');
 const SAMPLE_PROVIDER = 'Sample Provider Worldwide Online';
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, readme: { type: 'boolean', default: false } } });
 const widths = (Object.keys(VIEWPORTS) as Width[]).filter((w) => !values.only || values.only === w);
 
 /** The newest sign-in code emailed to an address, read from the outbox as a person reads their email. */
@@ -66,7 +67,7 @@ class Camera {
     await page.screenshot({ path: join(OUT, file), fullPage: true });
     console.log(`  ${file}  ${new URL(page.url()).pathname}`);
     const readme = `readme-${name}-${this.width}.png`;
-    if (README_SHOTS[name] === this.width && !existsSync(join(OUT, readme)))
+    if (README_SHOTS[name] === this.width && (values.readme || !existsSync(join(OUT, readme))))
       await page.screenshot({ path: join(OUT, readme) });
   }
 }
@@ -161,8 +162,7 @@ async function providerJourney(
   const officer = `admissions.${width}@example.org`;
   await admin.getByLabel('Email address').fill(officer);
   await admin.getByLabel('Provider', { exact: true }).selectOption({ label: SAMPLE_PROVIDER });
-  for (const permission of ['Make decisions on applications', 'Manage users'])
-    await admin.getByLabel(permission).check({ force: true });
+  for (const checkbox of await admin.locator('input[name="permissions"]').all()) await checkbox.check({ force: true });
   await camera.shoot(admin, 'admin-add-provider-user');
   await admin.getByRole('button', { name: 'Add user' }).click();
   await camera.shoot(admin, 'admin-providers');
@@ -179,6 +179,15 @@ async function providerJourney(
   }
   await provider.goto('/provider/users');
   await camera.shoot(provider, 'provider-users');
+  const { id } = await database.db
+    .selectFrom('providers')
+    .select('id')
+    .where('name', '=', SAMPLE_PROVIDER)
+    .executeTakeFirstOrThrow();
+  await provider.goto(`/provider/${id}/profile`);
+  await camera.shoot(provider, 'provider-edit-profile');
+  await provider.goto(`/provider/${id}/schools`);
+  await camera.shoot(provider, 'provider-placement-schools');
 }
 
 async function main(): Promise<void> {
@@ -196,7 +205,9 @@ async function main(): Promise<void> {
     if (!address || typeof address === 'string') throw new Error('the service did not listen on a port');
     const baseURL = `http://127.0.0.1:${address.port}`;
     mkdirSync(OUT, { recursive: true });
-    for (const old of readdirSync(OUT).filter((f) => f.endsWith('.png'))) rmSync(join(OUT, old));
+    // The README's pictures are committed: replaced only when asked (--readme), so a run leaves git clean.
+    for (const old of readdirSync(OUT).filter((f) => f.endsWith('.png') && !f.startsWith('readme-')))
+      rmSync(join(OUT, old));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       for (const width of widths) {
