@@ -77,7 +77,17 @@ const cssPlaceAutocomplete = writeHashed(
 );
 
 cpSync(join(govuk, 'assets'), join(out, `govuk-${govukVersion}`), { recursive: true });
+// The crown favicon is GOV.UK's (GOVUK_BRAND=true); elsewhere the service shows its own plain one.
+const favicon = writeHashed('favicon', 'svg', readFileSync(fromRoot('assets/images/favicon.svg'), 'utf8'));
 
-const manifest = { css: cssSystem, cssGovuk, js: jsFile, jsPlaceAutocomplete, cssPlaceAutocomplete, govukAssetBase };
+const manifest = {
+  css: cssSystem,
+  cssGovuk,
+  js: jsFile,
+  jsPlaceAutocomplete,
+  cssPlaceAutocomplete,
+  govukAssetBase,
+  favicon,
+};
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log('assets built:', manifest);

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
+import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
@@ -17,11 +18,12 @@ import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { registerPolicyPages } from './features/policies/routes.ts';
 import { registerMentorRoutes } from './features/training/mentor-routes.ts';
 import { registerTrainingProviderRoutes } from './features/training/provider-routes.ts';
 import { registerTraineeRoutes } from './features/training/trainee-routes.ts';
 import { loadManifest, registerAssets } from './platform/assets.ts';
-import { routeGroup } from './platform/auth.ts';
+import { currentUser, routeGroup } from './platform/auth.ts';
 import { registerCsrf } from './platform/csrf.ts';
 import { registerErrorPages } from './platform/errors.ts';
 import { frameworkErrorOptions } from './platform/framework-errors.ts';
@@ -61,6 +63,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     assets,
     govukBrand: config.govukBrand,
     primaryNavigation: [...primaryNavigation(tree), ...toolNavigation],
+    serviceUrl: config.serviceUrl,
   });
 
   const app = Fastify({
@@ -111,7 +114,13 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   app.decorate('contentSite', site);
 
   registerAssets(app, site.images);
-  registerContentRoutes(app, site, config.publicUrl);
+  registerContentRoutes(app, site, config.serviceUrl);
+
+  // Browsers and crawlers ask for /favicon.ico whatever a page links to.
+  const favicon = config.govukBrand ? `${assets.govukAssetBase}/images/favicon.ico` : assets.favicon;
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').redirect(favicon, 301),
+  );
 
   app.get('/health', async (_request, reply) => {
     const ok = await database.ping();
@@ -124,6 +133,9 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
       });
   });
 
+  // The accessibility statement, privacy notice and cookies page: rendered once, no session.
+  registerPolicyPages(app, config);
+
   // The finders read only: no session, no cookie.
   registerProviderRoutes(app, database.db);
   registerApiRoutes(app, database.db);
@@ -134,11 +146,16 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     await forms.register(formbody, { bodyLimit: 64 * 1024 });
     registerSessions(forms, { db: database.db, secret: config.sessionSecret, idleMinutes: config.sessionIdleMinutes });
     registerCsrf(forms);
+    // Every page with a session knows who is signed in, so the header can say so.
+    const loadUser = (id: number) => userById(database.db, id);
+    forms.addHook('preHandler', async (request) => {
+      await currentUser(request, loadUser);
+    });
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
+    registerStaffSignInRoutes(forms, database.db, config);
     // One route group per role: each declares its sign-in and permission check once, here.
-    const loadUser = (id: number) => userById(database.db, id);
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
       registerTraineeRoutes(candidate, database.db);

@@ -14,7 +14,9 @@ const schema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be lower-case letters, digits and underscores')
       .optional(),
-    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    SERVICE_URL: z
+      .url({ protocol: /^https?$/, error: 'SERVICE_URL must be an http:// or https:// address' })
+      .optional(),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     CONTENT_DIR: z.string().min(1).default('content'),
     GOVUK_BRAND: z
@@ -66,7 +68,11 @@ export type Config = {
   databaseUrl: string;
   /** PostgreSQL only: the schema to use instead of the default search path. */
   databaseSchema?: string;
-  publicUrl: string;
+  /**
+   * The service's public address, the start of every absolute link (sitemap, robots.txt, emails,
+   * canonical links): SERVICE_URL, or the address it listens on.
+   */
+  serviceUrl: string;
   sessionSecret: string;
   contentDir: string;
   govukBrand: boolean;
@@ -81,6 +87,13 @@ export type Config = {
   retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
 };
 
+/** The address a browser on this machine reaches the service at: a loopback or "any" address is localhost. */
+export function listeningAddress(host: string, port: number): string {
+  const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
+  const name = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -94,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
-    publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    serviceUrl: (e.SERVICE_URL ?? listeningAddress(e.HOST, e.PORT)).replace(/\/+$/, ''),
     // Outside production a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
     contentDir: e.CONTENT_DIR,

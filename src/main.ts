@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.ts';
-import { loadConfig, type Config } from './config.ts';
+import { listeningAddress, loadConfig, type Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { withStartupLock } from './db/startup-lock.ts';
@@ -146,10 +146,13 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     'iQTS service ready',
   );
   if (config.devTools && !cluster.isWorker) {
-    const base = `http://localhost:${port}`;
+    // PORT=0 listens on a port chosen now; otherwise links use the configured public address.
+    const base = config.port === 0 ? listeningAddress(config.host, port) : config.serviceUrl;
     app.log.info(
-      `Development tools are on. Sign in as a sample user at ${base}/dev/users (add them with npm run seed:sample); ` +
-        `or sign in at ${base}/sign-in and read the code at ${base}/dev/outbox`,
+      `Development tools are on. Candidates: sign in at ${base}/sign-in with any address and read the code at ` +
+        `${base}/dev/outbox. Provider staff and DfE admins: ${base}/provider/sign-in; to get one, press ` +
+        `"Load sample data" at ${base}/dev/users and sign in as a sample user there, or run ` +
+        `npm run users:add-admin -- you@example.org`,
     );
   }
 }

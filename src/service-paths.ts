@@ -10,7 +10,22 @@ export const SERVICE_PATHS = [
   '/placement-schools',
   '/api/v1/openapi.json',
   '/sign-in',
+  '/provider/sign-in',
+  '/accessibility',
+  '/privacy',
+  '/cookies',
   '/sitemap.xml',
   '/robots.txt',
   '/health',
+];
+
+/** The service's own pages that a search engine should find, listed in the sitemap when this build has them. */
+export const SITEMAP_SERVICE_PATHS = [
+  '/eligibility',
+  '/providers',
+  '/placement-schools',
+  '/check-a-teachers-record',
+  '/accessibility',
+  '/privacy',
+  '/cookies',
 ];

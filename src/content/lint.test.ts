@@ -13,6 +13,7 @@ const views = createViews({
     jsPlaceAutocomplete: '/p.js',
     cssPlaceAutocomplete: '/p.css',
     govukAssetBase: '/assets/govuk',
+    favicon: '/f.svg',
   },
   govukBrand: false,
   primaryNavigation: [],

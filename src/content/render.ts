@@ -99,6 +99,8 @@ export interface PageModel {
   pageTitle: string;
   description: string;
   currentPath: string;
+  /** The page's own path, for its canonical link (the layout adds the service's address). */
+  canonicalPath: string;
   breadcrumbs: { text: string; href: string }[];
   backLink: { href: string; text: string } | null;
   hero: { src: string; alt: string } | null;
@@ -294,6 +296,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     pageTitle: fm.title,
     description,
     currentPath: page.path,
+    canonicalPath: page.path,
     breadcrumbs,
     backLink,
     hero,

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { chooseEncoding, pickBody } from '../platform/compression.ts';
 import { renderPage } from '../platform/render.ts';
+import { SITEMAP_SERVICE_PATHS } from '../service-paths.ts';
 import { sitemapXml, type ContentSite } from './site.ts';
 
 const PAGE_SIZE = 10;
@@ -12,7 +13,7 @@ const searchQuery = z.object({
 });
 
 /** Content pages are served from memory as the bytes rendered at start-up (and their compressed forms). */
-export function registerContentRoutes(app: FastifyInstance, site: ContentSite, publicUrl: string): void {
+export function registerContentRoutes(app: FastifyInstance, site: ContentSite, serviceUrl: string): void {
   // One catch-all route for every content page (the service's own routes are more specific
   // and win): a thousand pages do not mean a thousand router entries to build at start-up.
   const servePage = (request: FastifyRequest, reply: FastifyReply) => {
@@ -33,11 +34,22 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, p
   app.get('/', servePage);
   app.get('/*', servePage);
 
-  const sitemap = sitemapXml(site.sitemap, publicUrl);
-  app.get('/sitemap.xml', (_request, reply) =>
-    reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap),
-  );
-  const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${publicUrl}/sitemap.xml\n`;
+  // Made on first request, when every route is registered: the service's own pages are listed
+  // only if this build answers them.
+  let sitemap: string | undefined;
+  app.get('/sitemap.xml', (_request, reply) => {
+    sitemap ??= sitemapXml(
+      [
+        ...site.sitemap,
+        ...SITEMAP_SERVICE_PATHS.filter((path) => app.routeList.some((r) => r.method === 'GET' && r.url === path)).map(
+          (path) => ({ path, noindex: false }),
+        ),
+      ],
+      serviceUrl,
+    );
+    return reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap);
+  });
+  const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${serviceUrl}/sitemap.xml\n`;
   app.get('/robots.txt', (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(robots));
 
   app.get('/search', (request, reply) => {

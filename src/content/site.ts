@@ -130,11 +130,11 @@ export function buildContentSite(tree: ContentTree, views: nunjucks.Environment)
   return site;
 }
 
-export function sitemapXml(pages: SitemapEntry[], publicUrl: string): string {
+export function sitemapXml(pages: SitemapEntry[], serviceUrl: string): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const urls = pages
     .filter((p) => !p.noindex)
     .sort((a, b) => a.path.localeCompare(b.path))
-    .map((p) => `  <url><loc>${esc(publicUrl + p.path)}</loc>${p.date ? `<lastmod>${p.date}</lastmod>` : ''}</url>`);
+    .map((p) => `  <url><loc>${esc(serviceUrl + p.path)}</loc>${p.date ? `<lastmod>${p.date}</lastmod>` : ''}</url>`);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }

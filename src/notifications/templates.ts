@@ -225,7 +225,7 @@ export const TEMPLATES = {
     body: (p) =>
       lines(
         `You have been added as a user for ${p.providerName} on ${SERVICE}.`,
-        `Sign in with this email address:\n${base(p.serviceUrl)}/sign-in`,
+        `Sign in with this email address:\n${base(p.serviceUrl)}/provider/sign-in`,
         'We will email you a security code each time you sign in. You do not need a password.',
       ),
   }),
@@ -249,7 +249,7 @@ export const TEMPLATES = {
       lines(
         `Your permissions for ${p.providerName} on ${SERVICE} have changed. You can now:`,
         bulletList(p.permissions) || 'View applications',
-        `Sign in:\n${base(p.serviceUrl)}/sign-in`,
+        `Sign in:\n${base(p.serviceUrl)}/provider/sign-in`,
       ),
   }),
 

@@ -12,6 +12,8 @@ export interface AssetManifest {
   jsPlaceAutocomplete: string;
   cssPlaceAutocomplete: string;
   govukAssetBase: string;
+  /** The service's own favicon, for deployments without the GOV.UK brand. */
+  favicon: string;
 }
 
 const types: Record<string, string> = {

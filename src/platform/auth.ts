@@ -19,7 +19,7 @@ import { renderProblem } from './errors.ts';
  * registered. A handler inside a group receives the signed-in user and the checked scope
  * (`signedInUser`, `candidateOf`, `providerOf`, `adminOf`) and never checks a role itself.
  *
- * - Not signed in: to the sign-in page, then back (GET).
+ * - Not signed in: to the sign-in page (candidates' or staff's), then back (GET).
  * - Signed in with another role: 404, so one role's pages are not even confirmed to exist.
  * - A provider route declares the permission it needs (`config: { permission }`); a user who
  *   holds it for none of their providers is refused (403). With a `:providerId` parameter,
@@ -99,7 +99,8 @@ export async function routeGroup(
       if (!user) {
         const back = request.method === 'GET' ? request.url.slice(0, 300) : '';
         request.ensureSession().set('returnTo', back);
-        return reply.redirect('/sign-in', 303);
+        // Provider and DfE staff have their own sign-in, which never creates a candidate account.
+        return reply.redirect(options.role === 'candidate' ? '/sign-in' : '/provider/sign-in', 303);
       }
       if (user.role !== options.role) return reply.callNotFound();
       if (user.role === 'candidate') request.scope = candidateScope(user.id);

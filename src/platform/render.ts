@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type nunjucks from 'nunjucks';
+import { csrfToken } from './csrf.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,8 +12,13 @@ declare module 'fastify' {
 /** Renders a Nunjucks view as the reply. Signed-in pages carry the idle-timeout warning. */
 export function renderPage(reply: FastifyReply, template: string, context: Record<string, unknown>): FastifyReply {
   const request = reply.request;
+  // The header shows who is signed in, with "Sign out" (a form, so it needs the CSRF token).
   const signedIn = request.user
-    ? { timeoutMinutes: reply.server.sessionIdleMinutes, csrfToken: request.session?.get<string>('csrf') ?? '' }
+    ? {
+        email: request.user.email,
+        timeoutMinutes: reply.server.sessionIdleMinutes,
+        csrfToken: request.session ? csrfToken(request) : '',
+      }
     : undefined;
   const html = reply.server.views.render(template, signedIn ? { ...context, signedIn } : context);
   return reply.type('text/html; charset=utf-8').send(html);

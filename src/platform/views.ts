@@ -13,6 +13,8 @@ export interface ViewGlobals {
   assets: AssetManifest;
   govukBrand: boolean;
   primaryNavigation: NavigationItem[];
+  /** The service's public address (config serviceUrl), for canonical links. */
+  serviceUrl?: string;
 }
 
 /** One Nunjucks environment for the service: autoescaped, cached templates, govuk-frontend macros. */
@@ -31,6 +33,7 @@ export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nu
   env.addGlobal('assetPath', globals.assets.govukAssetBase);
   env.addGlobal('govukBrand', globals.govukBrand);
   env.addGlobal('primaryNavigation', globals.primaryNavigation);
+  env.addGlobal('serviceUrl', globals.serviceUrl ?? '');
   env.addFilter('navItems', (items: NavigationItem[], current: string | undefined) =>
     items.map((i) => ({
       href: i.href,

@@ -16,6 +16,18 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
+/** How the tests (and `npm run screenshots`) launch it: headless, offline, a fresh profile. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Actions and navigations wait this long on a loaded machine before failing the test. */
 const ACTION_TIMEOUT = 60_000;
 
@@ -34,16 +46,7 @@ export async function startBrowser(
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const contexts = new Set<BrowserContext>();
   return {

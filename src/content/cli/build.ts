@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContentTree } from '../load.ts';
 import { primaryNavigation, renderSite } from '../render.ts';
+import { loadConfig } from '../../config.ts';
 import { loadManifest } from '../../platform/assets.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
@@ -17,7 +18,8 @@ const { values } = parseArgs({
   options: {
     content: { type: 'string', default: 'content' },
     out: { type: 'string', default: 'dist/site' },
-    'public-url': { type: 'string', default: 'http://localhost:3000' },
+    // The same public address as the service: SERVICE_URL, or where it would listen.
+    'public-url': { type: 'string', default: loadConfig().serviceUrl },
   },
   allowPositionals: true,
 });
@@ -31,6 +33,7 @@ try {
     assets: loadManifest(),
     govukBrand: process.env['GOVUK_BRAND'] === 'true',
     primaryNavigation: primaryNavigation(tree),
+    serviceUrl: values['public-url']!.replace(/\/+$/, ''),
   });
   const site = renderSite(tree, views);
   rmSync(outDir, { recursive: true, force: true });
@@ -45,7 +48,7 @@ try {
     mkdirSync(dirname(join(outDir, image.urlPath)), { recursive: true });
     cpSync(image.file, join(outDir, image.urlPath));
   }
-  writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!));
+  writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!.replace(/\/+$/, '')));
   const failed = new Set(site.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   for (const problem of site.problems.filter((p) => p.severity === 'error'))
     console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);

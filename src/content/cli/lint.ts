@@ -10,7 +10,15 @@ import { formatProblem, lintContent } from '../lint.ts';
 const dir = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'content';
 const root = resolve(dir);
 const views = createViews({
-  assets: { css: '', cssGovuk: '', js: '', jsPlaceAutocomplete: '', cssPlaceAutocomplete: '', govukAssetBase: '' },
+  assets: {
+    css: '',
+    cssGovuk: '',
+    js: '',
+    jsPlaceAutocomplete: '',
+    cssPlaceAutocomplete: '',
+    govukAssetBase: '',
+    favicon: '',
+  },
   govukBrand: false,
   primaryNavigation: [],
 });

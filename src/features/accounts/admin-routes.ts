@@ -41,7 +41,7 @@ export function registerAdminRoutes(app: FastifyInstance, db: Kysely<Database>, 
   app.post('/admin/provider-users', async (request, reply) => {
     const form = parseForm(addUserForm, request.body);
     if (!form.ok) return adminPage(request, reply, form, form.values);
-    const result = await addProviderUser(db, adminOf(request), { ...form.data, serviceUrl: config.publicUrl });
+    const result = await addProviderUser(db, adminOf(request), { ...form.data, serviceUrl: config.serviceUrl });
     if (!result.ok) return adminPage(request, reply, fieldError(result.field, result.message), form.values);
     return reply.redirect('/admin', 303);
   });

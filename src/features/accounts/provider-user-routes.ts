@@ -82,7 +82,7 @@ export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Data
   app.post('/provider/users', manageUsers, async (request, reply) => {
     const form = parseForm(addUserForm, request.body);
     if (!form.ok) return usersPage(request, reply, form, form.values);
-    const result = await addProviderUser(db, providerOf(request), { ...form.data, serviceUrl: config.publicUrl });
+    const result = await addProviderUser(db, providerOf(request), { ...form.data, serviceUrl: config.serviceUrl });
     if (!result.ok) return usersPage(request, reply, fieldError(result.field, result.message), form.values);
     return reply.redirect('/provider/users', 303);
   });
@@ -130,7 +130,7 @@ export function registerProviderUserRoutes(app: FastifyInstance, db: Kysely<Data
       providerId: person.providerId,
       userId: person.userId,
       permissions: form.data.permissions,
-      serviceUrl: config.publicUrl,
+      serviceUrl: config.serviceUrl,
     });
     if (result === 'not-found') return reply.callNotFound();
     if (!result.ok)

@@ -100,6 +100,59 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
   return row.id;
 }
 
+const STAFF_ROLES: Role[] = ['provider', 'admin'];
+
+/** Whether an address belongs to provider or DfE staff: the staff sign-in never creates an account. */
+export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .where('role', 'in', STAFF_ROLES)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Signs in an existing provider or DfE user; undefined for any other address (nothing is created). */
+export async function signInStaffUser(db: Kysely<Database>, email: string, now = new Date()) {
+  const row = await db
+    .updateTable('users')
+    .set({ last_signed_in_at: now.toISOString() })
+    .where('email', '=', email)
+    .where('role', 'in', STAFF_ROLES)
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export type AddAdminResult = 'added' | 'already-admin' | { refused: Role };
+
+/**
+ * Makes a DfE admin account for an address (the first one is made from the command line).
+ * Running it again for the same address changes nothing; an address that already belongs
+ * to a candidate or provider user is refused, never turned into an admin.
+ */
+export async function addAdmin(db: Kysely<Database>, email: string, now = new Date()): Promise<AddAdminResult> {
+  return db.transaction().execute(async (trx): Promise<AddAdminResult> => {
+    const added = await trx
+      .insertInto('users')
+      .values({ email, name: null, role: 'admin', created_at: now.toISOString(), last_signed_in_at: null })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (added) {
+      await recordAudit(
+        trx,
+        { actorUserId: null, providerId: null, applicationId: null, action: 'add-admin', detail: { userId: added.id } },
+        now,
+      );
+      return 'added';
+    }
+    const existing = await trx.selectFrom('users').select('role').where('email', '=', email).executeTakeFirstOrThrow();
+    return existing.role === 'admin' ? 'already-admin' : { refused: existing.role as Role };
+  });
+}
+
 /** Development tools: the sample users one may sign in as. */
 export async function sampleUsers(db: Kysely<Database>) {
   return db

@@ -9,20 +9,24 @@ import { csrfToken } from '../../platform/csrf.ts';
 import { fieldError, parseForm } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import type { User } from '../../shared/user.ts';
+import { DEFAULT_SAMPLE_SCHOOLS, hasSampleData, seedSampleData } from '../placement-schools/sample.ts';
 import { sampleUser, sampleUsers, signInUser, userById } from './repository.ts';
 import { CODE_MINUTES, looksLikeEmail, normaliseEmail, sendSignInCode, verifySignInCode } from './sign-in.ts';
 
 const PENDING_EMAIL = 'signInEmail';
+const SAMPLE_NOTICE = 'devSampleNotice';
+/** The address a provider or DfE user is signing in with (kept apart from a candidate's). */
+export const PENDING_STAFF_EMAIL = 'staffSignInEmail';
 
 /** Where each role starts after signing in. */
 export const homeFor = (user: Pick<User, 'role'>): string =>
   ({ provider: '/provider', admin: '/admin', mentor: '/mentor', candidate: '/application' })[user.role];
 
 /** Only paths on this service, so a crafted link cannot send someone elsewhere after sign-in. */
-const safeReturn = (value: unknown): string | undefined =>
+export const safeReturn = (value: unknown): string | undefined =>
   typeof value === 'string' && /^\/(?!\/)[A-Za-z0-9\-/._~?=&%]{0,299}$/.test(value) ? value : undefined;
 
-const emailForm = z.object({
+export const emailForm = z.object({
   email: z
     .string({ error: 'Enter your email address' })
     .transform(normaliseEmail)
@@ -30,7 +34,7 @@ const emailForm = z.object({
     .refine(looksLikeEmail, 'Enter an email address in the correct format, like name@example.com'),
 });
 
-const codeForm = z.object({
+export const codeForm = z.object({
   code: z
     .string({ error: 'Enter the security code' })
     .transform((v) => v.replace(/[\s-]/g, ''))
@@ -38,11 +42,12 @@ const codeForm = z.object({
     .refine((v) => /^\d{6}$/.test(v), 'The security code must be 6 numbers'),
 });
 
-function signedIn(request: FastifyRequest, userId: number): void {
+export function signedIn(request: FastifyRequest, userId: number): void {
   // A new session id at sign-in: a planted or copied id is worthless afterwards.
   const session = request.regenerateSession();
   session.set(USER_SESSION_KEY, userId);
   session.delete(PENDING_EMAIL);
+  session.delete(PENDING_STAFF_EMAIL);
 }
 
 export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
@@ -74,7 +79,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
       email,
       ip: request.ip,
       secret: config.sessionSecret,
-      serviceUrl: config.publicUrl,
+      serviceUrl: config.serviceUrl,
     });
     if (!result.sent) {
       return renderPage(
@@ -139,11 +144,30 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
   if (config.devTools) {
     app.get('/dev/users', async (request, reply) => {
       const users = await sampleUsers(db);
+      const loaded = request.session?.get<string>(SAMPLE_NOTICE);
+      if (loaded) request.session?.delete(SAMPLE_NOTICE);
       return renderPage(reply, 'accounts/views/dev-users.njk', {
         pageTitle: 'Sample users (development only)',
         users,
+        loaded,
+        sampleDataLoaded: await hasSampleData(db),
         csrfToken: csrfToken(request),
       });
+    });
+    // One click for what `npm run seed:sample` does (the same code, with its default size), once.
+    app.post('/dev/sample-data', async (request, reply) => {
+      if (await hasSampleData(db)) {
+        request.ensureSession().set(SAMPLE_NOTICE, 'The sample data was already loaded: nothing changed.');
+      } else {
+        const added = await seedSampleData(db, DEFAULT_SAMPLE_SCHOOLS, { trainees: true });
+        request
+          .ensureSession()
+          .set(
+            SAMPLE_NOTICE,
+            `Sample data loaded: ${added.providers} providers, ${added.schools} placement schools, ${added.trainees} trainees and the sample users below.`,
+          );
+      }
+      return reply.redirect('/dev/users', 303);
     });
     app.post('/dev/sign-in-as', async (request, reply) => {
       const body = request.body as Record<string, unknown> | undefined;

@@ -302,7 +302,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         country: current.answers['where-you-live']?.['country'] ?? null,
         phase: current.answers['course']?.['phase'] ?? null,
       },
-      serviceUrl: config.publicUrl,
+      serviceUrl: config.serviceUrl,
     });
     // A concurrent submit of the same draft lost the race: the application is submitted all the same.
     return reply.redirect(`/applications/${current.reference}${result.ok ? '?submitted=1' : ''}`, 303);
@@ -393,7 +393,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         event,
         set,
         detail: set.withdrawal_reason ? { reason: set.withdrawal_reason } : undefined,
-        serviceUrl: config.publicUrl,
+        serviceUrl: config.serviceUrl,
         personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {},
       });
       if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });

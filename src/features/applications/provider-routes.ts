@@ -346,7 +346,7 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         const result = await proposePlacementSchool(db, scope, {
           application: a,
           school,
-          serviceUrl: config.publicUrl,
+          serviceUrl: config.serviceUrl,
         });
         if (!result.ok) return refuse(result.message, '#placement');
         return reply.redirect(`/provider/applications/${a.reference}`, 303);
@@ -385,7 +385,7 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         event,
         set,
         detail,
-        serviceUrl: config.publicUrl,
+        serviceUrl: config.serviceUrl,
         personalisation,
       });
       if (!result.ok) return refuse(result.message, '#actions');

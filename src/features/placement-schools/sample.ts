@@ -190,6 +190,15 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
   });
 }
 
+/** How many sample schools `npm run seed:sample` (and /dev/users' "Load sample data") adds by default. */
+export const DEFAULT_SAMPLE_SCHOOLS = 500;
+
+/** Whether the sample providers are loaded. */
+export async function hasSampleData(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('providers').select('id').where('is_sample', '=', 1).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Adds the sample providers (once) and `schools` sample schools at towns picked in
  * proportion to population, each in partnership with the sample providers whose

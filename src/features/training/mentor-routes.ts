@@ -98,7 +98,7 @@ export function registerMentorRoutes(app: FastifyInstance, db: Kysely<Database>,
         week,
         action: form.data.action,
         reason: form.data.reason,
-        serviceUrl: config.publicUrl,
+        serviceUrl: config.serviceUrl,
       });
       if (!result.ok)
         return renderTrainee(request, reply, reached, {

@@ -327,7 +327,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
           criteriaVersion: d.criteriaVersion as keyof typeof CRITERIA_VERSIONS,
           placement: { mentorId: d.mentorId, startDate: d.placementStart, endDate: d.placementEnd },
         },
-        config.publicUrl,
+        config.serviceUrl,
       );
       if (!result.ok)
         return renderStart(request, reply, reference, {
@@ -616,7 +616,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
         event,
         detail,
         personalisation,
-        serviceUrl: config.publicUrl,
+        serviceUrl: config.serviceUrl,
       });
       if (!result.ok)
         return renderStatus(request, reply, trainee, event, {
@@ -723,7 +723,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
         role: form.data.role,
         trainedOn: form.data.trainedOn,
       },
-      config.publicUrl,
+      config.serviceUrl,
     );
     if (!result.ok)
       return renderMentorForm(request, reply, {

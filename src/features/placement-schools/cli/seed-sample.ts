@@ -4,7 +4,7 @@ import { connectDatabase } from '../../../db/connect.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
 import { loadReferenceProviders } from '../../providers/reference-data.ts';
 import { SAMPLE_MENTORS, SAMPLE_RECRUITED, SAMPLE_TRAINEES } from '../../training/sample.ts';
-import { removeSampleData, seedSampleData } from '../sample.ts';
+import { DEFAULT_SAMPLE_SCHOOLS, removeSampleData, seedSampleData } from '../sample.ts';
 
 /**
  * npm run seed:sample -- --schools N   |   npm run seed:sample -- --remove
@@ -13,7 +13,7 @@ import { removeSampleData, seedSampleData } from '../sample.ts';
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      schools: { type: 'string', default: '500' },
+      schools: { type: 'string', default: String(DEFAULT_SAMPLE_SCHOOLS) },
       remove: { type: 'boolean', default: false },
       'no-trainees': { type: 'boolean', default: false },
     },
