@@ -284,7 +284,7 @@ export const TEMPLATES = {
         `Dear ${p.mentorName},`,
         `${p.providerName} has added you as a mentor at ${p.schoolName} on ${SERVICE}.`,
         'You will confirm your trainees’ placement days, record lesson observations and see their progress.',
-        `Sign in with this email address:\n${base(p.serviceUrl)}/sign-in`,
+        `Sign in with this email address:\n${base(p.serviceUrl)}/provider/sign-in`,
         'We will email you a security code each time you sign in. You do not need a password.',
       ),
   }),
@@ -307,7 +307,8 @@ export const TEMPLATES = {
     subject: (p) => `Placement days queried for ${p.traineeName}`,
     body: (p) =>
       lines(
-        `A mentor has queried the days ${p.traineeName} logged for the week beginning ${p.weekOf}:`,
+        `A mentor has queried the days ${p.traineeName} logged for the week beginning ${p.weekOf}, ` +
+          `as a trainee of ${p.providerName}:`,
         p.reason,
         `Confirm or remove them:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
         SERVICE,

@@ -60,7 +60,9 @@ for (const js of [true, false]) {
       await stranger.getByLabel('Email address').fill(officer);
       await stranger.getByRole('button', { name: 'Continue' }).click();
       expect(await stranger.title()).toMatch(/^Error: /);
-      expect(await stranger.getByRole('link', { name: /There is no provider or DfE account/ }).isVisible()).toBe(true);
+      expect(
+        await stranger.getByRole('link', { name: /There is no provider, mentor or DfE account/ }).isVisible(),
+      ).toBe(true);
       await axe(stranger);
       expect(await db.selectFrom('users').select('id').where('email', '=', officer).execute()).toEqual([]);
 

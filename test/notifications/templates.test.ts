@@ -48,6 +48,16 @@ describe('email templates', () => {
         'provider-user-permissions-changed',
         'provider-user-removed',
         'sign-in-code',
+        'training-started',
+        'mentor-invited',
+        'days-queried',
+        'days-queried-provider',
+        'training-deferred',
+        'training-reinstated',
+        'training-withdrawn',
+        'recommended-for-award',
+        'returned-to-training',
+        'returned-to-training-provider',
       ].sort(),
     );
   });

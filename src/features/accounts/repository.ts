@@ -100,9 +100,10 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
   return row.id;
 }
 
-const STAFF_ROLES: Role[] = ['provider', 'admin'];
+/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff. */
+const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor'];
 
-/** Whether an address belongs to provider or DfE staff: the staff sign-in never creates an account. */
+/** Whether an address belongs to provider staff, a mentor or DfE staff: the staff sign-in never creates an account. */
 export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')

@@ -14,7 +14,7 @@ const START = '/provider/sign-in';
 const CODE = '/provider/sign-in/code';
 const emailPage = { pageTitle: 'Sign in to manage iQTS applications' };
 export const NO_STAFF_ACCOUNT =
-  'There is no provider or DfE account for this email address. Check the address, or ask a colleague who manages users to add you';
+  'There is no provider, mentor or DfE account for this email address. Check the address, or ask a colleague who manages users to add you';
 
 /**
  * Sign-in for provider staff and DfE admins: the same emailed code as candidates, but only
