@@ -5,6 +5,7 @@ import * as providers from './migrations/0002-providers-and-placement-schools.ts
 import * as applications from './migrations/0003-accounts-and-applications.ts';
 import * as permissions from './migrations/0004-permissions-and-one-draft.ts';
 import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
+import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-accounts-and-applications': applications,
   '0004-permissions-and-one-draft': permissions,
   '0010-jobs-and-retention': jobsAndRetention,
+  '0013-provider-public-facts': providerPublicFacts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
