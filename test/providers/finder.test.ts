@@ -252,6 +252,32 @@ for (const engine of engines) {
       expect([...distances].sort((a, b) => a - b)).toEqual(distances);
     });
 
+    it('every finder page has its own meta description; other pages have the service’s', async () => {
+      const description = async (url: string) => $(await get(url))('meta[name="description"]').attr('content') ?? '';
+      expect(await description('/providers')).toContain('Find an approved iQTS training provider');
+      expect(await description('/providers/university-of-derby')).toMatch(
+        /^University of Derby, iQTS training provider/,
+      );
+      expect(await description('/placement-schools')).toContain('partner placement schools');
+      expect(await description('/feedback')).toContain('International qualified teacher status (iQTS)');
+    });
+
+    it('the filters fold behind "Show filters" on small screens; the options are radios, so long names wrap', async () => {
+      const page = $(await get('/providers?country=NG&phase=primary'));
+      const toggle = page('button.app-filters-toggle');
+      expect(toggle.attr('aria-controls')).toBe('filters');
+      expect(toggle.attr('aria-expanded')).toBe('false');
+      expect(toggle.text()).toBe('Show filters (2 applied)');
+      expect(page('form#filters').length).toBe(1);
+      for (const name of ['phase', 'approach', 'delivery', 'mode'])
+        expect(page(`#filters input[type="radio"][name="${name}"]`).length, name).toBeGreaterThan(1);
+      expect(page('#filters input[name="phase"][value="primary"]').attr('checked')).toBeDefined();
+      // With a problem in the filters they are open, so the error can be seen.
+      const bad = $(await get('/providers?maxFee=lots'));
+      expect(bad('button.app-filters-toggle').attr('aria-expanded')).toBe('true');
+      expect(bad('form#filters').hasClass('app-filters--open')).toBe(true);
+    });
+
     it('an empty result says how to widen the search', async () => {
       // Unstated values keep providers in; "only providers that have told us" takes them out.
       expect($(await get('/providers?country=US&maxFee=1'))('#results-heading').text()).not.toContain('0 providers');

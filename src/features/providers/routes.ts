@@ -53,10 +53,14 @@ export function hrefWith(path: string, raw: Raw, changes: Record<string, string 
 
 const errorSummary = (errors: FieldError[]) => errors.map((e) => ({ text: e.message, href: `#${e.field}` }));
 const fieldErrors = (errors: FieldError[]) => Object.fromEntries(errors.map((e) => [e.field, e.message]));
-const options = (values: Record<string, string>, selected: unknown, any: string) => [
-  { value: '', text: any },
-  ...Object.entries(values).map(([value, text]) => ({ value, text, selected: value === selected })),
-];
+/** Radios for a filter: "Any" first, checked when nothing (or nothing known) is chosen. */
+const radioItems = (values: Record<string, string>, selected: unknown, any: string) => {
+  const chosen = typeof selected === 'string' && Object.hasOwn(values, selected) ? selected : '';
+  return [
+    { value: '', text: any, checked: chosen === '' },
+    ...Object.entries(values).map(([value, text]) => ({ value, text, checked: value === chosen })),
+  ];
+};
 
 const pages = (path: string, raw: Raw, page: number, count: number) =>
   pagination(page, count, (n) => hrefWith(path, raw, { page: String(n) }));
@@ -106,6 +110,8 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const place = query.resolution.place;
     return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/finder.njk', {
       pageTitle: 'Find an iQTS training provider',
+      metaDescription:
+        'Find an approved iQTS training provider that takes trainees where you live, and compare fees, age groups, study modes and placement schools.',
       currentPath: '/providers',
       placeAutocomplete: true,
       errors: errorSummary(query.errors),
@@ -117,10 +123,24 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
         { value: '', text: 'Any country' },
         ...countryOptions().map((c) => ({ ...c, selected: c.value === query.countryCode })),
       ],
-      phaseItems: options(PHASES, raw['phase'], 'Any age group'),
-      approachItems: options(APPROACHES, raw['approach'], 'Any approach'),
-      deliveryItems: options(DELIVERY, raw['delivery'], 'Any way'),
-      modeItems: options(STUDY_MODES, raw['mode'], 'Full time or part time'),
+      phaseItems: radioItems(PHASES, raw['phase'], 'Any age group'),
+      approachItems: radioItems(APPROACHES, raw['approach'], 'Any approach'),
+      deliveryItems: radioItems(DELIVERY, raw['delivery'], 'Any way'),
+      modeItems: radioItems(STUDY_MODES, raw['mode'], 'Full time or part time'),
+      activeFilters: [
+        'near',
+        'place',
+        'country',
+        'phase',
+        'subject',
+        'approach',
+        'delivery',
+        'mode',
+        'maxFee',
+        'confirmed',
+      ]
+        .filter((k) => typeof raw[k] === 'string' && (raw[k] as string).trim() !== '')
+        .filter((k) => k !== 'place' || !(typeof raw['near'] === 'string' && raw['near'].trim() !== '')).length,
       sortItems: Object.entries(SORTS).map(([value, text]) => ({ value, text, selected: value === query.sort })),
       placeText: place ? placeLabel(place) : undefined,
       whereText: place ? placeLabel(place) : query.countryCode ? countryName(query.countryCode) : undefined,
@@ -183,6 +203,7 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const region = provider.coverage.kind === 'region' ? REGIONS[provider.coverage.region] : undefined;
     return renderPage(reply, 'providers/views/profile.njk', {
       pageTitle: provider.name,
+      metaDescription: `${provider.name}, iQTS training provider: where it takes trainees, fees, age groups, study mode and placement schools, with sources.`,
       currentPath: '/providers',
       backLink: { href: hrefWith('/providers', raw), text: 'Back to providers' },
       provider,
@@ -218,6 +239,8 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const wider = nextRadius(query.radiusKm);
     return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/placement-schools.njk', {
       pageTitle: 'Find placement schools near you',
+      metaDescription:
+        'Find iQTS providers’ partner placement schools near the town or city where you live, nearest first.',
       currentPath: '/placement-schools',
       placeAutocomplete: true,
       errors: errorSummary(query.errors),
