@@ -218,7 +218,7 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       whereText: place ? placeLabel(place) : where ? countryName(where.country) : undefined,
       // Only when the answer can differ by country: offer to check where the candidate lives.
       checkWhere:
-        !where && provider.status === 'approved' && codes !== 'all'
+        !where && provider.status === 'approved' && codes !== 'all' && codes !== 'unknown'
           ? { countries: [{ value: '', text: 'Select a country' }, ...countryOptions()] }
           : undefined,
       findHereHref: where ? hrefWith('/providers', raw) : undefined,
