@@ -12,11 +12,13 @@ import { providerSlug, type Approach, type Delivery, type PageApproach, type Pub
 /**
  * The approved providers as DfE's public page lists them (data/providers.yaml, with sources).
  * Loaded on start: a provider not yet in the database is added with only the facts the
- * file gives; rows already there are left alone, so a provider's own edits are kept.
+ * file gives; rows already there are left alone, so a provider's own edits are kept. The
+ * facts from providers' own pages are reference data: refreshed on every load. A fact the
+ * service does not know is ignored (never shown), so the file can grow ahead of the service.
  */
 const month = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/);
 /** One fact from the provider's own page (see the file's header): its words, address and date. */
-const fact = z.strictObject({
+const fact = z.object({
   value: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   source: z.url({ protocol: /^https$/ }),
   as_of: z.string().min(1),
@@ -33,7 +35,7 @@ const fact = z.strictObject({
 });
 const words = fact.extend({ value: z.string().min(1) });
 const facts = z
-  .strictObject({
+  .object({
     fee: fact.extend({
       value: z.string().min(1).optional(),
       amount: z.number().positive(),
