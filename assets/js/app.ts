@@ -34,6 +34,20 @@ function openTargetedStep(): void {
 openTargetedStep();
 window.addEventListener('hashchange', openTargetedStep);
 
+// The finder's "Show filters" button on small screens (the stylesheet folds the filters there).
+for (const button of document.querySelectorAll<HTMLButtonElement>('.app-filters-toggle')) {
+  const panel = document.getElementById(button.getAttribute('aria-controls') ?? '');
+  if (!panel) continue;
+  const applied = / \(\d+ applied\)$/.exec(button.textContent ?? '')?.[0] ?? '';
+  button.addEventListener('click', () => {
+    const open = !panel.classList.contains('app-filters--open');
+    panel.classList.toggle('app-filters--open', open);
+    button.setAttribute('aria-expanded', String(open));
+    button.textContent = (open ? 'Hide filters' : 'Show filters') + applied;
+    if (open) panel.querySelector<HTMLElement>('h2')?.scrollIntoView({ block: 'nearest' });
+  });
+}
+
 // "You're about to be signed out": 5 minutes before the idle timeout, offer to stay signed in.
 function timeoutWarning(): void {
   const dialog = document.getElementById('app-timeout-warning') as HTMLDialogElement | null;

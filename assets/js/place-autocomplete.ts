@@ -23,6 +23,10 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[data-plac
     minLength: 2,
     showNoOptionsFound: false,
     confirmOnBlur: false,
+    // The first suggestion is highlighted, so Enter picks it.
+    autoselect: true,
+    // Suggestions float over the page rather than push it down.
+    displayMenu: 'overlay',
     inputClasses: errored ? 'govuk-input--error' : undefined,
     source: (query: string, populate: (results: string[]) => void) => {
       controller?.abort();
@@ -36,6 +40,21 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[data-plac
         .catch(() => undefined);
     },
   });
+  // Where the component does not highlight the first suggestion (it never does on iOS), Enter still picks it.
+  wrapper.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key !== 'Enter') return;
+      const menu = wrapper.querySelector('.autocomplete__menu--visible');
+      if (!menu || menu.querySelector('[aria-selected="true"]')) return;
+      const first = menu.querySelector<HTMLElement>('.autocomplete__option:not(.autocomplete__option--no-results)');
+      if (!first) return;
+      event.preventDefault();
+      event.stopPropagation();
+      first.click();
+    },
+    { capture: true },
+  );
   // Keep the hint and error message announced with the new input.
   const created = document.getElementById(id);
   if (created && describedBy)

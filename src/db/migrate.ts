@@ -6,6 +6,7 @@ import * as applications from './migrations/0003-accounts-and-applications.ts';
 import * as permissions from './migrations/0004-permissions-and-one-draft.ts';
 import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
 import * as training from './migrations/0011-training.ts';
+import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-permissions-and-one-draft': permissions,
   '0010-jobs-and-retention': jobsAndRetention,
   '0011-training': training,
+  '0013-provider-public-facts': providerPublicFacts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

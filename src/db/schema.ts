@@ -42,6 +42,8 @@ export interface ProviderTable {
   fee_min_pence: number | null;
   fee_max_pence: number | null;
   start_months: string | null;
+  /** JSON PublicFacts (features/providers/model.ts): what the provider's own pages say, with sources. */
+  public_facts: string | null;
   source: string;
   is_sample: Generated<number>;
   created_at: string;

@@ -54,16 +54,107 @@ for (const engine of engines) {
       expect(listed).not.toContain('Sheffield Hallam University');
       const profile = $(await get('/providers/sheffield-hallam-university'));
       expect(profile('h1').text()).toBe('Sheffield Hallam University');
-      expect(profile('.govuk-inset-text').text()).toContain('No longer listed as offering iQTS since 2023-07-26');
+      expect(profile('.govuk-inset-text').text()).toContain('No longer listed as offering iQTS since 26 July 2023');
     });
 
-    it('shows unknown facts as "Not stated – contact the provider", never a guess', async () => {
-      const profile = $(await get('/providers/university-of-derby'));
-      const row = (key: string) => profile(`.govuk-summary-list__key:contains("${key}")`).next().text().trim();
-      expect(row('Fees')).toBe('Not stated – contact the provider');
-      expect(row('Age groups')).toBe('Not stated – contact the provider');
-      expect(row('Where it takes trainees')).toContain('Worldwide');
-      expect(row('Countries')).toBe('All countries');
+    it('shows unknown facts as "Not stated – contact the provider", never a guess, linking to the provider', async () => {
+      const profile = $(await get('/providers/university-of-northampton'));
+      const row = (key: string) => profile(`.govuk-summary-list__key:contains("${key}")`).next();
+      expect(row('Fees').text().trim()).toBe('Not stated – contact the provider');
+      expect(row('Age groups').text().trim()).toBe('Not stated – contact the provider');
+      // No email known: "contact the provider" goes to its website.
+      expect(row('Fees').find('a').attr('href')).toBe(
+        'https://www.northampton.ac.uk/courses/postgraduate-certificate-in-education-international-iqts/',
+      );
+      expect(row('Where it takes trainees').text()).toContain('Not stated');
+      const derby = $(await get('/providers/university-of-derby'));
+      expect(derby(`.govuk-summary-list__key:contains("Countries")`).next().text().trim()).toBe('All countries');
+      // Equalitas has no known website or email: the words alone, no link.
+      const equalitas = $(await get('/providers/equalitas'));
+      const fees = equalitas(`.govuk-summary-list__key:contains("Fees")`).next();
+      expect(fees.text().trim()).toBe('Not stated – contact the provider');
+      expect(fees.find('a').length).toBe(0);
+    });
+
+    it('shows the public facts from the providers’ own pages, each with its source and date', async () => {
+      const derby = $(await get('/providers/university-of-derby'));
+      const row = (page: typeof derby, key: string) => page(`.govuk-summary-list__key:contains("${key}")`).next();
+      const fees = row(derby, 'Fees');
+      expect(fees.text()).toContain('£8,000 (UK and international)');
+      const source = fees.find('.app-fact-source');
+      expect(source.text()).toBe('Source: derby.ac.uk, 2024/25');
+      expect(source.find('a').attr('href')).toBe(
+        'https://www.derby.ac.uk/online/education-courses/international-qualified-teacher-status-iqts-online/',
+      );
+      // Sources disagree on ages (DfE: 5 to 11; Derby: 3 to 11): both are shown, neither picked.
+      expect(row(derby, 'Age groups').text()).toContain('Primary – the provider’s page says: ages 3 to 11');
+      expect(row(derby, 'Study mode').text()).toContain('Part time, 1 year');
+      expect(row(derby, 'Placement schools').text()).toContain('You arrange your own placement school');
+      expect(row(derby, 'Placement schools').text()).toContain('must already have a placement school outside the UK');
+      // A fee in another currency, its year, and the earlier fee as history.
+      const dubai = $(await get('/providers/university-of-birmingham-dubai'));
+      expect(row(dubai, 'Fees').text()).toContain('AED 69,755; scholarships available');
+      expect(row(dubai, 'Fees').text()).toContain('Source: birmingham.ac.uk, 2024-25');
+      expect(row(dubai, 'Fees').text()).toContain('Earlier: AED 63,414');
+      expect(row(dubai, 'Email').find('a[href="mailto:uobdsoeadmissions@bham.ac.uk"]').length).toBe(1);
+      expect(row(dubai, 'Email').text()).toContain('Source: prospects.ac.uk, undated');
+      // A fee note without an amount: not stated, with the note, and the contact link is the email.
+      const buckingham = $(await get('/providers/university-of-buckingham'));
+      expect(row(buckingham, 'Fees').text()).toContain('Not stated – contact the provider');
+      expect(row(buckingham, 'Fees').text()).toContain(
+        'The provider’s page says: amount not stated; an optional PGCE costs extra',
+      );
+      expect(row(buckingham, 'Fees').find('a[href="mailto:education@buckingham.ac.uk"]').length).toBe(1);
+      // Where the provider's page and DfE disagree, both are said.
+      const ljmu = $(await get('/providers/liverpool-john-moores-university'));
+      expect(ljmu('.app-status-conflict').text()).toContain('will not offer iQTS courses for the foreseeable future');
+      // In the results too, with the page's date.
+      const results = $(await get('/providers?country=AE'));
+      const result = (name: string) =>
+        results('.app-result').filter((_, li) => results(li).find('h3').text().includes(name));
+      expect(result('University of Derby').text()).toContain('£8,000 (UK and international) (2024/25)');
+      expect(result('University of Birmingham Dubai').text()).toContain('AED 69,755');
+      expect(result('Liverpool John Moores University').find('.app-status-conflict').length).toBe(1);
+    });
+
+    it('filters and sorts use the public facts: phases, study mode, placement approach, delivery, fee, subject', async () => {
+      expect(await allNames('phase=secondary')).not.toContain('University of Derby'); // primary only, by its page
+      expect(await allNames('phase=primary')).toContain('University of Derby');
+      expect(await allNames('phase=primary')).not.toContain('University of the West of England'); // secondary
+      expect(await allNames('mode=full-time')).not.toContain('University of Derby'); // part time
+      expect(await allNames('mode=part-time')).not.toContain('University of Sunderland'); // full time
+      expect(await allNames('approach=partner-school')).not.toContain('University of Derby');
+      expect(await allNames('approach=current-school')).toContain('University of Buckingham'); // must be employed
+      expect(await allNames('approach=own-school')).not.toContain('University of Buckingham');
+      expect(await allNames('delivery=online')).toContain('University of Derby');
+      expect(await allNames('delivery=in-person')).not.toContain('University of Derby');
+      expect(await allNames('maxFee=7999')).not.toContain('University of Derby'); // £8,000
+      expect(await allNames('maxFee=8000')).toContain('University of Derby');
+      // A fee in dirhams is not compared with pounds: it stays, as not stated in pounds.
+      expect(await allNames('country=AE&maxFee=1')).toContain('University of Birmingham Dubai');
+      // One subject page seen, "others may exist": chemistry includes UWE; physics does not exclude it.
+      expect(await allNames('subject=chemistry')).toContain('University of the West of England');
+      expect(await allNames('subject=physics')).toContain('University of the West of England');
+      // Sorting by fee: Derby's £8,000 comes before providers whose fee is not stated in pounds.
+      const byFee = await allNames('sort=fee&country=GB');
+      expect(byFee.indexOf('University of Derby')).toBeGreaterThanOrEqual(0);
+      expect(byFee.indexOf('University of Derby')).toBeLessThan(byFee.indexOf('University of Warwick'));
+      expect(byFee.indexOf('University of Derby')).toBeLessThan(byFee.indexOf('University of Buckingham'));
+      // "Only providers that have told us" now counts the public page's facts too.
+      expect(await allNames('phase=primary&mode=part-time&confirmed=yes')).toContain('University of Derby');
+    });
+
+    it('source notes (DfE list history, the World Bank region list) sit in a "Source" detail, not in the answers', async () => {
+      const profile = $(await get('/providers/liverpool-john-moores-university'));
+      const source = profile('details.app-source');
+      expect(source.find('summary').text().trim()).toBe('Source');
+      expect(source.text()).toContain('2023: Latin America');
+      expect(source.text()).toContain('listed this provider from 18 January 2023');
+      expect(source.find('a[href^="https://datahelpdesk.worldbank.org/"]').text()).toContain('World Bank');
+      const answers = profile('.govuk-summary-list').text();
+      for (const note of ['Latin America', 'World Bank', '2023'])
+        expect(profile('main').text().replace(source.text(), ''), note).not.toContain(note);
+      expect(answers).toContain('The Middle East and North Africa region');
     });
 
     it('filters by country: a region provider only inside its region, a campus provider only in its country', async () => {
@@ -79,6 +170,37 @@ for (const engine of engines) {
       // Excluded countries: the sample provider does not take trainees in the US.
       expect(await allNames('country=US')).not.toContain('Sample Provider Worldwide Except Some Countries');
       expect(await allNames('country=GB')).toContain('Sample Provider Worldwide Except Some Countries');
+    });
+
+    it('counts only providers known to take trainees in a country; those that have not said come after, labelled', async () => {
+      const res = $(await get('/providers?country=NG'));
+      const heading = res('#results-heading').text();
+      const known = Number(/^(\d+) providers? taking trainees in Nigeria$/.exec(heading)?.[1]);
+      const knownNames = res('ul[aria-labelledby="results-heading"] .app-result h3 a')
+        .map((_, a) => res(a).text().trim())
+        .get();
+      const notSaidNames = res('ul[aria-labelledby="not-said-heading"] .app-result h3 a')
+        .map((_, a) => res(a).text().trim())
+        .get();
+      // St Mary's, Chichester and Northampton are listed by DfE without saying where they take trainees.
+      for (const name of ["St Mary's University", 'University of Chichester', 'University of Northampton']) {
+        expect(notSaidNames).toContain(name);
+        expect(knownNames).not.toContain(name);
+      }
+      expect(knownNames).toContain('University of Warwick');
+      expect(res('#not-said-heading').text()).toMatch(
+        new RegExp(`^${notSaidNames.length} providers that have not said whether they take trainees in Nigeria$`),
+      );
+      const everyName = await allNames('country=NG');
+      expect(known).toBe(everyName.length - notSaidNames.length);
+      // The count above the results says how many more have not said, and links to them.
+      expect(res('a[href="#not-said-heading"]').length).toBe(1);
+      const api = (await get('/api/v1/providers?country=NG')).json() as {
+        total: number;
+        known: number;
+        notSaid: number;
+      };
+      expect(api).toMatchObject({ known, notSaid: notSaidNames.length, total: everyName.length });
     });
 
     it('a campus provider with a stated radius appears only within it (Dubai, not Abu Dhabi)', async () => {
@@ -128,6 +250,32 @@ for (const engine of engines) {
         .get();
       expect(distances.length).toBeGreaterThan(0);
       expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    });
+
+    it('every finder page has its own meta description; other pages have the service’s', async () => {
+      const description = async (url: string) => $(await get(url))('meta[name="description"]').attr('content') ?? '';
+      expect(await description('/providers')).toContain('Find an approved iQTS training provider');
+      expect(await description('/providers/university-of-derby')).toMatch(
+        /^University of Derby, iQTS training provider/,
+      );
+      expect(await description('/placement-schools')).toContain('partner placement schools');
+      expect(await description('/feedback')).toContain('International qualified teacher status (iQTS)');
+    });
+
+    it('the filters fold behind "Show filters" on small screens; the options are radios, so long names wrap', async () => {
+      const page = $(await get('/providers?country=NG&phase=primary'));
+      const toggle = page('button.app-filters-toggle');
+      expect(toggle.attr('aria-controls')).toBe('filters');
+      expect(toggle.attr('aria-expanded')).toBe('false');
+      expect(toggle.text()).toBe('Show filters (2 applied)');
+      expect(page('form#filters').length).toBe(1);
+      for (const name of ['phase', 'approach', 'delivery', 'mode'])
+        expect(page(`#filters input[type="radio"][name="${name}"]`).length, name).toBeGreaterThan(1);
+      expect(page('#filters input[name="phase"][value="primary"]').attr('checked')).toBeDefined();
+      // With a problem in the filters they are open, so the error can be seen.
+      const bad = $(await get('/providers?maxFee=lots'));
+      expect(bad('button.app-filters-toggle').attr('aria-expanded')).toBe('true');
+      expect(bad('form#filters').hasClass('app-filters--open')).toBe(true);
     });
 
     it('an empty result says how to widen the search', async () => {

@@ -60,6 +60,28 @@ for (const engine of engines) {
       expect(approved.length).toBe(listed.filter((p) => p.listed.at(-1)!.to === null).length);
     });
 
+    it('the public facts from the providers’ pages are refreshed on every load; the provider’s own values are kept', async () => {
+      const derby = () =>
+        d.db
+          .selectFrom('providers')
+          .select(['public_facts', 'phases'])
+          .where('slug', '=', 'university-of-derby')
+          .executeTakeFirstOrThrow();
+      const loaded = JSON.parse((await derby()).public_facts!) as Record<string, { text: string; source: string }>;
+      expect(loaded['fee']).toMatchObject({ text: '£8,000 (UK and international)', asOf: '2024/25', currency: 'GBP' });
+      expect(loaded['fee']!.source).toMatch(/^https:\/\/www\.derby\.ac\.uk\//);
+      // An older copy of the facts, and a value the provider set itself.
+      await d.db
+        .updateTable('providers')
+        .set({ public_facts: '{}', phases: '["secondary"]' })
+        .where('slug', '=', 'university-of-derby')
+        .execute();
+      expect(await loadReferenceProviders(d.db)).toBe(0);
+      const after = await derby();
+      expect(JSON.parse(after.public_facts!)).toEqual(loaded);
+      expect(after.phases).toBe('["secondary"]');
+    });
+
     it('a file with bad rows is reported line by line and nothing is imported', async () => {
       const { rows, problems } = validateSchoolsCsv(BAD);
       expect(rows.length).toBe(1);

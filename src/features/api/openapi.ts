@@ -100,6 +100,14 @@ export function openApiDocument() {
                     type: 'object',
                     properties: {
                       total: { type: 'integer' },
+                      known: {
+                        type: 'integer',
+                        description: 'Of the total, providers known to take trainees where the candidate lives',
+                      },
+                      notSaid: {
+                        type: 'integer',
+                        description: 'Of the total, providers that have not said whether they take trainees there',
+                      },
                       page: { type: 'integer' },
                       pages: { type: 'integer' },
                       providers: {
@@ -124,6 +132,20 @@ export function openApiDocument() {
                             feeMinPence: { type: ['integer', 'null'] },
                             feeMaxPence: { type: ['integer', 'null'] },
                             startMonths: list({ type: 'integer', minimum: 1, maximum: 12 }),
+                            publicFacts: {
+                              type: 'object',
+                              description:
+                                'What the provider’s own public pages say, each fact with its words (text), its address (source) and the date or intake the page shows (asOf, null when undated). The fields above are what the provider has told us; filters and sorts use them first, then these.',
+                              additionalProperties: {
+                                type: 'object',
+                                properties: {
+                                  text: { type: 'string' },
+                                  source: { type: 'string', format: 'uri' },
+                                  asOf: { type: ['string', 'null'] },
+                                },
+                                required: ['text', 'source', 'asOf'],
+                              },
+                            },
                             nearestPartnerSchoolKm: { type: ['number', 'null'] },
                             notStated: {
                               type: 'array',

@@ -29,6 +29,8 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
     const found = await findProviders(db, query);
     return {
       total: found.total,
+      known: found.known,
+      notSaid: found.notSaid,
       page: query.page,
       pages: found.pages,
       providers: found.results.map((r) => ({
@@ -50,6 +52,7 @@ export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): v
         feeMinPence: r.provider.feeMinPence,
         feeMaxPence: r.provider.feeMaxPence,
         startMonths: r.provider.startMonths,
+        publicFacts: r.provider.publicFacts,
         nearestPartnerSchoolKm: r.nearestKm === null ? null : Math.round(r.nearestKm * 10) / 10,
         notStated: r.notStated,
       })),

@@ -15,7 +15,7 @@ import { ELIGIBILITY_SESSION_KEY } from '../eligibility/routes.ts';
 import type { Answers as EligibilityAnswers } from '../eligibility/rules.ts';
 import { countryOptions, countryName } from '../../shared/format.ts';
 import { today } from '../../shared/dates.ts';
-import { coverageIncludes } from '../providers/coverage.ts';
+import { coverageIncludes, describeCoverage } from '../providers/coverage.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
 import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
 import { findPlaces } from '../../shared/places/places.ts';
@@ -207,7 +207,15 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const date = today();
     const suitable = providers.filter((p) => matchProvider(p, where ? { where } : {}, date) !== null);
     const selected = slug ?? providers.find((p) => p.id === current.providerId)?.slug;
+    // Arriving from a provider's profile: say at once if that provider cannot take this candidate.
+    const fromProfile = slug ? providers.find((p) => p.slug === slug) : undefined;
+    const fromProfileProblem = fromProfile && !error ? providerProblem(fromProfile, current.answers, date) : null;
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/choose-provider.njk', {
+      fromProfileProblem,
+      fromProfileCoverage:
+        fromProfile && !where && !fromProfileProblem && fromProfile.coverage.kind !== 'worldwide'
+          ? describeCoverage(fromProfile.coverage, date)
+          : undefined,
       pageTitle: 'Choose a training provider',
       currentPath: '/application',
       csrfToken: csrfToken(request),
@@ -216,7 +224,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       items: suitable.map((p) => ({ value: p.slug, text: p.name, checked: p.slug === selected })),
       errors: error ? [{ text: error, href: '#provider' }] : [],
       fieldError: error,
-      suggestions: error ? suitable.slice(0, 5).map((p) => ({ name: p.name, slug: p.slug })) : [],
+      suggestions: error || fromProfileProblem ? suitable.slice(0, 5).map((p) => ({ name: p.name, slug: p.slug })) : [],
     });
   }
 

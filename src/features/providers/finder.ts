@@ -22,11 +22,23 @@ export interface ProviderResult extends ProviderMatch {
   coverageText: string;
 }
 
+export interface FoundProviders {
+  total: number;
+  /** Of the total: providers known to take trainees where the candidate lives (all of them when no place is given). */
+  known: number;
+  /** Of the total: providers that have not said whether they take trainees there. They come after the known ones. */
+  notSaid: number;
+  results: ProviderResult[];
+  pages: number;
+}
+
+const notSaid = (r: ProviderMatch) => r.coverage?.includes === 'unknown';
+
 export async function findProviders(
   db: Kysely<Database>,
   query: ProviderQuery,
   date = today(),
-): Promise<{ total: number; results: ProviderResult[]; pages: number }> {
+): Promise<FoundProviders> {
   const providers = await allProviders(db);
   const matches = providers
     .map((p) => matchProvider(p, query.filters, date))
@@ -38,21 +50,32 @@ export async function findProviders(
   const results: ProviderResult[] = matches.map((m) => ({
     ...m,
     nearestKm: nearest.get(m.provider.id) ?? null,
-    fees: formatFees(m.provider.feeMinPence, m.provider.feeMaxPence),
+    fees: formatFees(m.stated.feeMinPence, m.stated.feeMaxPence),
     coverageText: describeCoverage(m.provider.coverage, date),
   }));
-  // Stated values first; unknown fees or distances sort last, never as zero.
+  // Stated values first (the provider's own, else its public page's); unknown fees or distances sort
+  // last, never as zero.
+  // A fee stated only in another currency is not compared with pounds: it sorts with the unknown.
   const last = (v: number | null) => v ?? Number.POSITIVE_INFINITY;
   const byName = (a: ProviderResult, b: ProviderResult) => a.provider.name.localeCompare(b.provider.name, 'en-GB');
-  results.sort(
+  const order =
     query.sort === 'fee'
-      ? (a, b) => last(a.provider.feeMinPence) - last(b.provider.feeMinPence) || byName(a, b)
+      ? (a: ProviderResult, b: ProviderResult) =>
+          last(a.stated.feeMinPence) - last(b.stated.feeMinPence) || byName(a, b)
       : query.sort === 'nearest'
-        ? (a, b) => last(a.nearestKm) - last(b.nearestKm) || byName(a, b)
-        : byName,
-  );
+        ? (a: ProviderResult, b: ProviderResult) => last(a.nearestKm) - last(b.nearestKm) || byName(a, b)
+        : byName;
+  // Providers known to take trainees there come first; those that have not said follow, counted apart.
+  results.sort((a, b) => Number(notSaid(a)) - Number(notSaid(b)) || order(a, b));
+  const unknown = results.filter(notSaid).length;
   const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
-  return { total: results.length, results: results.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE), pages };
+  return {
+    total: results.length,
+    known: results.length - unknown,
+    notSaid: unknown,
+    results: results.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE),
+    pages,
+  };
 }
 
 export async function findSchools(

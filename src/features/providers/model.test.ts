@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProviderQuery, parseSchoolQuery } from './finder-query.ts';
-import { formatFees, matchProvider, providerSlug, type Provider } from './model.ts';
+import { formatFees, matchProvider, providerSlug, statedValues, type Provider } from './model.ts';
 
 const provider = (over: Partial<Provider> = {}): Provider => ({
   id: 1,
@@ -13,6 +13,8 @@ const provider = (over: Partial<Provider> = {}): Provider => ({
   statusChangedOn: null,
   coverage: { kind: 'worldwide', excludedCountries: [], excludedUntil: null },
   coverageNote: null,
+  listedPeriods: [],
+  publicFacts: {},
   delivery: null,
   placementApproaches: null,
   phases: null,
@@ -67,6 +69,46 @@ describe('matching a provider to the finder’s filters', () => {
       matchProvider(provider({ coverage: { kind: 'unknown' } }), { where: { country: 'FR' } }, TODAY)?.coverage
         ?.includes,
     ).toBe('unknown');
+  });
+});
+
+describe('the values filters read: the provider’s own first, else its public page', () => {
+  const page = { source: 'https://example.ac.uk/iqts', asOf: '2024/25' };
+  const withPage = provider({
+    publicFacts: {
+      fee: { ...page, text: '£8,000', amount: 8000, currency: 'GBP' },
+      phases: { ...page, text: 'primary', phases: ['primary'], ages: '3-11' },
+      mode: { ...page, text: 'part time', studyModes: ['part-time'] },
+      placement: { ...page, text: 'x', approach: 'candidate-arranges', approaches: ['own-school'] },
+      subjects: { ...page, text: 'chemistry', subjects: ['chemistry'] },
+      contactEmail: { ...page, text: 'admissions@example.ac.uk' },
+    },
+  });
+
+  it('uses the page’s facts where the provider has not told us', () => {
+    expect(statedValues(withPage)).toMatchObject({
+      phases: ['primary'],
+      studyModes: ['part-time'],
+      approaches: ['own-school'],
+      feeMinPence: 800000,
+      contactEmail: 'admissions@example.ac.uk',
+    });
+    expect(matchProvider(withPage, { phase: 'secondary' }, TODAY)).toBeNull();
+    expect(matchProvider(withPage, { maxFee: 799900 }, TODAY)).toBeNull();
+    expect(matchProvider(withPage, { phase: 'primary', mode: 'part-time' }, TODAY)?.notStated).toEqual([]);
+  });
+
+  it('what the provider tells us wins over its page', () => {
+    const told = { ...withPage, phases: ['secondary' as const], feeMinPence: 900000, feeMaxPence: 900000 };
+    expect(statedValues(told)).toMatchObject({ phases: ['secondary'], feeMinPence: 900000 });
+  });
+
+  it('a fee in another currency is never compared with pounds; a partial subject list never excludes', () => {
+    const dirhams = provider({ publicFacts: { fee: { ...page, text: 'AED 69,755', amount: 69755, currency: 'AED' } } });
+    expect(statedValues(dirhams).feeMinPence).toBeNull();
+    expect(matchProvider(dirhams, { maxFee: 100 }, TODAY)?.notStated).toEqual(['fees']);
+    expect(matchProvider(withPage, { subject: 'Chemistry' }, TODAY)?.notStated).toEqual([]);
+    expect(matchProvider(withPage, { subject: 'Physics' }, TODAY)?.notStated).toEqual(['subject']);
   });
 });
 

@@ -27,6 +27,46 @@ export type Delivery = keyof typeof DELIVERY;
 export type StudyMode = keyof typeof STUDY_MODES;
 export type ProviderStatus = keyof typeof STATUSES;
 
+/** One fact from a provider's own public page: its words, the page's address and the date or intake it shows. */
+export interface Fact {
+  text: string;
+  source: string;
+  /** null: the page is undated. */
+  asOf: string | null;
+}
+
+/** How the provider's page describes its placement schools (data/providers.yaml's own words). */
+export const PAGE_APPROACHES = {
+  'provider-matches': 'Matches you to one of its partner schools',
+  'candidate-arranges': 'You arrange your own placement school',
+  'must-be-employed': 'Only for people already working in a school',
+  either: 'Matches you to a partner school, or you arrange your own',
+} as const;
+export type PageApproach = keyof typeof PAGE_APPROACHES;
+
+/**
+ * What a provider's own public pages say (data/providers.yaml), each fact with its source.
+ * Kept apart from what the provider tells us through the service, which comes first.
+ */
+export interface PublicFacts {
+  fee?: Fact & { amount: number; currency: string };
+  feeEarlier?: Fact & { amount: number; currency: string };
+  feeNote?: Fact;
+  phases?: Fact & { phases: Phase[]; ages: string | null };
+  mode?: Fact & { studyModes: StudyMode[] | null };
+  delivery?: Fact & { delivery: Delivery[] | null };
+  placement?: Fact & { approach: PageApproach; approaches: Approach[] };
+  start?: Fact & { months: number[] | null };
+  subjects?: Fact & { subjects: string[] };
+  contactEmail?: Fact;
+  howToApply?: Fact;
+  entryExtras?: Fact;
+  awardAlongside?: Fact;
+  traineesIn?: Fact;
+  /** The provider's page and DfE's list disagree: show both. */
+  statusConflict?: Fact;
+}
+
 export interface Provider {
   id: number;
   slug: string;
@@ -37,7 +77,10 @@ export interface Provider {
   approvedOn: string | null;
   statusChangedOn: string | null;
   coverage: Coverage;
+  /** What DfE's list said about where the provider takes trainees: a source note, not advice to the candidate. */
   coverageNote: string | null;
+  /** When DfE's public list showed the provider ('YYYY-MM' or 'YYYY-MM-DD'; to null: still listed). */
+  listedPeriods: { from: string; to: string | null }[];
   /** null: the provider has not said. */
   delivery: Delivery[] | null;
   placementApproaches: Approach[] | null;
@@ -47,7 +90,45 @@ export interface Provider {
   feeMinPence: number | null;
   feeMaxPence: number | null;
   startMonths: number[] | null;
+  publicFacts: PublicFacts;
   isSample: boolean;
+}
+
+/**
+ * The values the finder filters and sorts on: what the provider has told us, or else what
+ * its own public page says. null: neither says.
+ */
+export interface StatedValues {
+  phases: Phase[] | null;
+  approaches: Approach[] | null;
+  delivery: Delivery[] | null;
+  studyModes: StudyMode[] | null;
+  subjects: string[] | null;
+  /** A subject list from a public page may be partial: it can include a provider, never exclude it. */
+  subjectsPartial: boolean;
+  /** Pence; a fee stated only in another currency is not compared with pounds. */
+  feeMinPence: number | null;
+  feeMaxPence: number | null;
+  startMonths: number[] | null;
+  contactEmail: string | null;
+}
+
+export function statedValues(p: Provider): StatedValues {
+  const f = p.publicFacts;
+  const pence = f.fee?.currency === 'GBP' ? Math.round(f.fee.amount * 100) : null;
+  const ownFee = p.feeMinPence !== null || p.feeMaxPence !== null;
+  return {
+    phases: p.phases ?? f.phases?.phases ?? null,
+    approaches: p.placementApproaches ?? f.placement?.approaches ?? null,
+    delivery: p.delivery ?? f.delivery?.delivery ?? null,
+    studyModes: p.studyModes ?? f.mode?.studyModes ?? null,
+    subjects: p.subjects ?? f.subjects?.subjects ?? null,
+    subjectsPartial: p.subjects === null && f.subjects !== undefined,
+    feeMinPence: ownFee ? p.feeMinPence : pence,
+    feeMaxPence: ownFee ? p.feeMaxPence : pence,
+    startMonths: p.startMonths ?? f.start?.months ?? null,
+    contactEmail: p.contactEmail ?? f.contactEmail?.text ?? null,
+  };
 }
 
 export interface ProviderFilters {
@@ -70,6 +151,7 @@ const listFit = <T>(list: T[] | null, value: T | undefined): Fit =>
 
 export interface ProviderMatch {
   provider: Provider;
+  stated: StatedValues;
   coverage: CoverageAnswer | null;
   /** Filters the provider has not stated a value for: the candidate should ask. */
   notStated: string[];
@@ -85,28 +167,30 @@ export function matchProvider(provider: Provider, filters: ProviderFilters, toda
   const coverage = filters.where ? coverageIncludes(provider.coverage, filters.where, today) : null;
   if (coverage?.includes === 'no') return null;
   const notStated: string[] = [];
+  const stated = statedValues(provider);
+  const subjectFit: Fit =
+    filters.subject === undefined
+      ? 'yes'
+      : stated.subjects === null
+        ? 'not-stated'
+        : stated.subjects.some((s) => s.toLowerCase() === filters.subject!.toLowerCase())
+          ? 'yes'
+          : stated.subjectsPartial
+            ? 'not-stated'
+            : 'no';
   const checks: [string, Fit][] = [
-    ['age group', listFit(provider.phases, filters.phase)],
-    [
-      'subject',
-      filters.subject === undefined
-        ? 'yes'
-        : provider.subjects === null
-          ? 'not-stated'
-          : provider.subjects.some((s) => s.toLowerCase() === filters.subject!.toLowerCase())
-            ? 'yes'
-            : 'no',
-    ],
-    ['placement schools', listFit(provider.placementApproaches, filters.approach)],
-    ['delivery', listFit(provider.delivery, filters.delivery)],
-    ['study mode', listFit(provider.studyModes, filters.mode)],
+    ['age group', listFit(stated.phases, filters.phase)],
+    ['subject', subjectFit],
+    ['placement schools', listFit(stated.approaches, filters.approach)],
+    ['delivery', listFit(stated.delivery, filters.delivery)],
+    ['study mode', listFit(stated.studyModes, filters.mode)],
     [
       'fees',
       filters.maxFee === undefined
         ? 'yes'
-        : provider.feeMinPence === null
+        : stated.feeMinPence === null
           ? 'not-stated'
-          : provider.feeMinPence <= filters.maxFee
+          : stated.feeMinPence <= filters.maxFee
             ? 'yes'
             : 'no',
     ],
@@ -116,7 +200,7 @@ export function matchProvider(provider: Provider, filters: ProviderFilters, toda
     if (fit === 'not-stated') notStated.push(label);
   }
   if (filters.confirmedOnly && (notStated.length > 0 || coverage?.includes === 'unknown')) return null;
-  return { provider, coverage, notStated };
+  return { provider, stated, coverage, notStated };
 }
 
 /** "£7,950 to £9,950" — or null when the provider has not said. */

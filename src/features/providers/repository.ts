@@ -3,7 +3,7 @@ import type { Database, ProviderTable } from '../../db/schema.ts';
 import { recordAudit } from '../../audit/repository.ts';
 import type { ProviderScope } from '../../shared/scope.ts';
 import { parseCoverage, type Coverage } from './coverage.ts';
-import type { Provider, ProviderStatus } from './model.ts';
+import type { Provider, ProviderStatus, PublicFacts } from './model.ts';
 
 const list = <T>(text: string | null): T[] | null => (text === null ? null : (JSON.parse(text) as T[]));
 
@@ -19,6 +19,7 @@ export function providerFromRow(row: Selectable<ProviderTable>): Provider {
     statusChangedOn: row.status_changed_on,
     coverage: parseCoverage(JSON.parse(row.coverage)),
     coverageNote: row.coverage_note,
+    listedPeriods: row.listed_periods ? (JSON.parse(row.listed_periods) as Provider['listedPeriods']) : [],
     delivery: list(row.delivery),
     placementApproaches: list(row.placement_approaches),
     phases: list(row.phases),
@@ -27,6 +28,7 @@ export function providerFromRow(row: Selectable<ProviderTable>): Provider {
     feeMinPence: row.fee_min_pence,
     feeMaxPence: row.fee_max_pence,
     startMonths: list(row.start_months),
+    publicFacts: row.public_facts ? (JSON.parse(row.public_facts) as PublicFacts) : {},
     isSample: row.is_sample === 1,
   };
 }

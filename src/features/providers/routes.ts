@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { renderPage } from '../../platform/render.ts';
-import { countries, REGIONS } from '../../shared/places/countries.ts';
-import { coverageCountryCodes, coverageIncludes, describeCoverage } from './coverage.ts';
+import { countries, countryByCode, REGIONS } from '../../shared/places/countries.ts';
+import { coverageCountryCodes, coverageIncludes, describeCoverage, type CandidateLocation } from './coverage.ts';
 import {
   PAGE_SIZE,
   RADII,
@@ -13,11 +13,12 @@ import {
   resolvePlace,
   type FieldError,
 } from './finder-query.ts';
-import { today } from '../../shared/dates.ts';
+import { govukDate, today } from '../../shared/dates.ts';
 import { countryName, countryOptions, km } from '../../shared/format.ts';
 import { pagination } from '../../shared/pagination.ts';
 import { findProviders, findSchools, nextRadius, placeLabel } from './finder.ts';
-import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, formatFees, type Provider } from './model.ts';
+import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, type Provider } from './model.ts';
+import { shownFacts } from './facts-view.ts';
 import { schoolsNear } from '../placement-schools/repository.ts';
 import { providerBySlug } from './repository.ts';
 
@@ -52,28 +53,21 @@ export function hrefWith(path: string, raw: Raw, changes: Record<string, string 
 
 const errorSummary = (errors: FieldError[]) => errors.map((e) => ({ text: e.message, href: `#${e.field}` }));
 const fieldErrors = (errors: FieldError[]) => Object.fromEntries(errors.map((e) => [e.field, e.message]));
-const options = (values: Record<string, string>, selected: unknown, any: string) => [
-  { value: '', text: any },
-  ...Object.entries(values).map(([value, text]) => ({ value, text, selected: value === selected })),
-];
+/** Radios for a filter: "Any" first, checked when nothing (or nothing known) is chosen. */
+const radioItems = (values: Record<string, string>, selected: unknown, any: string) => {
+  const chosen = typeof selected === 'string' && Object.hasOwn(values, selected) ? selected : '';
+  return [
+    { value: '', text: any, checked: chosen === '' },
+    ...Object.entries(values).map(([value, text]) => ({ value, text, checked: value === chosen })),
+  ];
+};
 
 const pages = (path: string, raw: Raw, page: number, count: number) =>
   pagination(page, count, (n) => hrefWith(path, raw, { page: String(n) }));
 
-/** A provider's stated facts, in words; null where the provider has not said. */
+/** A provider's facts as shown (see facts-view.ts), and its status in words. */
 export function providerFacts(p: Provider) {
-  const words = <K extends string>(labels: Record<K, string>, list: K[] | null) =>
-    list ? list.map((v) => labels[v]) : null;
-  return {
-    phases: words(PHASES, p.phases),
-    approaches: words(APPROACHES, p.placementApproaches),
-    delivery: words(DELIVERY, p.delivery),
-    studyModes: words(STUDY_MODES, p.studyModes),
-    subjects: p.subjects,
-    fees: formatFees(p.feeMinPence, p.feeMaxPence),
-    startMonths: p.startMonths ? p.startMonths.map((m) => MONTHS[m - 1]) : null,
-    status: STATUSES[p.status],
-  };
+  return { ...shownFacts(p), status: STATUSES[p.status] };
 }
 
 /** The countries a provider covers, in words: a list, or "All countries except …" when that is shorter. */
@@ -92,6 +86,22 @@ function countryListText(codes: string[] | 'all' | 'unknown'): string | null {
   return names(codes);
 }
 
+/** "May 2022" for a month, "26 July 2023" for a day. */
+const listedDate = (d: string) =>
+  /^\d{4}-\d{2}$/.test(d) ? `${MONTHS[Number(d.slice(5)) - 1]} ${d.slice(0, 4)}` : govukDate(d);
+
+/** When DfE's list showed the provider: "from May 2022 to 26 July 2023", "from 18 January 2023". */
+export function listedText(periods: Provider['listedPeriods']): string | null {
+  if (!periods.length) return null;
+  return periods.map((p) => `from ${listedDate(p.from)}${p.to ? ` to ${listedDate(p.to)}` : ''}`).join('; ');
+}
+
+/** A source written as "who, what, https://…": its words and its address apart, for a link. */
+function sourceParts(source: string): { text: string; href: string | null } {
+  const m = /^(.*?),?\s*(https:\/\/\S+)$/.exec(source);
+  return m ? { text: m[1]!, href: m[2]! } : { text: source, href: null };
+}
+
 export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   app.get('/providers', async (request, reply) => {
     const raw = request.query as Raw;
@@ -100,6 +110,8 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const place = query.resolution.place;
     return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/finder.njk', {
       pageTitle: 'Find an iQTS training provider',
+      metaDescription:
+        'Find an approved iQTS training provider that takes trainees where you live, and compare fees, age groups, study modes and placement schools.',
       currentPath: '/providers',
       placeAutocomplete: true,
       errors: errorSummary(query.errors),
@@ -111,10 +123,24 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
         { value: '', text: 'Any country' },
         ...countryOptions().map((c) => ({ ...c, selected: c.value === query.countryCode })),
       ],
-      phaseItems: options(PHASES, raw['phase'], 'Any age group'),
-      approachItems: options(APPROACHES, raw['approach'], 'Any approach'),
-      deliveryItems: options(DELIVERY, raw['delivery'], 'Any way'),
-      modeItems: options(STUDY_MODES, raw['mode'], 'Full time or part time'),
+      phaseItems: radioItems(PHASES, raw['phase'], 'Any age group'),
+      approachItems: radioItems(APPROACHES, raw['approach'], 'Any approach'),
+      deliveryItems: radioItems(DELIVERY, raw['delivery'], 'Any way'),
+      modeItems: radioItems(STUDY_MODES, raw['mode'], 'Full time or part time'),
+      activeFilters: [
+        'near',
+        'place',
+        'country',
+        'phase',
+        'subject',
+        'approach',
+        'delivery',
+        'mode',
+        'maxFee',
+        'confirmed',
+      ]
+        .filter((k) => typeof raw[k] === 'string' && (raw[k] as string).trim() !== '')
+        .filter((k) => k !== 'place' || !(typeof raw['near'] === 'string' && raw['near'].trim() !== '')).length,
       sortItems: Object.entries(SORTS).map(([value, text]) => ({ value, text, selected: value === query.sort })),
       placeText: place ? placeLabel(place) : undefined,
       whereText: place ? placeLabel(place) : query.countryCode ? countryName(query.countryCode) : undefined,
@@ -124,7 +150,10 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       })),
       found: found && {
         total: found.total,
+        known: found.known,
+        notSaid: found.notSaid,
         results: found.results.map((r) => ({
+          notSaid: r.coverage?.includes === 'unknown',
           name: r.provider.name,
           href: hrefWith(`/providers/${r.provider.slug}`, raw),
           isSample: r.provider.isSample,
@@ -152,6 +181,15 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const resolution = resolvePlace(raw, errors);
     const place = resolution.place;
     const date = today();
+    // Where the candidate lives, as the finder was told it: a place, or else a country.
+    const countryCode =
+      typeof raw['country'] === 'string' ? countryByCode(raw['country'].toUpperCase())?.code : undefined;
+    const where: CandidateLocation | undefined = place
+      ? { country: place.country, point: { lat: place.lat, lon: place.lon } }
+      : countryCode
+        ? { country: countryCode }
+        : undefined;
+    const coverageHere = where ? coverageIncludes(provider.coverage, where, date) : undefined;
     const codes = coverageCountryCodes(provider.coverage, date);
     const nearby = place
       ? await schoolsNear(db, {
@@ -165,21 +203,26 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const region = provider.coverage.kind === 'region' ? REGIONS[provider.coverage.region] : undefined;
     return renderPage(reply, 'providers/views/profile.njk', {
       pageTitle: provider.name,
+      metaDescription: `${provider.name}, iQTS training provider: where it takes trainees, fees, age groups, study mode and placement schools, with sources.`,
       currentPath: '/providers',
       backLink: { href: hrefWith('/providers', raw), text: 'Back to providers' },
       provider,
       facts: providerFacts(provider),
       coverageText: describeCoverage(provider.coverage, date),
       coverageCountries: countryListText(codes),
-      regionSource: region?.source,
+      regionSource: region && { name: region.name, ...sourceParts(region.source) },
+      listed: listedText(provider.listedPeriods),
+      statusChangedText: provider.statusChangedOn ? govukDate(provider.statusChangedOn) : null,
       placeText: place ? placeLabel(place) : undefined,
-      coverageHere: place
-        ? coverageIncludes(
-            provider.coverage,
-            { country: place.country, point: { lat: place.lat, lon: place.lon } },
-            date,
-          )
-        : undefined,
+      coverageHere,
+      whereText: place ? placeLabel(place) : where ? countryName(where.country) : undefined,
+      // Only when the answer can differ by country: offer to check where the candidate lives.
+      checkWhere:
+        !where && provider.status === 'approved' && codes !== 'all' && codes !== 'unknown'
+          ? { countries: [{ value: '', text: 'Select a country' }, ...countryOptions()] }
+          : undefined,
+      findHereHref: where ? hrefWith('/providers', raw) : undefined,
+      applyHref: `/application/provider?provider=${provider.slug}`,
       nearby: nearby && {
         total: nearby.total,
         schools: nearby.schools.map((s) => ({ ...s, distance: km(s.distanceKm), countryName: countryName(s.country) })),
@@ -196,6 +239,8 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
     const wider = nextRadius(query.radiusKm);
     return renderPage(reply.code(query.errors.length ? 400 : 200), 'providers/views/placement-schools.njk', {
       pageTitle: 'Find placement schools near you',
+      metaDescription:
+        'Find iQTS providers’ partner placement schools near the town or city where you live, nearest first.',
       currentPath: '/placement-schools',
       placeAutocomplete: true,
       errors: errorSummary(query.errors),
