@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, startBrowser, type BrowserHarness } from '../helpers/browser.ts';
+import { chooseCountry } from '../helpers/country.ts';
 
 let h: BrowserHarness;
 beforeAll(async () => {
@@ -17,6 +18,8 @@ async function choose(page: Page, question: string, label: string, checked: stri
   if (axe) expect(await axeViolations(page), question).toEqual([]);
   checked.push(page.url());
   await page.getByRole('radio', { name: label, exact: true }).check();
+  // Living outside England reveals the country question under the option.
+  if (label === 'Outside England') await chooseCountry(page, 'Which country do you live in?', 'Nigeria');
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
