@@ -6,7 +6,8 @@ import { engines } from '../helpers/databases.ts';
 async function answer(client: FormClient, id: string, value: string | string[], query = ''): Promise<string> {
   const csrf = await client.csrf(`/eligibility/${id}${query}`);
   // Living outside England, the candidate also says which country (Nigeria, unless a test says otherwise).
-  const country = id === 'where-you-live' && value === 'outside-england' ? { country: 'NG' } : {};
+  const country: Record<string, string> =
+    id === 'where-you-live' && value === 'outside-england' ? { country: 'NG' } : {};
   const res = await client.post(`/eligibility/${id}${query}`, { [id]: value, ...country }, csrf);
   expect(res.statusCode, `${id}=${String(value)}`).toBe(303);
   return String(res.headers.location);
