@@ -217,6 +217,23 @@ function renderSection(
   });
 }
 
+/** Every answer, one summary card a section: on check answers (with "Change") and on the submitted application. */
+function answerCards(answers: Answers, changeable: boolean) {
+  return sectionsFor(answers).map((s) => {
+    const values = answers[s.id] ?? {};
+    return {
+      title: s.title,
+      href: changeable ? withReturn(`/application/${s.id}`, CHECK_ANSWERS) : undefined,
+      rows: fieldsShown(s, values).map((f) => ({
+        key: { text: f.label },
+        value: { text: displayValue(f, values) || 'Not answered' },
+      })),
+    };
+  });
+}
+
+const REFERENCE = /^IQTS-[0-9A-Z]{7}$/;
+
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
   const draft = (request: FastifyRequest, scope: CandidateScope) =>
     draftFor(db, scope, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
@@ -315,17 +332,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     problems: string[] = [],
   ) {
     const provider = current.providerId ? await providerById(db, current.providerId) : undefined;
-    const cards = sectionsFor(current.answers).map((s) => {
-      const values = current.answers[s.id] ?? {};
-      return {
-        title: s.title,
-        href: withReturn(`/application/${s.id}`, CHECK_ANSWERS),
-        rows: fieldsShown(s, values).map((f) => ({
-          key: { text: f.label },
-          value: { text: displayValue(f, values) || 'Not answered' },
-        })),
-      };
-    });
+    const cards = answerCards(current.answers, true);
     return renderPage(reply.code(problems.length ? 400 : 200), 'applications/views/check.njk', {
       pageTitle: 'Check your answers before submitting your application',
       currentPath: '/application',
@@ -402,13 +409,17 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     return reply.redirect(returnTo(request) ?? '/application', 303);
   });
 
-  // A submitted application: its status, the provider's decision, and the candidate's responses.
-  app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
-    const scope = candidateOf(request);
-    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-      ? await candidateApplication(db, scope, request.params.reference)
+  const submittedApplication = async (request: FastifyRequest<{ Params: { reference: string } }>) => {
+    const a = REFERENCE.test(request.params.reference)
+      ? await candidateApplication(db, candidateOf(request), request.params.reference)
       : undefined;
-    if (!a || a.status === 'draft') return reply.callNotFound();
+    return a && a.status !== 'draft' ? a : undefined;
+  };
+
+  // A submitted application: its status, what happens next, the provider's decision and the application in full.
+  app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
+    const a = await submittedApplication(request);
+    if (!a) return reply.callNotFound();
     return renderApplication(request, reply, a);
   });
 
@@ -420,31 +431,66 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   ) {
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
+    const events = availableEvents(a.status, 'candidate');
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
       csrfToken: csrfToken(request),
       backLink: { href: '/application', text: 'Back to your applications' },
       a,
+      email: signedInUser(request).email,
       justSubmitted: (request.query as Record<string, unknown>)['submitted'] === '1',
+      justWithdrawn: (request.query as Record<string, unknown>)['withdrawn'] === '1' && a.status === 'withdrawn',
       status: STATES[a.status],
+      awaitingDecision: a.status === 'awaiting-decision' || a.status === 'interviewing',
+      placementPreference: a.answers['placement']?.['preference'],
+      provider: provider && { name: provider.name, website: provider.website, contactEmail: provider.contactEmail },
       providerName: provider?.name,
       school: school && { ...school, countryName: countryName(school.country) },
       rejectionReasons: a.rejection?.reasons.map((r) => REJECTION_REASONS[r as keyof typeof REJECTION_REASONS] ?? r),
-      actions: availableEvents(a.status, 'candidate').map((t) => ({ event: t.event, label: t.label })),
+      // Withdrawing has its own "Are you sure?" page; the offer's answers are buttons here.
+      actions: events.filter((t) => t.event !== 'withdraw').map((t) => ({ event: t.event, label: t.label })),
+      canWithdraw: events.some((t) => t.event === 'withdraw'),
+      cards: answerCards(a.answers, false),
       errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
+    });
+  }
+
+  // Withdrawing: the GOV.UK "Are you sure?" pattern, on its own page.
+  app.get<{ Params: { reference: string } }>('/applications/:reference/withdraw', async (request, reply) => {
+    const a = await submittedApplication(request);
+    if (!a) return reply.callNotFound();
+    if (!availableEvents(a.status, 'candidate').some((t) => t.event === 'withdraw'))
+      return reply.redirect(`/applications/${a.reference}`, 303);
+    return renderWithdraw(request, reply, a);
+  });
+
+  async function renderWithdraw(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    a: Application,
+    error?: { field: string; message: string },
+  ) {
+    const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
+    const reason = (request.body as Record<string, unknown> | undefined)?.['reason'];
+    return renderPage(reply.code(error ? 400 : 200), 'applications/views/withdraw.njk', {
+      pageTitle: 'Are you sure you want to withdraw your application?',
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: `/applications/${a.reference}` },
+      a,
+      providerName: provider?.name,
+      reason: typeof reason === 'string' ? reason : '',
       fieldError: error?.message,
+      errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
     });
   }
 
   app.post<{ Params: { reference: string; event: string } }>(
     '/applications/:reference/:event',
     async (request, reply) => {
-      const scope = candidateOf(request);
-      const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-        ? await candidateApplication(db, scope, request.params.reference)
-        : undefined;
-      if (!a || a.status === 'draft') return reply.callNotFound();
+      const a = await submittedApplication(request);
+      if (!a) return reply.callNotFound();
       const event = request.params.event;
       if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
       let set: { withdrawal_reason?: string } = {};
@@ -452,11 +498,11 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         const form = parseForm(withdrawForm, request.body);
         if (!form.ok) {
           const [field, message] = Object.entries(form.fieldErrors)[0]!;
-          return renderApplication(request, reply, a, { field, message });
+          return renderWithdraw(request, reply, a, { field, message });
         }
         set = { withdrawal_reason: form.data.reason };
       }
-      const result = await changeState(db, scope, {
+      const result = await changeState(db, candidateOf(request), {
         applicationId: a.id,
         event,
         set,
@@ -464,8 +510,11 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         serviceUrl: config.publicUrl,
         personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {},
       });
-      if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });
-      return reply.redirect(`/applications/${a.reference}`, 303);
+      if (!result.ok)
+        return event === 'withdraw'
+          ? renderWithdraw(request, reply, a, { field: 'reason', message: result.message })
+          : renderApplication(request, reply, a, { field: 'actions', message: result.message });
+      return reply.redirect(`/applications/${a.reference}${event === 'withdraw' ? '?withdrawn=1' : ''}`, 303);
     },
   );
 }
