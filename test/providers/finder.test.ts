@@ -54,7 +54,7 @@ for (const engine of engines) {
       expect(listed).not.toContain('Sheffield Hallam University');
       const profile = $(await get('/providers/sheffield-hallam-university'));
       expect(profile('h1').text()).toBe('Sheffield Hallam University');
-      expect(profile('.govuk-inset-text').text()).toContain('No longer listed as offering iQTS since 2023-07-26');
+      expect(profile('.govuk-inset-text').text()).toContain('No longer listed as offering iQTS since 26 July 2023');
     });
 
     it('shows unknown facts as "Not stated – contact the provider", never a guess', async () => {
