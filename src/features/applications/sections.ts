@@ -48,8 +48,6 @@ export type Field =
 export interface Section {
   id: string;
   title: string;
-  /** How the section is named inside a sentence or a hidden link text ("Change degree"). */
-  name: string;
   fields: Field[];
   /** Needed only when this holds for the whole application (science: primary only). */
   appliesWhen?: (answers: Answers) => boolean;
@@ -87,7 +85,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'where-you-live',
     title: 'Where you live',
-    name: 'where you live',
     fields: [
       { name: 'country', type: 'country', label: 'Country where you live' },
       {
@@ -117,7 +114,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'course',
     title: 'Age group and subject',
-    name: 'age group and subject',
     fields: [
       {
         name: 'phase',
@@ -142,7 +138,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'degree',
     title: 'Degree',
-    name: 'degree',
     fields: [
       {
         name: 'status',
@@ -170,7 +165,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'maths',
     title: 'Maths qualification',
-    name: 'maths qualification',
     fields: [
       {
         name: 'qualification',
@@ -187,7 +181,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'science',
     title: 'Science qualification',
-    name: 'science qualification',
     appliesWhen: (a) => a['course']?.['phase'] === 'primary',
     fields: [
       {
@@ -205,7 +198,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'english',
     title: 'English language',
-    name: 'English language',
     fields: [
       {
         name: 'evidence',
@@ -229,7 +221,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'personal-details',
     title: 'Personal details',
-    name: 'personal details',
     fields: [
       {
         name: 'given-name',
@@ -260,7 +251,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'contact-details',
     title: 'Contact details',
-    name: 'contact details',
     fields: [
       {
         name: 'phone',
@@ -274,7 +264,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'nationality',
     title: 'Nationality',
-    name: 'nationality',
     fields: [
       { name: 'nationality', type: 'country', label: 'Nationality', hint: 'The country of your passport' },
       {
@@ -305,7 +294,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'teaching-experience',
     title: 'Teaching experience',
-    name: 'teaching experience',
     fields: [
       {
         name: 'experience',
@@ -320,7 +308,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'current-school',
     title: 'The school you work in',
-    name: 'the school you work in',
     fields: [
       {
         name: 'works-in-school',
@@ -358,7 +345,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'placement',
     title: 'Placement school',
-    name: 'placement school',
     fields: [
       {
         name: 'preference',
@@ -397,7 +383,6 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'personal-statement',
     title: 'Personal statement',
-    name: 'personal statement',
     fields: [
       {
         name: 'statement',
