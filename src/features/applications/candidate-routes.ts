@@ -205,7 +205,7 @@ function renderSection(
     csrfToken: csrfToken(request),
     backLink: { href: back ?? '/application' },
     // The country lists use the finder's accessible autocomplete, over a plain list without JavaScript.
-    placeAutocomplete: true,
+    placeAutocomplete: section.fields.some((f) => f.type === 'country'),
     section: { id: section.id, title: section.title },
     action: withReturn(`/application/${section.id}`, back),
     prefilled: !!values[PREFILLED],
