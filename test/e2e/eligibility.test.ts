@@ -26,7 +26,7 @@ async function choose(page: Page, question: string, label: string, checked: stri
 for (const javaScriptEnabled of [false, true]) {
   describe(`the eligibility checker with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
     it('the whole journey: start, every question, an error, check answers, change, the result — axe clean throughout', async () => {
-      const { page, cspViolations } = await h.newPage({ javaScriptEnabled });
+      const { page, cspViolations, consoleWarnings } = await h.newPage({ javaScriptEnabled });
       const visited: string[] = [];
       await page.goto('/non-uk-teachers/international-qualified-teacher-status');
       await page.getByRole('link', { name: 'Check your eligibility', exact: true }).first().click();
@@ -88,7 +88,12 @@ for (const javaScriptEnabled of [false, true]) {
       ).toBe(true);
       expect(await page.getByRole('link', { name: 'UK ENIC' }).isVisible()).toBe(true);
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
+      // The result takes the finder straight to the country the candidate gave.
+      expect(await page.getByRole('link', { name: 'find an iQTS provider' }).getAttribute('href')).toBe(
+        '/providers?country=NG&phase=primary',
+      );
       expect(cspViolations).toEqual([]);
+      expect(consoleWarnings).toEqual([]);
     });
   });
 }
