@@ -95,6 +95,30 @@ for (const engine of engines) {
       expect((await answersOf('prefilled@example.org'))['where-you-live']).toEqual({ country: 'NG', town: 'Lagos' });
     });
 
+    it('an eligibility check done after the application began fills only its empty sections', async () => {
+      const client = new FormClient(t.app);
+      await signIn(client, t.database.db, 'later@example.org');
+      const csrf = await client.csrf('/application/course');
+      await client.post('/application/course', { phase: 'primary' }, csrf);
+      for (const [id, value, extra] of [
+        ['where-you-live', 'outside-england', { country: 'KE' }],
+        ['age-phase', 'secondary', {}],
+        ['degree', 'uk', {}],
+        ['maths', 'uk', {}],
+        ['english', 'test', {}],
+      ] as const) {
+        const token = await client.csrf(`/eligibility/${id}`);
+        expect((await client.post(`/eligibility/${id}`, { [id]: value, ...extra }, token)).statusCode).toBe(303);
+      }
+      const { tasks } = await taskList(client);
+      expect(tasks.find((x) => x.title === 'Where you live')?.status).toBe('Incomplete');
+      // What the candidate saved themselves is theirs: primary stays, and stays "Completed".
+      expect(tasks.find((x) => x.title === 'Age group and subject')?.status).toBe('Completed');
+      const answers = await answersOf('later@example.org');
+      expect(answers['course']).toEqual({ phase: 'primary' });
+      expect(answers['where-you-live']).toMatchObject({ country: 'KE' });
+    });
+
     it('"Change" on check answers comes back to check answers; any other return address is ignored', async () => {
       const client = new FormClient(t.app);
       await signIn(client, t.database.db, 'changes@example.org');

@@ -25,6 +25,7 @@ import {
   changeState,
   chooseProvider,
   draftFor,
+  fillEmptySection,
   saveSection,
   type Application,
 } from './repository.ts';
@@ -235,8 +236,18 @@ function answerCards(answers: Answers, changeable: boolean) {
 const REFERENCE = /^IQTS-[0-9A-Z]{7}$/;
 
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
-  const draft = (request: FastifyRequest, scope: CandidateScope) =>
-    draftFor(db, scope, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
+  /**
+   * The candidate's draft. The eligibility check's answers fill a new draft, and also the
+   * sections of an existing one that are still empty (the check was done after the draft began).
+   */
+  const draft = async (request: FastifyRequest, scope: CandidateScope) => {
+    const prefill = prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY));
+    const current = await draftFor(db, scope, prefill);
+    for (const [id, values] of Object.entries(prefill))
+      if (current.answers[id] === undefined && (await fillEmptySection(db, scope, current.id, id, values)))
+        current.answers[id] = values;
+    return current;
+  };
   const openApplication = (apps: Application[]) => apps.find((a) => isOpen(a.status));
 
   app.get('/application', async (request, reply) => {
