@@ -65,8 +65,9 @@ async function bundle(entry: string): Promise<string> {
 }
 
 const jsFile = writeHashed('app', 'js', await bundle('assets/js/app.ts'));
-// The place look-up's autocomplete loads only on the finder pages, so other pages stay light.
-const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', await bundle('assets/js/place-autocomplete.ts'));
+// The accessible autocomplete (the finders' place look-up, the application's country lists) loads only
+// on the pages that use it, so other pages stay light.
+const jsPlaceAutocomplete = writeHashed('place-autocomplete', 'js', await bundle('assets/js/autocomplete.ts'));
 const cssPlaceAutocomplete = writeHashed(
   'place-autocomplete',
   'css',

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../shared/html.ts';
+import { govukDate } from '../shared/dates.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -35,15 +36,9 @@ export interface RenderedPage {
   html: string;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
+/** A page's date as people read it: the service's one formatter. */
 export function formatDate(iso: string): string {
-  return dateFormat.format(new Date(`${iso}T00:00:00Z`));
+  return govukDate(iso);
 }
 
 /** Images in the register whose files exist, with hashed URLs to serve them under. */

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import type { AssetManifest } from './assets.ts';
 import { fromRoot } from '../shared/paths.ts';
+import { govukDate, govukDateTime } from '../shared/dates.ts';
 
 export const SERVICE_NAME = 'Get international qualified teacher status';
 
@@ -34,6 +35,10 @@ export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nu
   env.addGlobal('govukBrand', globals.govukBrand);
   env.addGlobal('primaryNavigation', globals.primaryNavigation);
   env.addGlobal('serviceUrl', globals.serviceUrl ?? '');
+  // Every date a person reads goes through the one formatter: "30 November 2026", and where
+  // the time matters, "30 November 2026 at 2:05pm (UTC)".
+  env.addFilter('govukDate', (value: string | null | undefined) => govukDate(value));
+  env.addFilter('govukDateTime', (value: string | Date | null | undefined) => govukDateTime(value));
   env.addFilter('navItems', (items: NavigationItem[], current: string | undefined) =>
     items.map((i) => ({
       href: i.href,

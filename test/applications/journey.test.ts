@@ -108,7 +108,7 @@ for (const engine of engines) {
           .first()
           .text()
           .trim(),
-      ).toBe('Personal details');
+      ).toBe('Where you live');
 
       const csrf = await candidate.csrf('/application/check');
       const posts = await Promise.all(

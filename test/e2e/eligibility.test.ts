@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, startBrowser, type BrowserHarness } from '../helpers/browser.ts';
+import { chooseCountry } from '../helpers/country.ts';
 
 let h: BrowserHarness;
 beforeAll(async () => {
@@ -17,13 +18,15 @@ async function choose(page: Page, question: string, label: string, checked: stri
   if (axe) expect(await axeViolations(page), question).toEqual([]);
   checked.push(page.url());
   await page.getByRole('radio', { name: label, exact: true }).check();
+  // Living outside England reveals the country question under the option.
+  if (label === 'Outside England') await chooseCountry(page, 'Which country do you live in?', 'Nigeria');
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
 for (const javaScriptEnabled of [false, true]) {
   describe(`the eligibility checker with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
     it('the whole journey: start, every question, an error, check answers, change, the result — axe clean throughout', async () => {
-      const { page, cspViolations } = await h.newPage({ javaScriptEnabled });
+      const { page, cspViolations, consoleWarnings } = await h.newPage({ javaScriptEnabled });
       const visited: string[] = [];
       await page.goto('/non-uk-teachers/international-qualified-teacher-status');
       await page.getByRole('link', { name: 'Check your eligibility', exact: true }).first().click();
@@ -85,7 +88,12 @@ for (const javaScriptEnabled of [false, true]) {
       ).toBe(true);
       expect(await page.getByRole('link', { name: 'UK ENIC' }).isVisible()).toBe(true);
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
+      // The result takes the finder straight to the country the candidate gave.
+      expect(await page.getByRole('link', { name: 'find an iQTS provider' }).getAttribute('href')).toBe(
+        '/providers?country=NG&phase=primary',
+      );
       expect(cspViolations).toEqual([]);
+      expect(consoleWarnings).toEqual([]);
     });
   });
 }

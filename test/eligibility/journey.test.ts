@@ -5,7 +5,10 @@ import { engines } from '../helpers/databases.ts';
 /** Answers one question page: reads its CSRF token, posts, and returns where it was sent. */
 async function answer(client: FormClient, id: string, value: string | string[], query = ''): Promise<string> {
   const csrf = await client.csrf(`/eligibility/${id}${query}`);
-  const res = await client.post(`/eligibility/${id}${query}`, { [id]: value }, csrf);
+  // Living outside England, the candidate also says which country (Nigeria, unless a test says otherwise).
+  const country: Record<string, string> =
+    id === 'where-you-live' && value === 'outside-england' ? { country: 'NG' } : {};
+  const res = await client.post(`/eligibility/${id}${query}`, { [id]: value, ...country }, csrf);
   expect(res.statusCode, `${id}=${String(value)}`).toBe(303);
   return String(res.headers.location);
 }
@@ -46,6 +49,7 @@ for (const engine of engines) {
         .get();
       expect(rows).toEqual([
         'Where you live: Outside England',
+        'Country where you live: Nigeria',
         'Age group: Primary (ages 5 to 11)',
         'Bachelor’s degree: I’m in the final year of a degree',
         'Maths: Yes, a qualification from outside the UK',
@@ -53,17 +57,63 @@ for (const engine of engines) {
         'English language: Yes, I completed some of my education in English',
       ]);
       expect(check('a[href="/eligibility/degree?change=1"]').text()).toContain('Change');
+      // Hidden link text reads as a sentence: proper names keep their capitals.
+      expect(check('a[href="/eligibility/english?change=1"] .govuk-visually-hidden').text().trim()).toBe(
+        'English language',
+      );
 
       const result = $(await client.get('/eligibility/result'));
       expect(result('h1').text().trim()).toBe('You can train for iQTS once you have done a few things');
       expect(result('[data-testid="reasons"] li').first().text()).toContain('final year of your degree');
       const next = result('[data-testid="next-steps"]');
       expect(next.find('a[href="https://www.enic.org.uk/"]').length).toBe(1);
-      expect(next.find('a[href="/providers?phase=primary"]').text()).toBe('find an iQTS provider');
+      expect(next.find('a[href="/providers?country=NG&phase=primary"]').text()).toBe('find an iQTS provider');
       // Onward to the finder for their country and phase.
       const form = result('form[action="/providers"]');
       expect(form.find('input[name="phase"]').val()).toBe('primary');
       expect(form.find('select[name="country"] option[value="AE"]').text()).toBe('United Arab Emirates');
+    });
+
+    it('living outside England, the candidate says which country, revealed under the option; the result finds providers there', async () => {
+      const client = new FormClient(t.app);
+      const question = $(await client.get('/eligibility/where-you-live'));
+      // The country list sits inside the "Outside England" option's conditional reveal.
+      expect(question('#conditional-where-you-live select[name="country"] option[value="NG"]').text()).toBe('Nigeria');
+      const csrf = await client.csrf('/eligibility/where-you-live');
+      for (const country of [undefined, '', 'XX', 'ng']) {
+        const res = await client.post(
+          '/eligibility/where-you-live',
+          { 'where-you-live': 'outside-england', ...(country === undefined ? {} : { country }) },
+          csrf,
+        );
+        expect(res.statusCode, String(country)).toBe(400);
+        const page = $(res);
+        expect(page('.govuk-error-summary a').attr('href')).toBe('#country');
+        expect(page('#country-error').text()).toContain('Select the country where you live from the list');
+        // The option chosen stays chosen, so the list stays open with its error.
+        expect(page('input[name="where-you-live"][value="outside-england"]').attr('checked')).toBeDefined();
+      }
+      const ok = await client.post(
+        '/eligibility/where-you-live',
+        { 'where-you-live': 'outside-england', country: 'AE' },
+        csrf,
+      );
+      expect(ok.headers.location).toBe('/eligibility/age-phase');
+      await answer(client, 'age-phase', 'secondary');
+      await answer(client, 'degree', 'uk');
+      await answer(client, 'maths', 'uk');
+      await answer(client, 'english', 'test');
+      expect($(await client.get('/eligibility/check-answers'))('main').text()).toContain('United Arab Emirates');
+      const result = $(await client.get('/eligibility/result'));
+      expect(result('a[href="/providers?country=AE&phase=secondary"]').text()).toBe('find an iQTS provider');
+      expect(result('select[name="country"] option[selected]').attr('value')).toBe('AE');
+      // Living in England asks no country, and an earlier country is forgotten.
+      await client.post(
+        '/eligibility/where-you-live?change=1',
+        { 'where-you-live': 'in-england', country: 'AE' },
+        csrf,
+      );
+      expect($(await client.get('/eligibility/check-answers'))('main').text()).not.toContain('United Arab Emirates');
     });
 
     it('someone living in England is told iQTS is not for them after one question, with a pointer to training in England', async () => {

@@ -12,7 +12,7 @@ export const LAGOS_CANDIDATE: Record<string, Record<string, string>> = {
   },
   'contact-details': { phone: '+234 801 234 5678' },
   'where-you-live': { country: 'NG', town: 'Lagos' },
-  nationality: { nationality: 'NG' },
+  nationality: { nationality: 'NG', 'other-nationality': 'no' },
   degree: { status: 'awarded', subject: 'Mathematics', grade: 'First class', country: 'NG', comparability: 'yes' },
   maths: { qualification: 'WAEC mathematics', grade: 'A1', country: 'NG', comparability: 'yes' },
   english: { evidence: 'education-in-english', details: 'BSc at the University of Lagos, taught in English' },

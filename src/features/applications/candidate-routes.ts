@@ -14,6 +14,7 @@ import { govukDate } from '../../shared/dates.ts';
 import { ELIGIBILITY_SESSION_KEY } from '../eligibility/routes.ts';
 import type { Answers as EligibilityAnswers } from '../eligibility/rules.ts';
 import { countryOptions, countryName } from '../../shared/format.ts';
+import { countryByCode } from '../../shared/places/countries.ts';
 import { today } from '../../shared/dates.ts';
 import { coverageIncludes, describeCoverage } from '../providers/coverage.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
@@ -25,20 +26,24 @@ import {
   changeState,
   chooseProvider,
   draftFor,
+  fillEmptySection,
   saveSection,
   type Application,
 } from './repository.ts';
 import {
-  countWords,
   displayValue,
   fieldsShown,
   incompleteSections,
   sectionById,
+  PREFILLED,
+  PROVIDER_TASK_AFTER,
   sectionStatus,
   sectionsFor,
   validateSection,
   type Answers,
+  type Field,
   type Section,
+  type SectionStatus,
 } from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
 
@@ -60,17 +65,32 @@ const providerChoiceForm = z.object({
 export function prefillFromEligibility(e: EligibilityAnswers | undefined): Answers {
   if (!e) return {};
   const a: Answers = {};
-  if (e['age-phase'] === 'primary' || e['age-phase'] === 'secondary') a['course'] = { phase: e['age-phase'] };
+  // Each pre-filled section is marked: it stays "Incomplete" until the candidate checks and saves it.
+  const prefilled = { [PREFILLED]: 'eligibility' };
+  const country = e['country'];
+  if (e['where-you-live'] === 'outside-england' && country && countryByCode(country))
+    a['where-you-live'] = { country, ...prefilled };
+  if (e['age-phase'] === 'primary' || e['age-phase'] === 'secondary')
+    a['course'] = { phase: e['age-phase'], ...prefilled };
   if (e['degree'] === 'uk' || e['degree'] === 'non-uk' || e['degree'] === 'final-year')
     a['degree'] = {
       status: e['degree'] === 'final-year' ? 'final-year' : 'awarded',
       ...(e['degree'] === 'uk' ? { country: 'GB' } : {}),
+      ...prefilled,
     };
-  if (e['maths'] === 'uk') a['maths'] = { country: 'GB' };
-  if (e['science'] === 'uk') a['science'] = { country: 'GB' };
-  if (e['english'] === 'test' || e['english'] === 'education-in-english') a['english'] = { evidence: e['english'] };
+  if (e['maths'] === 'uk') a['maths'] = { country: 'GB', ...prefilled };
+  if (e['science'] === 'uk') a['science'] = { country: 'GB', ...prefilled };
+  if (e['english'] === 'test' || e['english'] === 'education-in-english')
+    a['english'] = { evidence: e['english'], ...prefilled };
   return a;
 }
+
+/** "Change" on check answers comes back to it; only the service's own check-answers page is accepted. */
+export const CHECK_ANSWERS = '/application/check';
+const returnTo = (request: FastifyRequest): string | undefined =>
+  (request.query as Record<string, unknown> | undefined)?.['returnTo'] === CHECK_ANSWERS ? CHECK_ANSWERS : undefined;
+const withReturn = (path: string, back: string | undefined) =>
+  back ? `${path}?returnTo=${encodeURIComponent(back)}` : path;
 
 /** Where the candidate lives, as the coverage rules need it. */
 function candidateLocation(answers: Answers) {
@@ -96,43 +116,80 @@ export function providerProblem(provider: Provider | undefined, answers: Answers
   return null;
 }
 
-const fieldView = (section: Section, values: Record<string, string>, errors: Record<string, string>) =>
-  section.fields.map((f) => ({
-    ...f,
-    hint: [f.askedIf ? `${f.askedIf}.` : '', f.hint ?? ''].filter(Boolean).join(' ') || undefined,
-    value: values[f.name] ?? '',
-    error: errors[f.name],
-    day: values[`${f.name}-day`] ?? '',
-    month: values[`${f.name}-month`] ?? '',
-    year: values[`${f.name}-year`] ?? '',
-    countries:
-      f.type === 'country'
-        ? [
-            { value: '', text: 'Choose a country' },
-            ...countryOptions().map((c) => ({ ...c, selected: c.value === values[f.name] })),
-          ]
-        : undefined,
-    items:
-      f.type === 'radios'
-        ? f.options.map((o) => ({ value: o.value, text: o.label, checked: o.value === values[f.name] }))
-        : undefined,
-    words: f.type === 'textarea' ? countWords(values[f.name] ?? '') : undefined,
-  }));
+type FieldView = ReturnType<typeof oneFieldView>;
 
-/** A GOV.UK task list item. */
-const taskItem = (title: string, href: string, status: 'completed' | 'in-progress' | 'not-started', hint?: string) => ({
+const oneFieldView = (f: Field, values: Record<string, string>, errors: Record<string, string>, inPlace: boolean) => ({
+  name: f.name,
+  type: f.type,
+  label: f.label,
+  width: f.type === 'text' ? f.width : undefined,
+  autocomplete: f.type === 'text' || f.type === 'phone' ? f.autocomplete : undefined,
+  maxWords: f.type === 'textarea' ? f.maxWords : undefined,
+  // Revealed under its radio option, a follow-up question needs no "Only if …" hint.
+  hint: [f.askedIf && !inPlace ? `${f.askedIf}.` : '', f.hint ?? ''].filter(Boolean).join(' ') || undefined,
+  value: values[f.name] ?? '',
+  error: errors[f.name],
+  day: values[`${f.name}-day`] ?? '',
+  month: values[`${f.name}-month`] ?? '',
+  year: values[`${f.name}-year`] ?? '',
+  countries:
+    f.type === 'country'
+      ? [
+          { value: '', text: f.optional ? 'None' : 'Choose a country' },
+          ...countryOptions().map((c) => ({ ...c, selected: c.value === values[f.name] })),
+        ]
+      : undefined,
+  items:
+    f.type === 'radios'
+      ? f.options.map((o) => ({ value: o.value, text: o.label, checked: o.value === values[f.name] }))
+      : undefined,
+});
+
+/**
+ * The section's questions as the page shows them: a follow-up question sits under the radio
+ * option that asks it (GOV.UK conditional reveal: open without JavaScript, and the server
+ * ignores it when its option is not chosen), or after the country list it depends on.
+ */
+function fieldView(section: Section, values: Record<string, string>, errors: Record<string, string>) {
+  const dependents = (f: Field) => section.fields.filter((d) => d.when?.field === f.name);
+  return section.fields
+    .filter((f) => !f.when)
+    .map((f) => {
+      const view = oneFieldView(f, values, errors, false);
+      const follow = dependents(f);
+      if (f.type === 'radios')
+        return {
+          ...view,
+          items: view.items!.map((item) => ({
+            ...item,
+            reveal: follow
+              .filter((d) => d.when && 'equals' in d.when && d.when.equals === item.value)
+              .map((d) => oneFieldView(d, values, errors, true)),
+          })),
+          after: [] as FieldView[],
+          revealWhen: undefined,
+        };
+      const when = follow[0]?.when;
+      return {
+        ...view,
+        after: follow.map((d) => oneFieldView(d, values, errors, false)),
+        revealWhen: when && {
+          field: f.name,
+          ...('equals' in when ? { equals: when.equals } : { notEquals: when.notEquals }),
+        },
+      };
+    });
+}
+
+/** A GOV.UK task list item: "Completed" as plain text; "Incomplete" and "Not yet started" as blue tags. */
+const taskItem = (title: string, href: string, status: SectionStatus, hint?: string) => ({
   title: { text: title },
   href,
   ...(hint ? { hint: { text: hint } } : {}),
   status:
     status === 'completed'
       ? { text: 'Completed' }
-      : {
-          tag: {
-            text: status === 'in-progress' ? 'In progress' : 'Incomplete',
-            classes: status === 'in-progress' ? 'govuk-tag--light-blue' : 'govuk-tag--blue',
-          },
-        },
+      : { tag: { text: status === 'incomplete' ? 'Incomplete' : 'Not yet started', classes: 'govuk-tag--blue' } },
 });
 
 /** One section of the task list; with errors, the GOV.UK summary links each to its field. */
@@ -143,12 +200,17 @@ function renderSection(
   values: Record<string, string>,
   errors: { field: string; message: string }[] = [],
 ) {
+  const back = returnTo(request);
   return renderPage(reply, 'applications/views/section.njk', {
     pageTitle: section.title,
     currentPath: '/application',
     csrfToken: csrfToken(request),
-    backLink: { href: '/application' },
+    backLink: { href: back ?? '/application' },
+    // The country lists use the finder's accessible autocomplete, over a plain list without JavaScript.
+    placeAutocomplete: section.fields.some((f) => f.type === 'country'),
     section: { id: section.id, title: section.title },
+    action: withReturn(`/application/${section.id}`, back),
+    prefilled: !!values[PREFILLED],
     fields: fieldView(section, values, Object.fromEntries(errors.map((e) => [e.field, e.message]))),
     errors: errors.map((e) => ({
       text: e.message,
@@ -157,9 +219,36 @@ function renderSection(
   });
 }
 
+/** Every answer, one summary card a section: on check answers (with "Change") and on the submitted application. */
+function answerCards(answers: Answers, changeable: boolean) {
+  return sectionsFor(answers).map((s) => {
+    const values = answers[s.id] ?? {};
+    return {
+      title: s.title,
+      href: changeable ? withReturn(`/application/${s.id}`, CHECK_ANSWERS) : undefined,
+      rows: fieldsShown(s, values).map((f) => ({
+        key: { text: f.label },
+        value: { text: displayValue(f, values) || 'Not answered' },
+      })),
+    };
+  });
+}
+
+const REFERENCE = /^IQTS-[0-9A-Z]{7}$/;
+
 export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
-  const draft = (request: FastifyRequest, scope: CandidateScope) =>
-    draftFor(db, scope, prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY)));
+  /**
+   * The candidate's draft. The eligibility check's answers fill a new draft, and also the
+   * sections of an existing one that are still empty (the check was done after the draft began).
+   */
+  const draft = async (request: FastifyRequest, scope: CandidateScope) => {
+    const prefill = prefillFromEligibility(request.session?.get<EligibilityAnswers>(ELIGIBILITY_SESSION_KEY));
+    const current = await draftFor(db, scope, prefill);
+    for (const [id, values] of Object.entries(prefill))
+      if (current.answers[id] === undefined && (await fillEmptySection(db, scope, current.id, id, values)))
+        current.answers[id] = values;
+    return current;
+  };
   const openApplication = (apps: Application[]) => apps.find((a) => isOpen(a.status));
 
   app.get('/application', async (request, reply) => {
@@ -169,6 +258,15 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const current = open ? undefined : await draft(request, scope);
     const provider = current?.providerId ? await providerById(db, current.providerId) : undefined;
     const answers = current?.answers ?? {};
+    const sectionTasks = sectionsFor(answers).map((s) =>
+      taskItem(s.title, `/application/${s.id}`, sectionStatus(s, answers)),
+    );
+    const providerAt = sectionsFor(answers).findIndex((s) => s.id === PROVIDER_TASK_AFTER) + 1;
+    const tasks = current && [
+      ...sectionTasks.slice(0, providerAt),
+      taskItem('Training provider', '/application/provider', provider ? 'completed' : 'not-started', provider?.name),
+      ...sectionTasks.slice(providerAt),
+    ];
     return renderPage(reply, 'applications/views/task-list.njk', {
       pageTitle: 'Your iQTS application',
       currentPath: '/application',
@@ -178,11 +276,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       submitted: apps
         .filter((a) => a.status !== 'draft')
         .map((a) => ({ reference: a.reference, status: STATES[a.status], submittedAt: govukDate(a.submittedAt) })),
-      tasks: current && [
-        ...sectionsFor(answers).map((s) => taskItem(s.title, `/application/${s.id}`, sectionStatus(s, answers))),
-        taskItem('Training provider', '/application/provider', provider ? 'completed' : 'not-started', provider?.name),
-      ],
-      incomplete: current ? incompleteSections(answers).length + (provider ? 0 : 1) : 0,
+      tasks,
+      // The heading's count is the statuses' count: what says "Completed" is what is counted.
+      completed: tasks ? tasks.filter((t) => t.status.text === 'Completed').length : 0,
     });
   });
 
@@ -210,6 +306,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     // Arriving from a provider's profile: say at once if that provider cannot take this candidate.
     const fromProfile = slug ? providers.find((p) => p.slug === slug) : undefined;
     const fromProfileProblem = fromProfile && !error ? providerProblem(fromProfile, current.answers, date) : null;
+    const back = returnTo(request);
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/choose-provider.njk', {
       fromProfileProblem,
       fromProfileCoverage:
@@ -219,7 +316,8 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       pageTitle: 'Choose a training provider',
       currentPath: '/application',
       csrfToken: csrfToken(request),
-      backLink: { href: '/application' },
+      backLink: { href: back ?? '/application' },
+      action: withReturn('/application/provider', back),
       whereText: where ? countryName(where.country) : undefined,
       items: suitable.map((p) => ({ value: p.slug, text: p.name, checked: p.slug === selected })),
       errors: error ? [{ text: error, href: '#provider' }] : [],
@@ -237,7 +335,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const problem = providerProblem(provider, current.answers);
     if (problem) return renderChooser(request, reply, current, undefined, problem);
     await chooseProvider(db, scope, current.id, provider!.id);
-    return reply.redirect('/application', 303);
+    return reply.redirect(returnTo(request) ?? '/application', 303);
   });
 
   app.get('/application/check', async (request, reply) => {
@@ -254,17 +352,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     problems: string[] = [],
   ) {
     const provider = current.providerId ? await providerById(db, current.providerId) : undefined;
-    const cards = sectionsFor(current.answers).map((s) => {
-      const values = current.answers[s.id] ?? {};
-      return {
-        title: s.title,
-        href: `/application/${s.id}`,
-        rows: fieldsShown(s, values).map((f) => ({
-          key: { text: f.label },
-          value: { text: displayValue(f, values) || 'Not answered' },
-        })),
-      };
-    });
+    const cards = answerCards(current.answers, true);
     return renderPage(reply.code(problems.length ? 400 : 200), 'applications/views/check.njk', {
       pageTitle: 'Check your answers before submitting your application',
       currentPath: '/application',
@@ -272,6 +360,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       backLink: { href: '/application' },
       cards,
       providerName: provider?.name,
+      providerHref: withReturn('/application/provider', CHECK_ANSWERS),
       errors: problems.map((text) => ({ text, href: '#submit' })),
       reference: current.reference,
     });
@@ -337,16 +426,20 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       return renderSection(request, reply.code(400), section, values, errors);
     }
     await saveSection(db, scope, current.id, section.id, values);
-    return reply.redirect('/application', 303);
+    return reply.redirect(returnTo(request) ?? '/application', 303);
   });
 
-  // A submitted application: its status, the provider's decision, and the candidate's responses.
-  app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
-    const scope = candidateOf(request);
-    const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-      ? await candidateApplication(db, scope, request.params.reference)
+  const submittedApplication = async (request: FastifyRequest<{ Params: { reference: string } }>) => {
+    const a = REFERENCE.test(request.params.reference)
+      ? await candidateApplication(db, candidateOf(request), request.params.reference)
       : undefined;
-    if (!a || a.status === 'draft') return reply.callNotFound();
+    return a && a.status !== 'draft' ? a : undefined;
+  };
+
+  // A submitted application: its status, what happens next, the provider's decision and the application in full.
+  app.get<{ Params: { reference: string } }>('/applications/:reference', async (request, reply) => {
+    const a = await submittedApplication(request);
+    if (!a) return reply.callNotFound();
     return renderApplication(request, reply, a);
   });
 
@@ -358,33 +451,68 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
   ) {
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
+    const events = availableEvents(a.status, 'candidate');
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
       csrfToken: csrfToken(request),
       backLink: { href: '/application', text: 'Back to your applications' },
       a,
+      email: signedInUser(request).email,
       justSubmitted: (request.query as Record<string, unknown>)['submitted'] === '1',
       trainingHref:
         a.status === 'recruited' && (await ownTraineeId(db, candidateOf(request))) ? '/training' : undefined,
+      justWithdrawn: (request.query as Record<string, unknown>)['withdrawn'] === '1' && a.status === 'withdrawn',
       status: STATES[a.status],
+      awaitingDecision: a.status === 'awaiting-decision' || a.status === 'interviewing',
+      placementPreference: a.answers['placement']?.['preference'],
+      provider: provider && { name: provider.name, website: provider.website, contactEmail: provider.contactEmail },
       providerName: provider?.name,
       school: school && { ...school, countryName: countryName(school.country) },
       rejectionReasons: a.rejection?.reasons.map((r) => REJECTION_REASONS[r as keyof typeof REJECTION_REASONS] ?? r),
-      actions: availableEvents(a.status, 'candidate').map((t) => ({ event: t.event, label: t.label })),
+      // Withdrawing has its own "Are you sure?" page; the offer's answers are buttons here.
+      actions: events.filter((t) => t.event !== 'withdraw').map((t) => ({ event: t.event, label: t.label })),
+      canWithdraw: events.some((t) => t.event === 'withdraw'),
+      cards: answerCards(a.answers, false),
       errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
+    });
+  }
+
+  // Withdrawing: the GOV.UK "Are you sure?" pattern, on its own page.
+  app.get<{ Params: { reference: string } }>('/applications/:reference/withdraw', async (request, reply) => {
+    const a = await submittedApplication(request);
+    if (!a) return reply.callNotFound();
+    if (!availableEvents(a.status, 'candidate').some((t) => t.event === 'withdraw'))
+      return reply.redirect(`/applications/${a.reference}`, 303);
+    return renderWithdraw(request, reply, a);
+  });
+
+  async function renderWithdraw(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    a: Application,
+    error?: { field: string; message: string },
+  ) {
+    const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
+    const reason = (request.body as Record<string, unknown> | undefined)?.['reason'];
+    return renderPage(reply.code(error ? 400 : 200), 'applications/views/withdraw.njk', {
+      pageTitle: 'Are you sure you want to withdraw your application?',
+      currentPath: '/application',
+      csrfToken: csrfToken(request),
+      backLink: { href: `/applications/${a.reference}` },
+      a,
+      providerName: provider?.name,
+      reason: typeof reason === 'string' ? reason : '',
       fieldError: error?.message,
+      errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
     });
   }
 
   app.post<{ Params: { reference: string; event: string } }>(
     '/applications/:reference/:event',
     async (request, reply) => {
-      const scope = candidateOf(request);
-      const a = /^IQTS-[0-9A-Z]{7}$/.test(request.params.reference)
-        ? await candidateApplication(db, scope, request.params.reference)
-        : undefined;
-      if (!a || a.status === 'draft') return reply.callNotFound();
+      const a = await submittedApplication(request);
+      if (!a) return reply.callNotFound();
       const event = request.params.event;
       if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
       let set: { withdrawal_reason?: string } = {};
@@ -392,11 +520,11 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         const form = parseForm(withdrawForm, request.body);
         if (!form.ok) {
           const [field, message] = Object.entries(form.fieldErrors)[0]!;
-          return renderApplication(request, reply, a, { field, message });
+          return renderWithdraw(request, reply, a, { field, message });
         }
         set = { withdrawal_reason: form.data.reason };
       }
-      const result = await changeState(db, scope, {
+      const result = await changeState(db, candidateOf(request), {
         applicationId: a.id,
         event,
         set,
@@ -404,8 +532,11 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
         serviceUrl: config.serviceUrl,
         personalisation: set.withdrawal_reason ? { reason: set.withdrawal_reason } : {},
       });
-      if (!result.ok) return renderApplication(request, reply, a, { field: 'actions', message: result.message });
-      return reply.redirect(`/applications/${a.reference}`, 303);
+      if (!result.ok)
+        return event === 'withdraw'
+          ? renderWithdraw(request, reply, a, { field: 'reason', message: result.message })
+          : renderApplication(request, reply, a, { field: 'actions', message: result.message });
+      return reply.redirect(`/applications/${a.reference}${event === 'withdraw' ? '?withdrawn=1' : ''}`, 303);
     },
   );
 }

@@ -162,6 +162,37 @@ export async function saveSection(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Fills a section the candidate has not answered, in one conditional update: if they save it
+ * meanwhile, their answers stay and nothing is written.
+ */
+export async function fillEmptySection(
+  db: Kysely<Database>,
+  scope: CandidateScope,
+  applicationId: number,
+  sectionId: string,
+  values: Record<string, string>,
+  now = new Date(),
+): Promise<boolean> {
+  const json = JSON.stringify(values);
+  const path = '$."' + sectionId.replace(/"/g, '') + '"';
+  const answers = isPostgres(db)
+    ? sql<string>`(jsonb_set(answers::jsonb, array[${sectionId}]::text[], ${json}::jsonb))::text`
+    : sql<string>`json_set(answers, ${path}, json(${json}))`;
+  const absent = isPostgres(db)
+    ? sql<boolean>`(answers::jsonb -> ${sectionId}) is null`
+    : sql<boolean>`json_extract(answers, ${path}) is null`;
+  const result = await db
+    .updateTable('applications')
+    .set({ answers, updated_at: now.toISOString() })
+    .where('id', '=', applicationId)
+    .where('candidate_id', '=', scope.candidateId)
+    .where('status', '=', 'draft')
+    .where(absent)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function chooseProvider(
   db: Kysely<Database>,
   scope: CandidateScope,

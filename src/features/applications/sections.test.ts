@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { sectionById, TEXTAREA_MAX_CHARACTERS, validateSection } from './sections.ts';
+import {
+  displayValue,
+  internationalPhone,
+  PREFILLED,
+  sectionById,
+  sectionStatus,
+  TEXTAREA_MAX_CHARACTERS,
+  validateSection,
+} from './sections.ts';
 
 const today = new Date('2026-11-30T12:00:00Z');
 const personal = sectionById('personal-details')!;
@@ -40,5 +48,77 @@ describe('section forms refuse what they cannot store exactly', () => {
     ]);
     const name = validateSection(personal, { 'given-name': 'x'.repeat(101), 'family-name': 'Okafor' }, today);
     expect(name.errors[0]).toEqual({ field: 'given-name', message: 'First name must be 100 characters or fewer' });
+  });
+});
+
+describe('dates of birth take the month as people write it', () => {
+  it('accepts month names and abbreviations in any case, stored as a plain date', () => {
+    for (const month of ['3', 'Mar', 'mar', 'MARCH', 'March'])
+      expect(born('27', month, '1990'), month).toMatchObject({ errors: [], values: { 'date-of-birth': '1990-03-27' } });
+    expect(born('27', 'Marhc', '1990').errors[0]?.message).toBe('Date of birth must be a real date');
+  });
+});
+
+describe('phone numbers are checked and stored in international form', () => {
+  const contact = sectionById('contact-details')!;
+  const phone = (value: string) => validateSection(contact, { phone: value }, today);
+
+  it('stores any spacing, brackets or a 00 prefix as E.164', () => {
+    expect(internationalPhone('+234 801 234 5678')).toBe('+2348012345678');
+    expect(internationalPhone('00234 (0)801-234-5678')).toBe('+2348012345678');
+    expect(internationalPhone('+971 50 123 4567')).toBe('+971501234567');
+    expect(phone('+234 801 234 5678')).toEqual({ errors: [], values: { phone: '+2348012345678' } });
+  });
+
+  it('refuses a number without its country code, too short, or not a number, and keeps what was typed', () => {
+    for (const value of ['0801 234 5678', '+234 801', '+999 123 456 789', 'call me', '+'.padEnd(40, '1')]) {
+      const result = phone(value);
+      expect(result.errors, value).toEqual([
+        { field: 'phone', message: 'Enter a phone number with its country code, like +234 801 234 5678' },
+      ]);
+      expect(result.values['phone']).toBe(value);
+    }
+    expect(phone('').errors[0]?.message).toBe('Enter phone number');
+  });
+
+  it('shows a stored number in the international style people read', () => {
+    expect(displayValue(contact.fields[0]!, { phone: '+2348012345678' })).toBe('+234 801 234 5678');
+  });
+});
+
+describe('the task list', () => {
+  const answers = (a: Record<string, Record<string, string>>) => a;
+  it('keeps a section the service filled in "Incomplete" until the candidate saves it', () => {
+    const course = sectionById('course')!;
+    expect(sectionStatus(course, answers({ course: { phase: 'primary', [PREFILLED]: 'eligibility' } }))).toBe(
+      'incomplete',
+    );
+    expect(sectionStatus(course, answers({ course: { phase: 'primary' } }))).toBe('completed');
+    expect(sectionStatus(course, answers({}))).toBe('not-started');
+    expect(sectionStatus(course, answers({ course: { phase: 'secondary' } }))).toBe('incomplete');
+  });
+
+  it('asks a follow-up question only when its answer applies, and forgets it when it no longer does', () => {
+    const nationality = sectionById('nationality')!;
+    const two = validateSection(nationality, {
+      nationality: 'NG',
+      'other-nationality': 'yes',
+      'second-nationality': 'GB',
+      'third-nationality': '',
+    });
+    expect(two).toEqual({
+      errors: [],
+      values: { nationality: 'NG', 'other-nationality': 'yes', 'second-nationality': 'GB' },
+    });
+    const missing = validateSection(nationality, { nationality: 'NG', 'other-nationality': 'yes' });
+    expect(missing.errors).toEqual([
+      { field: 'second-nationality', message: 'Select second nationality from the list' },
+    ]);
+    const one = validateSection(nationality, {
+      nationality: 'NG',
+      'other-nationality': 'no',
+      'second-nationality': 'GB',
+    });
+    expect(one).toEqual({ errors: [], values: { nationality: 'NG', 'other-nationality': 'no' } });
   });
 });

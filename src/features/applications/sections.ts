@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countryByCode } from '../../shared/places/countries.ts';
+import { govukDate, parseDateParts } from '../../shared/dates.ts';
 
 /**
  * The candidate's task list: each section's questions, their rules and their messages,
@@ -8,15 +10,25 @@ import { countryByCode } from '../../shared/places/countries.ts';
  */
 export type Answers = Record<string, Record<string, string>>;
 
+/**
+ * When a question is asked: only when another question in the same section has (or has not) a
+ * given answer. Declarative, so the page can reveal it in place: under its radio option (GOV.UK
+ * conditional reveal) or after its country list.
+ */
+export type When = { field: string; equals: string } | { field: string; notEquals: string };
+
 interface BaseField {
   name: string;
   label: string;
   hint?: string;
-  /** Asked only when this holds for the section's own answers; `askedIf` says so on the page. */
-  showWhen?: (section: Record<string, string>) => boolean;
+  /** Asked only when this holds for the section's own answers. */
+  when?: When;
+  /** Said in the hint where the question cannot be revealed in place (without JavaScript, after a list). */
   askedIf?: string;
   /** The message when nothing is given, where the default "Enter …" / "Select …" reads badly. */
   requiredMessage?: string;
+  /** May be left empty. */
+  optional?: boolean;
 }
 export type Field =
   | (BaseField & {
@@ -27,6 +39,7 @@ export type Field =
       width?: string;
       autocomplete?: string;
     })
+  | (BaseField & { type: 'phone'; autocomplete?: string })
   | (BaseField & { type: 'textarea'; maxWords: number })
   | (BaseField & { type: 'radios'; options: { value: string; label: string }[] })
   | (BaseField & { type: 'country' })
@@ -40,13 +53,20 @@ export interface Section {
   appliesWhen?: (answers: Answers) => boolean;
 }
 
-const outsideUk = (country: string) => (s: Record<string, string>) => !!s[country] && s[country] !== 'GB';
+/** Marks a section the service filled in (from the eligibility check) that the candidate has not yet confirmed. */
+export const PREFILLED = '_prefilled';
+
+export const holds = (when: When, values: Record<string, string>): boolean => {
+  const v = values[when.field] ?? '';
+  return 'equals' in when ? v === when.equals : v !== '' && v !== when.notEquals;
+};
+
 const comparability = (country: string): Field => ({
-  name: `${country.replace('country', '')}comparability`.replace(/^-/, ''),
+  name: 'comparability',
   type: 'radios',
   label: 'Do you have a statement of comparability from UK ENIC for this qualification?',
   hint: 'It shows how a qualification from outside the UK compares to UK ones.',
-  showWhen: outsideUk(country),
+  when: { field: country, notEquals: 'GB' },
   askedIf: 'Only if you studied outside the UK',
   requiredMessage: 'Select whether you have a statement of comparability',
   options: [
@@ -56,54 +76,12 @@ const comparability = (country: string): Field => ({
   ],
 });
 
+/**
+ * The sections in the order a candidate meets them: first what the eligibility checker asked
+ * (where they live, age group, qualifications, English), then the provider they found, then the
+ * rest of the application.
+ */
 export const SECTIONS: readonly Section[] = [
-  {
-    id: 'personal-details',
-    title: 'Personal details',
-    fields: [
-      {
-        name: 'given-name',
-        type: 'text',
-        label: 'First name',
-        maxLength: 100,
-        autocomplete: 'given-name',
-        width: 'govuk-!-width-two-thirds',
-      },
-      {
-        name: 'family-name',
-        type: 'text',
-        label: 'Last name',
-        maxLength: 100,
-        autocomplete: 'family-name',
-        width: 'govuk-!-width-two-thirds',
-      },
-      {
-        name: 'date-of-birth',
-        type: 'date',
-        label: 'Date of birth',
-        hint: 'For example, 27 3 1990',
-        minAge: 18,
-        maxAge: 100,
-      },
-    ],
-  },
-  {
-    id: 'contact-details',
-    title: 'Contact details',
-    fields: [
-      {
-        name: 'phone',
-        type: 'text',
-        label: 'Phone number',
-        hint: 'Include the country code, for example +971 50 123 4567',
-        maxLength: 30,
-        pattern: /^\+?[0-9 ()-]{6,30}$/,
-        patternMessage: 'Enter a phone number, like +971 50 123 4567',
-        autocomplete: 'tel',
-        width: 'govuk-input--width-20',
-      },
-    ],
-  },
   {
     id: 'where-you-live',
     title: 'Where you live',
@@ -115,7 +93,7 @@ export const SECTIONS: readonly Section[] = [
         label: 'Which part of the UK do you live in?',
         requiredMessage: 'Select which part of the UK you live in',
         askedIf: 'Only if you live in the UK',
-        showWhen: (s) => s['country'] === 'GB',
+        when: { field: 'country', equals: 'GB' },
         options: [
           { value: 'england', label: 'England' },
           { value: 'scotland', label: 'Scotland' },
@@ -134,10 +112,27 @@ export const SECTIONS: readonly Section[] = [
     ],
   },
   {
-    id: 'nationality',
-    title: 'Nationality',
+    id: 'course',
+    title: 'Age group and subject',
     fields: [
-      { name: 'nationality', type: 'country', label: 'Nationality', hint: 'Choose the country of your passport' },
+      {
+        name: 'phase',
+        type: 'radios',
+        label: 'Which age group do you want to teach?',
+        requiredMessage: 'Select which age group you want to teach',
+        options: [
+          { value: 'primary', label: 'Primary (ages 5 to 11)' },
+          { value: 'secondary', label: 'Secondary (ages 11 to 18)' },
+        ],
+      },
+      {
+        name: 'subject',
+        type: 'text',
+        label: 'Subject you want to teach',
+        hint: 'For example, mathematics',
+        maxLength: 100,
+        when: { field: 'phase', equals: 'secondary' },
+      },
     ],
   },
   {
@@ -224,6 +219,79 @@ export const SECTIONS: readonly Section[] = [
     ],
   },
   {
+    id: 'personal-details',
+    title: 'Personal details',
+    fields: [
+      {
+        name: 'given-name',
+        type: 'text',
+        label: 'First name',
+        maxLength: 100,
+        autocomplete: 'given-name',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'family-name',
+        type: 'text',
+        label: 'Last name',
+        maxLength: 100,
+        autocomplete: 'family-name',
+        width: 'govuk-!-width-two-thirds',
+      },
+      {
+        name: 'date-of-birth',
+        type: 'date',
+        label: 'Date of birth',
+        hint: 'For example, 27 3 1990 or 27 March 1990',
+        minAge: 18,
+        maxAge: 100,
+      },
+    ],
+  },
+  {
+    id: 'contact-details',
+    title: 'Contact details',
+    fields: [
+      {
+        name: 'phone',
+        type: 'phone',
+        label: 'Phone number',
+        hint: 'Include the country code, for example +234 801 234 5678 or +971 50 123 4567',
+        autocomplete: 'tel',
+      },
+    ],
+  },
+  {
+    id: 'nationality',
+    title: 'Nationality',
+    fields: [
+      { name: 'nationality', type: 'country', label: 'Nationality', hint: 'The country of your passport' },
+      {
+        name: 'other-nationality',
+        type: 'radios',
+        label: 'Do you have another nationality?',
+        requiredMessage: 'Select whether you have another nationality',
+        options: [
+          { value: 'yes', label: 'Yes' },
+          { value: 'no', label: 'No' },
+        ],
+      },
+      {
+        name: 'second-nationality',
+        type: 'country',
+        label: 'Second nationality',
+        when: { field: 'other-nationality', equals: 'yes' },
+      },
+      {
+        name: 'third-nationality',
+        type: 'country',
+        label: 'Third nationality (optional)',
+        optional: true,
+        when: { field: 'other-nationality', equals: 'yes' },
+      },
+    ],
+  },
+  {
     id: 'teaching-experience',
     title: 'Teaching experience',
     fields: [
@@ -255,50 +323,22 @@ export const SECTIONS: readonly Section[] = [
         name: 'school-name',
         type: 'text',
         label: 'School name',
-        askedIf: 'Only if you work in a school',
         maxLength: 200,
-        showWhen: (s) => s['works-in-school'] === 'yes',
+        when: { field: 'works-in-school', equals: 'yes' },
       },
       {
         name: 'school-town',
         type: 'text',
         label: 'Town or city',
-        askedIf: 'Only if you work in a school',
         maxLength: 100,
-        showWhen: (s) => s['works-in-school'] === 'yes',
+        when: { field: 'works-in-school', equals: 'yes' },
         width: 'govuk-!-width-two-thirds',
       },
       {
         name: 'school-country',
         type: 'country',
         label: 'Country',
-        askedIf: 'Only if you work in a school',
-        showWhen: (s) => s['works-in-school'] === 'yes',
-      },
-    ],
-  },
-  {
-    id: 'course',
-    title: 'Age group and subject',
-    fields: [
-      {
-        name: 'phase',
-        type: 'radios',
-        label: 'Which age group do you want to teach?',
-        requiredMessage: 'Select which age group you want to teach',
-        options: [
-          { value: 'primary', label: 'Primary (ages 5 to 11)' },
-          { value: 'secondary', label: 'Secondary (ages 11 to 18)' },
-        ],
-      },
-      {
-        name: 'subject',
-        type: 'text',
-        label: 'Subject you want to teach',
-        hint: 'For example, mathematics',
-        askedIf: 'Only if you want to teach secondary',
-        maxLength: 100,
-        showWhen: (s) => s['phase'] === 'secondary',
+        when: { field: 'works-in-school', equals: 'yes' },
       },
     ],
   },
@@ -321,25 +361,22 @@ export const SECTIONS: readonly Section[] = [
         name: 'school-name',
         type: 'text',
         label: 'Name of the school you have arranged',
-        askedIf: 'Only if you have arranged a school',
         maxLength: 200,
-        showWhen: (s) => s['preference'] === 'arranged',
+        when: { field: 'preference', equals: 'arranged' },
       },
       {
         name: 'school-town',
         type: 'text',
         label: 'Town or city',
-        askedIf: 'Only if you have arranged a school',
         maxLength: 100,
-        showWhen: (s) => s['preference'] === 'arranged',
+        when: { field: 'preference', equals: 'arranged' },
         width: 'govuk-!-width-two-thirds',
       },
       {
         name: 'school-country',
         type: 'country',
         label: 'Country',
-        askedIf: 'Only if you have arranged a school',
-        showWhen: (s) => s['preference'] === 'arranged',
+        when: { field: 'preference', equals: 'arranged' },
       },
     ],
   },
@@ -359,11 +396,14 @@ export const SECTIONS: readonly Section[] = [
   },
 ];
 
+/** The task list's provider task comes after the sections the eligibility checker asked about. */
+export const PROVIDER_TASK_AFTER = 'english';
+
 export const sectionById = (id: string): Section | undefined => SECTIONS.find((s) => s.id === id);
 export const sectionsFor = (answers: Answers): Section[] =>
   SECTIONS.filter((s) => !s.appliesWhen || s.appliesWhen(answers));
 export const fieldsShown = (section: Section, values: Record<string, string>): Field[] =>
-  section.fields.filter((f) => !f.showWhen || f.showWhen(values));
+  section.fields.filter((f) => !f.when || holds(f.when, values));
 
 export const countWords = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
@@ -372,11 +412,18 @@ export interface SectionResult {
   errors: { field: string; message: string }[];
 }
 
-/** Reads one section's form: only its own fields, trimmed, each checked; values kept for the page. */
 /** The most characters a long answer may have, whatever its word count: refused, never cut. */
 export const TEXTAREA_MAX_CHARACTERS = 20_000;
 
 const lower = (f: Field) => f.label.charAt(0).toLowerCase() + f.label.slice(1);
+
+/** A phone number with its country code, as E.164 ("+2348012345678"); null when it is not a real one. */
+export function internationalPhone(text: string): string | null {
+  const t = text.trim().replace(/^00/, '+');
+  if (t.length > 30 || !t.startsWith('+')) return null;
+  const phone = parsePhoneNumberFromString(t);
+  return phone && phone.isValid() ? phone.number : null;
+}
 
 /** One field's rule as a zod schema, with the table's messages. A date's value is its three parts. */
 function fieldSchema(f: Field, today: Date): z.ZodType<string> {
@@ -389,6 +436,14 @@ function fieldSchema(f: Field, today: Date): z.ZodType<string> {
         .max(f.maxLength, `${f.label} must be ${f.maxLength} characters or fewer`);
       return f.pattern ? text.regex(f.pattern, f.patternMessage ?? `Enter ${lower(f)} in the correct format`) : text;
     }
+    case 'phone':
+      return z
+        .string()
+        .min(1, required)
+        .refine(
+          (v) => internationalPhone(v) !== null,
+          'Enter a phone number with its country code, like +234 801 234 5678',
+        );
     case 'textarea': {
       const whose = f.name === 'statement' ? 'Your personal statement' : 'Your answer';
       return z
@@ -412,16 +467,20 @@ function fieldSchema(f: Field, today: Date): z.ZodType<string> {
         error: f.requiredMessage ?? `Select ${lower(f)}`,
       });
     case 'country':
-      return z.string().refine((v) => !!v && !!countryByCode(v), `Select ${lower(f)} from the list`);
+      return z
+        .string()
+        .refine(
+          (v) => (f.optional && !v) || (!!v && !!countryByCode(v)),
+          `Select ${lower(f).replace(/ \(optional\)$/, '')} from the list`,
+        );
     case 'date':
       return z.string().superRefine((v, ctx) => {
         const [d = '', m = '', y = ''] = v.split('|');
-        const whole = /^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && /^\d{4}$/.test(y);
-        const date = whole ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))) : null;
-        const real = date && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
+        const iso = parseDateParts(d, m, y);
         if (!d && !m && !y) ctx.addIssue({ code: 'custom', message: `Enter your ${lower(f)}` });
-        else if (!real) ctx.addIssue({ code: 'custom', message: `${f.label} must be a real date` });
+        else if (!iso) ctx.addIssue({ code: 'custom', message: `${f.label} must be a real date` });
         else {
+          const date = new Date(`${iso}T00:00:00Z`);
           const age = (today.getTime() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
           if (age < f.minAge) ctx.addIssue({ code: 'custom', message: `You must be ${f.minAge} or older to apply` });
           else if (age > f.maxAge)
@@ -468,14 +527,17 @@ export function validateSection(section: Section, body: Record<string, unknown>,
   const errors: SectionResult['errors'] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
+  const valid = (f: Field) => !errors.some((e) => e.field === f.name) && fieldsShown(section, values).includes(f);
   // Redisplayed text is what was sent; only a long answer's characters beyond the limit are not echoed back.
   for (const f of section.fields) {
     if (f.type === 'textarea' && (values[f.name]?.length ?? 0) > TEXTAREA_MAX_CHARACTERS)
       values[f.name] = values[f.name]!.slice(0, TEXTAREA_MAX_CHARACTERS);
-    if (f.type === 'date' && !errors.some((e) => e.field === f.name) && fieldsShown(section, values).includes(f)) {
+    if (f.type === 'date' && valid(f)) {
       const [d, m, y] = ['day', 'month', 'year'].map((p) => values[`${f.name}-${p}`]!);
-      values[f.name] = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+      values[f.name] = parseDateParts(d!, m!, y!)!;
     }
+    // Stored in one international form, whatever spacing or "00" prefix was typed.
+    if (f.type === 'phone' && valid(f)) values[f.name] = internationalPhone(values[f.name]!)!;
   }
   // Keep only what is shown: a hidden follow-up question's old answer must not linger.
   const shown = new Set(
@@ -483,16 +545,23 @@ export function validateSection(section: Section, body: Record<string, unknown>,
       f.type === 'date' ? [f.name, `${f.name}-day`, `${f.name}-month`, `${f.name}-year`] : [f.name],
     ),
   );
-  for (const key of Object.keys(values)) if (!shown.has(key)) delete values[key];
+  for (const key of Object.keys(values))
+    if (!shown.has(key) || (values[key] === '' && !errors.length)) delete values[key];
   return { values, errors };
 }
 
-export type SectionStatus = 'completed' | 'in-progress' | 'not-started';
+/**
+ * The GOV.UK task list's statuses: "Completed" once the candidate has saved a section whose
+ * answers are all valid; "Incomplete" otherwise, including a section the service filled in for
+ * them until they confirm it; "Not yet started" when nothing is there.
+ */
+export type SectionStatus = 'completed' | 'incomplete' | 'not-started';
 
 export function sectionStatus(section: Section, answers: Answers): SectionStatus {
   const values = answers[section.id];
   if (!values || Object.keys(values).length === 0) return 'not-started';
-  return validateSection(section, values).errors.length === 0 ? 'completed' : 'in-progress';
+  if (values[PREFILLED]) return 'incomplete';
+  return validateSection(section, values).errors.length === 0 ? 'completed' : 'incomplete';
 }
 
 /** Everything the task list needs done before submission, in order. */
@@ -500,17 +569,12 @@ export function incompleteSections(answers: Answers): Section[] {
   return sectionsFor(answers).filter((s) => sectionStatus(s, answers) !== 'completed');
 }
 
-/** Words for "Check your answers". */
+/** Words for "Check your answers" and the submitted application. */
 export function displayValue(field: Field, values: Record<string, string>): string {
   const v = values[field.name] ?? '';
   if (field.type === 'radios') return field.options.find((o) => o.value === v)?.label ?? '';
   if (field.type === 'country') return countryByCode(v)?.name ?? '';
-  if (field.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v))
-    return new Date(`${v}T00:00:00Z`).toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
+  if (field.type === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(v) ? govukDate(v) : '';
+  if (field.type === 'phone') return (v && parsePhoneNumberFromString(v)?.formatInternational()) || v;
   return v;
 }

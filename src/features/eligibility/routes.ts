@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfToken } from '../../platform/csrf.ts';
 import { formBody } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
-import { countryOptions } from '../../shared/format.ts';
+import { countryName, countryOptions } from '../../shared/format.ts';
 import {
   assess,
   nextQuestion,
   parseAnswer,
+  parseFollowUp,
   providerFinderHref,
   pruneAnswers,
   questionById,
@@ -67,16 +68,21 @@ function renderQuestion(
   id: string,
   answers: Answers,
   change: boolean,
-  error?: string,
+  /** With `field`, the follow-up question's error; `keep` is the option chosen, kept for the page. */
+  error?: { message: string; field?: string; keep?: string },
 ) {
   const question = questionById(id)!;
-  const selected = error ? undefined : answers[id];
+  const follow = question.followUp;
+  const selected = error?.keep ?? (error ? undefined : answers[id]);
+  const followValue = error?.keep ? undefined : follow && answers[follow.id];
   return renderPage(reply, 'eligibility/views/question.njk', {
     pageTitle: question.text,
     currentPath: START,
     csrfToken: csrfToken(request),
     backLink: { href: change ? CHECK : previousPath(id, answers) },
     action: questionPath(id) + (change ? '?change=1' : ''),
+    // The country list uses the finder's accessible autocomplete, over a plain list without JavaScript.
+    placeAutocomplete: !!follow,
     question: {
       id,
       text: question.text,
@@ -86,10 +92,16 @@ function renderQuestion(
         text: o.label,
         hint: o.hint ? { text: o.hint } : undefined,
         checked: o.value === selected,
+        followUp: follow && follow.when === o.value && { id: follow.id, label: follow.label },
       })),
     },
-    fieldError: error,
-    errors: error ? [{ text: error, href: `#${id}` }] : [],
+    countries: follow && [
+      { value: '', text: 'Choose a country' },
+      ...countryOptions().map((c) => ({ ...c, selected: c.value === followValue })),
+    ],
+    fieldError: error && !error.field ? error.message : undefined,
+    followUpError: error?.field ? error.message : undefined,
+    errors: error ? [{ text: error.message, href: `#${error.field ?? id}` }] : [],
   });
 }
 
@@ -122,19 +134,28 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       pageTitle: 'Check your answers',
       currentPath: START,
       backLink: { href: questionPath(questionsToAsk(answers).at(-1)!.id) },
-      rows: questionsToAsk(answers).map((q) => ({
-        key: { text: q.summaryLabel },
-        value: { text: q.options.find((o) => o.value === answers[q.id])?.label ?? '' },
-        actions: {
-          items: [
-            {
-              href: `${questionPath(q.id)}?change=1`,
-              text: 'Change',
-              visuallyHiddenText: q.summaryLabel.toLowerCase(),
-            },
-          ],
-        },
-      })),
+      rows: questionsToAsk(answers).flatMap((q) => {
+        const change = (name: string) => ({
+          items: [{ href: `${questionPath(q.id)}?change=1`, text: 'Change', visuallyHiddenText: name }],
+        });
+        const row = {
+          key: { text: q.summaryLabel },
+          value: { text: q.options.find((o) => o.value === answers[q.id])?.label ?? '' },
+          actions: change(q.changeName ?? q.summaryLabel.toLowerCase()),
+        };
+        const follow = q.followUp;
+        const followValue = follow && answers[follow.id];
+        return follow && followValue
+          ? [
+              row,
+              {
+                key: { text: follow.summaryLabel },
+                value: { text: countryName(followValue) },
+                actions: change(follow.summaryLabel.toLowerCase()),
+              },
+            ]
+          : [row];
+      }),
       resultHref: RESULT,
     });
   });
@@ -154,9 +175,12 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
         result.outcome === 'not-eligible-for-iqts'
           ? undefined
           : {
-              href: providerFinderHref(answers),
+              href: providerFinderHref(answers, answers['country']),
               phase: answers['age-phase'],
-              countries: [{ value: '', text: 'Choose your country' }, ...countryOptions()],
+              countries: [
+                { value: '', text: 'Choose your country' },
+                ...countryOptions().map((c) => ({ ...c, selected: c.value === answers['country'] })),
+              ],
             },
       csrfToken: csrfToken(request),
       rulesVersion: RULES_VERSION,
@@ -188,9 +212,18 @@ export function registerEligibilityRoutes(app: FastifyInstance): void {
       const answers = answersOf(request);
       if (!reachable(id, answers)) return reply.redirect(firstUnanswered(answers), 303);
       const change = request.query.change === '1';
-      const parsed = parseAnswer(id, formBody(request.body)[id]);
-      if (!parsed.ok) return renderQuestion(request, reply.code(400), id, answers, change, parsed.error);
-      const updated = pruneAnswers({ ...answers, [id]: parsed.value });
+      const body = formBody(request.body);
+      const parsed = parseAnswer(id, body[id]);
+      if (!parsed.ok) return renderQuestion(request, reply.code(400), id, answers, change, { message: parsed.error });
+      const follow = questionById(id)!.followUp;
+      const followValue = follow && parsed.value === follow.when ? parseFollowUp(body[follow.id]) : undefined;
+      if (follow && parsed.value === follow.when && !followValue)
+        return renderQuestion(request, reply.code(400), id, answers, change, {
+          message: follow.errorMessage,
+          field: follow.id,
+          keep: parsed.value,
+        });
+      const updated = pruneAnswers({ ...answers, [id]: parsed.value, ...(follow ? { [follow.id]: followValue } : {}) });
       request.ensureSession().set(ELIGIBILITY_SESSION_KEY, updated);
       // After a change, back to the summary unless the new answer opened a question not yet answered.
       return reply.redirect(change && !nextQuestion(updated) ? CHECK : firstUnanswered(updated), 303);

@@ -93,6 +93,21 @@ describe('eligibility rules', () => {
     expect(england.nextSteps[0]?.href).toBe('/steps-to-become-a-teacher');
   });
 
+  it('keep the country where the candidate lives only when they live outside England, and only a real one', () => {
+    expect(pruneAnswers({ 'where-you-live': 'outside-england', country: 'NG' })).toEqual({
+      'where-you-live': 'outside-england',
+      country: 'NG',
+    });
+    expect(pruneAnswers({ 'where-you-live': 'in-england', country: 'NG' })).toEqual({ 'where-you-live': 'in-england' });
+    for (const country of ['XX', 'ng', 'Nigeria', ''])
+      expect(pruneAnswers({ 'where-you-live': 'outside-england', country }), country).toEqual({
+        'where-you-live': 'outside-england',
+      });
+    // The country does not change the result: it tells the finder and the application where to look.
+    expect(assess({ ...base, country: 'AE' })).toEqual(assess(base));
+    expect(providerFinderHref({ ...base, country: 'AE' }, 'AE')).toBe('/providers?country=AE&phase=secondary');
+  });
+
   it('list what stands in the way before what is met', () => {
     const result = assess({ ...base, 'age-phase': 'primary', degree: 'final-year', science: 'no' });
     expect(result.outcome).toBe('not-yet-eligible');

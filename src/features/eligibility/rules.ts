@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryByCode } from '../../shared/places/countries.ts';
 
 /**
  * The iQTS entry rules as one decision table. Pure: no HTTP, no database.
@@ -50,6 +51,22 @@ export interface Question {
   options: Option[];
   /** Asked only when this holds for the answers so far. */
   askedWhen?: (answers: Answers) => boolean;
+  /** How "Check your answers" names it in a hidden link text ("Change English language"); the summary label by default. */
+  changeName?: string;
+  /**
+   * A follow-up on the same page, revealed under one option (GOV.UK conditional reveal): a
+   * country from the list. It does not change the result; the finder and the application use it.
+   */
+  followUp?: FollowUp;
+}
+
+export interface FollowUp {
+  id: string;
+  /** The option that asks it. */
+  when: string;
+  label: string;
+  summaryLabel: string;
+  errorMessage: string;
 }
 
 export type Answers = Partial<Record<string, string>>;
@@ -68,7 +85,16 @@ export const questions: readonly Question[] = [
     text: 'Where do you live?',
     hint: 'You can train for iQTS whether you are a UK citizen or not, as long as you live outside England.',
     summaryLabel: 'Where you live',
+    changeName: 'where you live',
     errorMessage: 'Select where you live',
+    // Where the candidate lives is the first thing the finder and the application need.
+    followUp: {
+      id: 'country',
+      when: 'outside-england',
+      label: 'Which country do you live in?',
+      summaryLabel: 'Country where you live',
+      errorMessage: 'Select the country where you live from the list',
+    },
     options: [
       {
         value: 'outside-england',
@@ -237,6 +263,7 @@ export const questions: readonly Question[] = [
     text: 'Can you show your English language ability?',
     hint: 'You need an IELTS score of 6.5 or higher (or an equivalent English language test), or to have completed some of your education in English.',
     summaryLabel: 'English language',
+    changeName: 'English language',
     errorMessage: 'Select how you can show your English language ability',
     askedWhen: livesOutsideEngland,
     options: [
@@ -300,13 +327,22 @@ export function questionsToAsk(answers: Answers): Question[] {
   return questions.filter((q) => !q.askedWhen || q.askedWhen(answers));
 }
 
+/** A follow-up's answer, checked: a country code from the list, or nothing. */
+export function parseFollowUp(raw: unknown): string | undefined {
+  return typeof raw === 'string' && /^[A-Z]{2}$/.test(raw) && countryByCode(raw) ? raw : undefined;
+}
+
 /** Only answers to questions still asked, with values the table knows (a changed answer can make others moot). */
 export function pruneAnswers(answers: Answers): Answers {
   const out: Answers = {};
   for (const q of questions) {
     const value = answers[q.id];
-    if (value !== undefined && q.options.some((o) => o.value === value) && (!q.askedWhen || q.askedWhen(out)))
+    if (value !== undefined && q.options.some((o) => o.value === value) && (!q.askedWhen || q.askedWhen(out))) {
       out[q.id] = value;
+      const follow = q.followUp;
+      const followValue = follow && value === follow.when ? parseFollowUp(answers[follow.id]) : undefined;
+      if (follow && followValue) out[follow.id] = followValue;
+    }
   }
   return out;
 }
