@@ -137,7 +137,9 @@ for (const engine of engines) {
 
       const page = $(await client.get(change.attr('href')!));
       expect(page('.govuk-back-link').attr('href')).toBe('/application/check');
-      expect(page('form[method="post"]').attr('action')).toBe('/application/degree?returnTo=%2Fapplication%2Fcheck');
+      expect(page('main form[method="post"]').attr('action')).toBe(
+        '/application/degree?returnTo=%2Fapplication%2Fcheck',
+      );
       const csrf = await client.csrf('/application/degree');
       const saved = await client.post(
         '/application/degree?returnTo=%2Fapplication%2Fcheck',

@@ -59,11 +59,11 @@ for (const engine of engines) {
     afterAll(async () => d?.dispose());
 
     it('seeds trainees at every stage once: a second run adds nothing', async () => {
-      const first = await seedSampleData(d.db, 0, { trainees: true });
+      const first = await seedSampleData(d.db, 0, { trainees: { serviceUrl: 'http://iqts.test' } });
       expect(first.trainees).toBe(SAMPLE_TRAINEES.length);
       expect(first.mentors).toBe(3);
       const after = await counts();
-      const second = await seedSampleData(d.db, 0, { trainees: true });
+      const second = await seedSampleData(d.db, 0, { trainees: { serviceUrl: 'http://iqts.test' } });
       expect(second).toMatchObject({ trainees: 0, mentors: 0 });
       expect(await counts()).toEqual(after);
 

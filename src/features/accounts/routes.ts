@@ -159,7 +159,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
       if (await hasSampleData(db)) {
         request.ensureSession().set(SAMPLE_NOTICE, 'The sample data was already loaded: nothing changed.');
       } else {
-        const added = await seedSampleData(db, DEFAULT_SAMPLE_SCHOOLS, { trainees: true });
+        const added = await seedSampleData(db, DEFAULT_SAMPLE_SCHOOLS, { trainees: { serviceUrl: config.serviceUrl } });
         request
           .ensureSession()
           .set(

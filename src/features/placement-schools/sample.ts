@@ -209,7 +209,12 @@ export async function hasSampleData(db: Kysely<Database>): Promise<boolean> {
 export async function seedSampleData(
   db: Kysely<Database>,
   schools: number,
-  options: { seed?: number; onProgress?: (done: number) => void; trainees?: boolean } = {},
+  options: {
+    seed?: number;
+    onProgress?: (done: number) => void;
+    /** Also the sample mentors and trainees; their emails link to this address. */
+    trainees?: { serviceUrl: string };
+  } = {},
 ): Promise<{ providers: number; schools: number; partnerships: number; trainees: number; mentors: number }> {
   const rand = random(options.seed ?? 20261122);
   const now = new Date().toISOString();
@@ -253,7 +258,9 @@ export async function seedSampleData(
     providersAdded++;
   }
   await seedSampleUsers(db, providerIds, now);
-  const training = options.trainees ? await seedSampleTrainees(db, providerIds[0]!) : { trainees: 0, mentors: 0 };
+  const training = options.trainees
+    ? await seedSampleTrainees(db, providerIds[0]!, options.trainees.serviceUrl)
+    : { trainees: 0, mentors: 0 };
   if (schools <= 0) return { providers: providersAdded, schools: 0, partnerships: 0, ...training };
 
   // Towns weighted by population (square root, so big cities do not take everything).

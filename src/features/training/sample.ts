@@ -38,7 +38,6 @@ import { STANDARD_IDS, type Judgement, type Standard } from './standards.ts';
  * nothing. (A run stopped half-way leaves a partial record: remove the sample data with
  * `npm run seed:sample -- --remove` and seed again.)
  */
-const SERVICE_URL = 'http://localhost:3000';
 
 export const SAMPLE_TRAINING_SCHOOLS = [
   { name: 'Sample Training School Dubai', town: 'Dubai', country: 'AE' },
@@ -249,7 +248,7 @@ async function sampleUser(db: Kysely<Database>, email: string, name: string, rol
  */
 async function recruit(
   db: Kysely<Database>,
-  provider: { id: number; decisions: ProviderScope },
+  provider: { id: number; decisions: ProviderScope; serviceUrl: string },
   candidate: { userId: number; name: string; country: string },
   recruitedBy: Date,
 ): Promise<number> {
@@ -282,7 +281,7 @@ async function recruit(
         applicationId: app!.id,
         event,
         set,
-        serviceUrl: SERVICE_URL,
+        serviceUrl: provider.serviceUrl,
         ...(event === 'make-offer' ? { personalisation: { conditions: 'Placement school confirmed' } } : {}),
       },
       when(daysBefore),
@@ -312,7 +311,13 @@ async function recruit(
 }
 
 /** The sample training schools (partners of the provider) and their mentors, added once. */
-async function schoolsAndMentors(db: Kysely<Database>, providerId: number, manager: ProviderScope, now: Date) {
+async function schoolsAndMentors(
+  db: Kysely<Database>,
+  providerId: number,
+  manager: ProviderScope,
+  now: Date,
+  serviceUrl: string,
+) {
   const mentorIds: number[] = [];
   const schoolIds: number[] = [];
   for (const s of SAMPLE_TRAINING_SCHOOLS) {
@@ -379,7 +384,7 @@ async function schoolsAndMentors(db: Kysely<Database>, providerId: number, manag
         role: m.role,
         trainedOn: '2024-06-14',
       },
-      SERVICE_URL,
+      serviceUrl,
       now,
     );
     if (!invited.ok) throw new Error(`sample data: mentor ${m.email}: ${invited.message}`);
@@ -400,7 +405,14 @@ async function mentorUserId(db: Kysely<Database>, mentorId: number) {
 async function seedTrainee(
   db: Kysely<Database>,
   t: SampleTrainee,
-  ctx: { providerId: number; decisions: ProviderScope; manager: ProviderScope; mentorIds: number[]; now: Date },
+  ctx: {
+    providerId: number;
+    decisions: ProviderScope;
+    manager: ProviderScope;
+    mentorIds: number[];
+    now: Date;
+    serviceUrl: string;
+  },
 ) {
   const thisMonday = weekStart(ctx.now.toISOString().slice(0, 10));
   const start = t.start(thisMonday);
@@ -410,7 +422,7 @@ async function seedTrainee(
   const userId = await sampleUser(db, t.email, t.name, 'candidate', at(addDays(start, -100), '09:00:00'));
   const applicationId = await recruit(
     db,
-    { id: ctx.providerId, decisions: ctx.decisions },
+    { id: ctx.providerId, decisions: ctx.decisions, serviceUrl: ctx.serviceUrl },
     { userId, name: t.name, country },
     at(addDays(start, -14), '10:00:00'),
   );
@@ -431,7 +443,7 @@ async function seedTrainee(
       placement: { mentorId, startDate: start, endDate: end },
       isSample: true,
     },
-    SERVICE_URL,
+    ctx.serviceUrl,
     earliest(at(addDays(start, -10), '10:00:00'), ctx.now),
   );
   if (!started.ok) throw new Error(`sample data: ${t.name}: ${started.message}`);
@@ -481,7 +493,7 @@ async function seedTrainee(
             event: 'defer',
             detail: { date: monday, reason: 'Health reasons: expects to return next term' },
             personalisation: { date: govukDate(monday), reason: 'Health reasons: expects to return next term' },
-            serviceUrl: SERVICE_URL,
+            serviceUrl: ctx.serviceUrl,
           },
           at(monday, '09:00:00'),
         ),
@@ -499,7 +511,7 @@ async function seedTrainee(
             event: 'withdraw',
             detail: { date: monday, reasons: ['personal-reasons'] },
             personalisation: { date: govukDate(monday), reasons: 'Personal reasons' },
-            serviceUrl: SERVICE_URL,
+            serviceUrl: ctx.serviceUrl,
           },
           at(monday, '09:00:00'),
         ),
@@ -533,7 +545,7 @@ async function seedTrainee(
                 week.mentor === 'query'
                   ? 'Sample query: the school was closed for exams on Wednesday and Thursday. Please check these dates.'
                   : '',
-              serviceUrl: SERVICE_URL,
+              serviceUrl: ctx.serviceUrl,
             },
             earliest(at(addDays(monday, 7), '09:00:00'), ctx.now),
           ),
@@ -612,7 +624,7 @@ async function seedTrainee(
         await changeTraineeState(
           db,
           ctx.manager,
-          { trainee: await current(), event: 'recommend', detail: {}, personalisation: {}, serviceUrl: SERVICE_URL },
+          { trainee: await current(), event: 'recommend', detail: {}, personalisation: {}, serviceUrl: ctx.serviceUrl },
           earliest(at(addDays(monday, 3), '10:00:00'), ctx.now),
         ),
       );
@@ -627,6 +639,7 @@ async function seedTrainee(
 export async function seedSampleTrainees(
   db: Kysely<Database>,
   providerId: number,
+  serviceUrl: string,
   now = new Date(),
 ): Promise<{ trainees: number; mentors: number }> {
   const provider = await db
@@ -650,6 +663,7 @@ export async function seedSampleTrainees(
     providerId,
     manager,
     earliest(at(addDays(pilotStart, -30), '09:00:00'), now),
+    serviceUrl,
   );
   let added = 0;
   for (const t of SAMPLE_TRAINEES) {
@@ -660,13 +674,13 @@ export async function seedSampleTrainees(
       .where('u.email', '=', t.email)
       .executeTakeFirst();
     if (has) continue;
-    await seedTrainee(db, t, { providerId, decisions, manager, mentorIds, now });
+    await seedTrainee(db, t, { providerId, decisions, manager, mentorIds, now, serviceUrl });
     added++;
   }
   const recruitedUser = await sampleUser(db, SAMPLE_RECRUITED.email, SAMPLE_RECRUITED.name, 'candidate', now);
   await recruit(
     db,
-    { id: providerId, decisions },
+    { id: providerId, decisions, serviceUrl },
     { userId: recruitedUser, name: SAMPLE_RECRUITED.name, country: 'AE' },
     earliest(at(addDays(now.toISOString().slice(0, 10), -3), '10:00:00'), now),
   );

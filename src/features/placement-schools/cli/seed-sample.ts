@@ -18,7 +18,8 @@ async function main(): Promise<number> {
       'no-trainees': { type: 'boolean', default: false },
     },
   });
-  const database = await connectDatabase(loadConfig().databaseUrl);
+  const config = loadConfig();
+  const database = await connectDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database);
     await loadReferenceProviders(database.db);
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
     const step = Math.max(10_000, Math.round(schools / 20));
     let shown = 0;
     const added = await seedSampleData(database.db, schools, {
-      trainees: !values['no-trainees'],
+      ...(values['no-trainees'] ? {} : { trainees: { serviceUrl: config.serviceUrl } }),
       onProgress: (done) => {
         if (done - shown >= step || done === schools) {
           shown = done;
