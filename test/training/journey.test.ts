@@ -379,3 +379,109 @@ for (const engine of engines) {
     });
   });
 }
+
+for (const engine of engines) {
+  describe.skipIf(engine.skip)(`a whole course through the pages (${engine.name})`, () => {
+    it('a recruited candidate reaches "final review: all standards met, 24 weeks confirmed" through the pages alone', async () => {
+      const t = await startTestApp({ engine: engine.name });
+      try {
+        await seedSampleData(t.database.db, 0);
+        const providerId = await providerIdOf(t.database.db, 'sample-provider-worldwide-online');
+        await partnerSchool(t.database.db, providerId, 'Whole Course School', 'Accra', 'GH');
+        const provider = await signInAs(t, PROVIDER);
+        const { candidate, reference } = await recruitedCandidate(t, provider, 'whole.course@example.org');
+        const thisWeek = weekStart(localToday('Africa/Accra'));
+        const start = addDays(thisWeek, -26 * 7);
+        // A mentor, then training, all through the forms.
+        const form = await provider.get('/provider/mentors/new');
+        const schoolKey = $(form)('#schoolKey option')
+          .filter((_, o) => $(form)(o).text().startsWith('Whole Course School'))
+          .attr('value')!;
+        const csrf = $(form)('input[name=_csrf]').val() as string;
+        expect(
+          (
+            await provider.post(
+              '/provider/mentors',
+              {
+                schoolKey,
+                name: 'Kofi Mensah',
+                email: 'kofi.mentor@example.org',
+                role: 'general',
+                ...dateFields('trainedOn', '2025-01-10'),
+              },
+              csrf,
+            )
+          ).statusCode,
+        ).toBe(303);
+        const startForm = await provider.get(`/provider/applications/${reference}/start-training`);
+        const mentorId = $(startForm)('#mentorId option')
+          .filter((_, o) => $(startForm)(o).text().startsWith('Kofi Mensah'))
+          .attr('value')!;
+        const started = await provider.post(
+          `/provider/applications/${reference}/start-training`,
+          {
+            studyMode: 'full-time',
+            ageRange: '11 to 18',
+            subjects: 'Mathematics',
+            trainingCountry: 'GH',
+            criteriaVersion: '2025-04',
+            mentorId,
+            ...dateFields('startDate', start),
+            ...dateFields('expectedEndDate', addDays(start, 273)),
+            ...dateFields('placementStart', start),
+            ...dateFields('placementEnd', addDays(start, 270)),
+          },
+          csrf,
+        );
+        expect(started.statusCode, errors(started)).toBe(303);
+        const traineeUrl = String(started.headers.location);
+        const traineeId = traineeUrl.split('/').pop();
+        // 24 weeks logged by the trainee, a week at a time, and confirmed by the mentor, a week at a time.
+        const week = await candidate.get('/training/days');
+        const placementId = $(week)('input[name=placementId]').val() as string;
+        const tcsrf = $(week)('input[name=_csrf]').val() as string;
+        const mentor = await signInAs(t, 'kofi.mentor@example.org');
+        const mcsrf = await mentor.csrf('/mentor');
+        for (let w = 0; w < 24; w++) {
+          const monday = addDays(start, w * 7);
+          const logged = await candidate.post(
+            '/training/days',
+            { placementId, week: monday, ...weekDays([0, 1, 2, 3, 4]) },
+            tcsrf,
+          );
+          expect(logged.statusCode, errors(logged)).toBe(303);
+          const confirmed = await mentor.post(
+            `/mentor/trainees/${traineeId}/weeks/${monday}`,
+            { action: 'confirm' },
+            mcsrf,
+          );
+          expect(confirmed.statusCode, errors(confirmed)).toBe(303);
+        }
+        const all = Object.fromEntries(
+          ['ts1', 'ts2', 'ts3', 'ts4', 'ts5', 'ts6', 'ts7', 'ts8', 'part2'].map((s) => [s, 'meeting']),
+        );
+        const review = await provider.post(
+          `/provider/trainees/${traineeId}/reviews`,
+          {
+            kind: 'final',
+            ...dateFields('date', localToday('Europe/London')),
+            ...all,
+            outcome: 'passed',
+            comments: 'All met',
+          },
+          await provider.csrf(`/provider/trainees/${traineeId}/reviews/new`),
+        );
+        expect(review.statusCode, errors(review)).toBe(303);
+        const page = text(await candidate.get('/training'));
+        expect(page).toContain('24 of 24 weeks confirmed');
+        expect(page).toContain('Requirement met');
+        expect(page).toContain('Passed: all standards met');
+        // The provider's list agrees, and does not count the trainee as behind.
+        expect(text(await provider.get('/provider/trainees?behind=yes'))).toContain('0 trainees');
+        expect(text(await provider.get('/provider/trainees'))).toContain('24 of 24 weeks');
+      } finally {
+        await t.close();
+      }
+    }, 180_000);
+  });
+}
