@@ -52,7 +52,7 @@ for (const engine of engines) {
       );
       expect(res.statusCode).toBe(400);
       const page = $(res);
-      expect(page('title').text()).toMatch(/^Error: Sign in to manage iQTS applications/);
+      expect(page('title').text()).toMatch(/^Error: Sign in to manage iQTS applications and training/);
       expect(page('.govuk-error-summary a').attr('href')).toBe('#email');
       expect(page('#email-error').text()).toContain(NO_STAFF_ACCOUNT);
       expect(page('#email').val()).toBe('Stranger@Example.org');

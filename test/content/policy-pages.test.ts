@@ -24,7 +24,7 @@ describe('footer and policy pages', () => {
         'Accessibility statement /accessibility',
         'Privacy notice /privacy',
         'Cookies /cookies',
-        'Provider and DfE sign in /provider/sign-in',
+        'Provider, mentor and DfE sign in /provider/sign-in',
       ])
         expect(links, url).toContain(link);
       const text = footer.text().replace(/\s+/g, ' ');

@@ -12,7 +12,7 @@ import { CODE_MINUTES, sendSignInCode, verifySignInCode } from './sign-in.ts';
 
 const START = '/provider/sign-in';
 const CODE = '/provider/sign-in/code';
-const emailPage = { pageTitle: 'Sign in to manage iQTS applications' };
+const emailPage = { pageTitle: 'Sign in to manage iQTS applications and training' };
 export const NO_STAFF_ACCOUNT =
   'There is no provider, mentor or DfE account for this email address. Check the address, or ask a colleague who manages users to add you';
 

@@ -16,7 +16,7 @@ import { localToday } from '../../shared/local-dates.ts';
 import { pageCount, pagination } from '../../shared/pagination.ts';
 import { providerApplication } from '../applications/repository.ts';
 import { partnerSchools } from '../placement-schools/repository.ts';
-import { DAY_STATUSES } from './day-log.ts';
+import { DAY_STATUSES, longDate } from './day-log.ts';
 import {
   dateIds,
   dateParts,
@@ -380,7 +380,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
         : [],
       queried: queried.map((d) => ({
         ...d,
-        dateText: `${govukDate(d.date)}`,
+        dateText: longDate(d.date),
         school: schools.get(d.placementId),
         statusText: DAY_STATUSES[d.status],
       })),

@@ -52,6 +52,8 @@ export function registerTraineeRoutes(app: FastifyInstance, db: Kysely<Database>
       const existing = record.days.find((d) => d.placementId === placementId && d.date === date);
       // A day that cannot be logged says why instead of offering a form.
       const problem = existing ? null : dayProblem({ date, portion: 'half' }, placement, today, logged);
+      // The day's name is its heading already: the reason starts "This day …".
+      const reason = problem?.replace(longDate(date), 'This day').replace(/ on This day/, ' on this day');
       return {
         i,
         date,
@@ -63,7 +65,7 @@ export function registerTraineeRoutes(app: FastifyInstance, db: Kysely<Database>
           note: existing.note,
           queryReason: existing.queryReason,
         },
-        unavailable: problem,
+        unavailable: reason,
         portion: (form.values[`portion-${i}`] as string) ?? 'none',
         kind: form.values[`kind-${i}`] as string | undefined,
         note: (form.values[`note-${i}`] as string) ?? '',
@@ -96,6 +98,7 @@ export function registerTraineeRoutes(app: FastifyInstance, db: Kysely<Database>
       prevHref: prev + 6 >= placement.startDate ? `/training/days?placement=${placement.id}&week=${prev}` : undefined,
       nextHref: next <= today ? `/training/days?placement=${placement.id}&week=${next}` : undefined,
       timeZone: placement.timeZone,
+      place: zoneCity(placement.timeZone),
       today: longDate(today),
     });
   }
@@ -221,3 +224,6 @@ function logHref(record: TraineeRecord): string | undefined {
   const p = currentPlacement(record);
   return p && `/training/days?placement=${p.id}`;
 }
+
+/** "Africa/Lagos" → "Lagos": how people name a zone's time. */
+const zoneCity = (zone: string) => (zone.split('/').pop() ?? zone).replace(/_/g, ' ');

@@ -51,7 +51,7 @@ export function progressSummary(p: Progress, criteriaVersion: keyof typeof CRITE
  */
 export function weeksChart(p: Progress, title: string): string {
   const weeks = p.weeks.slice(-40);
-  const barWidth = 14;
+  const barWidth = 18;
   const gap = 4;
   const height = 160;
   const top = 10;
