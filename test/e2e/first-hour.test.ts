@@ -31,7 +31,9 @@ async function addAdminCommand(email: string): Promise<string> {
 async function staffSignIn(page: Page, email: string, axe: (page: Page) => Promise<void>) {
   await page.goto('/');
   await page.getByRole('link', { name: 'Provider sign in' }).click();
-  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to manage iQTS applications and training');
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+    'Sign in to manage iQTS applications and training',
+  );
   await axe(page);
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Continue' }).click();
