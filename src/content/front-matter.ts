@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
+import { componentKeys } from './components.ts';
 
 /** A partial reference: a path beginning `content/`, without the underscore and extension. */
 const partialRef = z
@@ -30,6 +31,7 @@ export const frontMatterSchema = z.strictObject({
       content_after_accordion: z.strictObject({ partial: partialRef }).optional(),
     })
     .optional(),
+  provider_list: componentKeys.provider_list.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -172,4 +172,56 @@ describe('content lint', () => {
     // Its partials, promo, parent and image are not in this tree, so those are reported.
     expect(found.filter((p) => p.message.startsWith('missing partial')).length).toBe(7);
   });
+
+  describe('components', () => {
+    const withList = (body: string, extra = '') =>
+      page(`title: Home\nprovider_list:\n  providers_here:\n    link: profile${extra}`, body);
+
+    it('accepts a declared component on a line of its own, in the page or a partial', () => {
+      expect(errors({ 'index.md': withList('Providers:\n\n$providers_here$') })).toEqual([]);
+      expect(
+        errors({
+          'index.md': withList('Intro.', '\naccordion:\n  steps:\n    One:\n      partial: content/one'),
+          '_one.md': 'Providers:\n\n$providers_here$\n',
+        }),
+      ).toEqual([]);
+    });
+
+    it('reports a component inside a sentence, with its line', () => {
+      expect(errors({ 'index.md': withList('Line\n\nSee $providers_here$ now.') })).toEqual([
+        expect.objectContaining({ line: 10, message: 'component $providers_here$ must be on a line of its own' }),
+      ]);
+    });
+
+    it('reports an unknown name as an undefined variable, and a bad argument', () => {
+      expect(errors({ 'index.md': withList('$provider_here$') }).map((p) => p.message)).toEqual([
+        'undefined variable $provider_here$',
+      ]);
+      expect(
+        errors({ 'index.md': page('title: Home\nprovider_list:\n  x:\n    link: homepage', '$x$') })[0]?.message,
+      ).toMatch(/provider_list\.x\.link/);
+    });
+
+    it('reports a component named like a variable, and warns about one never placed', () => {
+      expect(
+        errors({
+          'values.yaml': 'providers_here:\n  value: "x"\n  source: "y"\n',
+          'index.md': withList('$providers_here$'),
+        })[0]?.message,
+      ).toMatch(/same name as a variable/);
+      expect(warnings({ 'index.md': withList('No placeholder.') }).map((p) => p.message)).toEqual([
+        'component "providers_here" is declared but $providers_here$ is used nowhere on the page',
+      ]);
+    });
+  });
+
+  it('warns about a dated phrase whose year comes from values.yaml', () => {
+    const found = warnings({
+      'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',
+      'index.md': page('title: Home', 'You can apply now for courses starting in $intake$.'),
+    });
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringMatching(/dated phrase "courses starting in September 2022"/),
+    ]);
+  });
 });

@@ -7,6 +7,15 @@ import type nunjucks from 'nunjucks';
 import type { NavigationItem } from '../platform/views.ts';
 import { partialFile, parentPath, resolveBacklink, type ContentPage, type ContentTree } from './load.ts';
 import { createMarkdown, uniqueId, type RenderEnv } from './markdown.ts';
+import {
+  declaredComponents,
+  emptyContentData,
+  insertComponents,
+  markComponents,
+  renderComponent,
+  usesServiceData,
+  type ContentData,
+} from './components.ts';
 import { fillVariables } from './variables.ts';
 
 export interface Problem {
@@ -30,6 +39,10 @@ export interface RenderedPage {
   keywords: string[];
   /** Plain text of the body and its partials, for site search. */
   text: string;
+  /** The page's sections (its h2 sections and accordion steps), each found by site search on its own. */
+  sections: PageSection[];
+  /** The page shows the service's data: re-render it when the data changes. */
+  usesData: boolean;
   date?: string;
   noindex: boolean;
   html: string;
@@ -94,6 +107,26 @@ const stripTags = (html: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
+export interface PageSection {
+  /** The id a link to the section ends with (`#find-out-about-fees`); for a step, opening the link opens the step. */
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** The h2 sections of rendered HTML: each heading with an id and the text up to the next h2. */
+export function h2Sections(html: string): PageSection[] {
+  const sections: PageSection[] = [];
+  const heading = /<h2\b[^>]*\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h2>/g;
+  const found = [...html.matchAll(heading)];
+  found.forEach((m, i) => {
+    const end = found[i + 1]?.index ?? html.length;
+    const text = stripTags(html.slice(m.index + m[0].length, end));
+    if (text) sections.push({ id: m[1]!, title: stripTags(m[2]!), text });
+  });
+  return sections;
+}
+
 export interface PageModel {
   page: ContentPage;
   pageTitle: string;
@@ -114,6 +147,9 @@ export interface PageModel {
   cards: ReturnType<typeof cardsFor>;
   lastUpdated: string | null;
   text: string;
+  sections: PageSection[];
+  /** The page shows the service's data (a data component): re-render it when the data changes. */
+  usesData: boolean;
   problems: Problem[];
   env: RenderEnv;
 }
@@ -123,6 +159,8 @@ export interface ModelContext {
   md: MarkdownIt;
   views: nunjucks.Environment;
   images: Map<string, ContentImage>;
+  /** The service's data that data components (provider_list) show. */
+  data?: ContentData;
 }
 
 /** Everything a content page shows, with the problems found on the way (the lint reports them). */
@@ -137,9 +175,39 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     h1Lines: [],
   };
   const texts: string[] = [];
+  const components = declaredComponents(fm as Record<string, unknown>);
+  const placed = new Set<string>();
+  let usesData = false;
+  for (const name of components.keys()) {
+    if (Object.hasOwn(tree.values, name))
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, `${name}:`),
+        message: `component "${name}" has the same name as a variable in values.yaml: rename one`,
+      });
+  }
+  const renderedComponent = (name: string): string => {
+    const component = components.get(name)!;
+    if (usesServiceData(component)) usesData = true;
+    return renderComponent(component, ctx.data ?? emptyContentData);
+  };
 
   const renderMarkdown = (source: string, file: string, firstLine: number): string => {
-    const filled = fillVariables(source, tree.values);
+    // Placeholders, in order: 1. declared components become markers; 2. values.yaml variables
+    // are filled; 3. Markdown runs; 4. each marker becomes its component's HTML.
+    const marked = markComponents(source, components);
+    for (const use of marked.used) {
+      placed.add(use.name);
+      if (!use.alone)
+        problems.push({
+          severity: 'error',
+          file,
+          line: firstLine + use.line,
+          message: `component $${use.name}$ must be on a line of its own`,
+        });
+    }
+    const filled = fillVariables(marked.text, tree.values);
     for (const name of filled.unknown) {
       const line = source.split('\n').findIndex((l) => l.includes(`$${name}$`));
       problems.push({
@@ -152,7 +220,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const linksBefore = env.links!.length;
     const htmlBefore = env.rawHtml!.length;
     const h1Before = env.h1Lines!.length;
-    const html = md.render(filled.text, env as unknown as Record<string, unknown>);
+    const html = insertComponents(md.render(filled.text, env as unknown as Record<string, unknown>), renderedComponent);
     for (const link of env.links!.slice(linksBefore)) link.line += firstLine - 1;
     for (const raw of env.rawHtml!.slice(htmlBefore)) {
       problems.push({
@@ -208,6 +276,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
 
   const bodyHtml = renderMarkdown(page.body, page.file, page.bodyLine);
 
+  const stepSections: PageSection[] = [];
   let accordion: PageModel['accordion'] = null;
   let afterAccordionHtml = '';
   if (fm.accordion) {
@@ -217,6 +286,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
       const stepId = `step-${index + 1}`;
       env.usedIds.add(stepId);
       const content = renderPartial(step.partial, `step "${title}"`);
+      stepSections.push({ id: slug, title, text: stripTags(content) });
       const number = numbered ? `<span class="app-step-number">${index + 1}.</span> ` : '';
       return {
         heading: { html: number + escapeHtml(title) },
@@ -288,6 +358,16 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     else hero = { src: image.urlPath, alt: registered.alt };
   }
 
+  for (const name of components.keys()) {
+    if (!placed.has(name))
+      problems.push({
+        severity: 'warning',
+        file: page.file,
+        line: lineOf(page, `${name}:`),
+        message: `component "${name}" is declared but $${name}$ is used nowhere on the page`,
+      });
+  }
+
   const description = fm.description ? fillVariables(fm.description, tree.values).text.trim() : '';
   return {
     page,
@@ -305,6 +385,8 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     cards: cardsFor(tree, page),
     lastUpdated: fm.date ? formatDate(fm.date) : null,
     text: texts.join(' '),
+    sections: [...h2Sections(bodyHtml), ...stepSections],
+    usesData,
     problems,
     env,
   };
@@ -327,9 +409,10 @@ export interface RenderedSite {
 export function renderContext(
   tree: ContentTree,
   views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
 ): ModelContext & { imageList: ContentImage[] } {
   const imageList = contentImages(tree);
-  return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList };
+  return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList, data };
 }
 
 /** The pages a tree serves: those whose front matter can at least name them. */
@@ -353,6 +436,8 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
         description: model.description,
         keywords: page.frontMatter.keywords ?? [],
         text: model.text,
+        sections: model.sections,
+        usesData: model.usesData,
         ...(page.frontMatter.date ? { date: page.frontMatter.date } : {}),
         noindex: page.frontMatter.noindex === true,
         html,
@@ -370,8 +455,12 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
   }
 }
 
-export function renderSite(tree: ContentTree, views: nunjucks.Environment): RenderedSite {
-  const ctx = renderContext(tree, views);
+export function renderSite(
+  tree: ContentTree,
+  views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
+): RenderedSite {
+  const ctx = renderContext(tree, views, data);
   const pages: RenderedPage[] = [];
   const problems: Problem[] = [];
   for (const page of tree.pages.values()) {

@@ -6,10 +6,11 @@ import type { ExtraAsset } from '../platform/assets.ts';
 import type { ContentTree } from './load.ts';
 import type { ContentPage } from './load.ts';
 import { renderContext, renderPage, servablePages, type Problem, type RenderedPage } from './render.ts';
-import { SiteSearch } from './search.ts';
+import { SiteSearch, type SearchablePage } from './search.ts';
+import { emptyContentData, type ContentData } from './components.ts';
 
 export interface ServedPage {
-  page: Omit<RenderedPage, 'html' | 'text'>;
+  page: Omit<RenderedPage, 'html' | 'text' | 'sections'>;
   body: StaticBody;
   etag: string;
 }
@@ -33,16 +34,17 @@ export class ContentSite {
   readonly images: ExtraAsset[];
   readonly problems: Problem[] = [];
   readonly #served = new Map<string, ServedPage | null>();
-  readonly #texts = new Map<
-    string,
-    { title: string; description: string; keywords: string[]; text: string; noindex: boolean }
-  >();
+  readonly #texts = new Map<string, SearchablePage>();
   readonly #pages: Map<string, ContentPage>;
+  /** Pages that show the service's data: kept, to render again when the data changes. */
+  readonly #dataPages = new Map<string, ContentPage>();
+  #dataFingerprint: string;
   #ctx: ReturnType<typeof renderContext> | null;
   #search: SiteSearch | undefined;
 
-  constructor(tree: ContentTree, views: nunjucks.Environment) {
-    this.#ctx = renderContext(tree, views);
+  constructor(tree: ContentTree, views: nunjucks.Environment, data: ContentData = emptyContentData) {
+    this.#ctx = renderContext(tree, views, data);
+    this.#dataFingerprint = JSON.stringify(data);
     const pages = servablePages(tree);
     this.#pages = new Map(pages.map((p) => [p.path, p]));
     this.paths = pages.map((p) => p.path);
@@ -66,19 +68,43 @@ export class ContentSite {
       this.#served.set(path, null);
       return undefined;
     }
-    const { html, text, ...page } = result.page;
+    const { html, text, sections, ...page } = result.page;
     const raw = Buffer.from(html, 'utf8');
     const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
     this.#served.set(path, served);
+    if (page.usesData) this.#dataPages.set(path, source);
     // Only what the search index needs is kept; the HTML lives on as bytes.
-    this.#texts.set(path, {
+    const searchable = {
+      path,
       title: page.title,
       description: page.description,
       keywords: page.keywords,
       text,
+      sections,
       noindex: page.noindex,
-    });
+    };
+    if (this.#search) this.#search.put(searchable);
+    else this.#texts.set(path, searchable);
     return served;
+  }
+
+  /**
+   * The service's data changed (a provider was approved, suspended or renamed): the pages
+   * that show it are rendered again, and searched again, so they never disagree with the
+   * service's own pages. Returns the paths rendered again; nothing when the data is the same.
+   */
+  updateData(data: ContentData): string[] {
+    const fingerprint = JSON.stringify(data);
+    if (fingerprint === this.#dataFingerprint || !this.#ctx) return [];
+    this.#dataFingerprint = fingerprint;
+    this.#ctx = { ...this.#ctx, data };
+    const paths = [...this.#dataPages.keys()];
+    for (const path of paths) {
+      this.#served.delete(path);
+      this.#pages.set(path, this.#dataPages.get(path)!);
+      this.get(path);
+    }
+    return paths;
   }
 
   renderAll(): void {
@@ -86,11 +112,11 @@ export class ContentSite {
     this.#release();
   }
 
-  /** Once every page is bytes, the Markdown sources are no longer needed: let them go. */
+  /** Once every page is bytes, the Markdown sources are no longer needed: let them go (but those showing data). */
   #release(): void {
     if (this.#served.size < this.paths.length) return;
     this.#pages.clear();
-    this.#ctx = null;
+    if (this.#dataPages.size === 0) this.#ctx = null;
   }
 
   /** Renders the rest in slices, yielding between them so requests are served meanwhile. */
@@ -116,7 +142,7 @@ export class ContentSite {
   #searchIndex(): SiteSearch {
     if (!this.#search) {
       this.renderAll();
-      this.#search = new SiteSearch([...this.#texts].map(([path, t]) => ({ path, ...t })));
+      this.#search = new SiteSearch([...this.#texts.values()]);
       this.#texts.clear();
     }
     return this.#search;
@@ -124,8 +150,12 @@ export class ContentSite {
 }
 
 /** Builds the site and renders every page now (tests, and small sites). */
-export function buildContentSite(tree: ContentTree, views: nunjucks.Environment): ContentSite {
-  const site = new ContentSite(tree, views);
+export function buildContentSite(
+  tree: ContentTree,
+  views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
+): ContentSite {
+  const site = new ContentSite(tree, views, data);
   site.renderAll();
   return site;
 }

@@ -34,7 +34,30 @@ describe('the iQTS page in Chromium', () => {
     await page.goto(`${IQTS}#step-3`);
     const apply = page.getByRole('button', { name: /3\. Apply to your chosen iQTS teacher training provider/ });
     await expect.poll(() => apply.getAttribute('aria-expanded')).toBe('true');
-    expect(await page.getByRole('link', { name: 'The University of Warwick' }).isVisible()).toBe(true);
+    // The provider list comes from the provider data the finder uses.
+    expect(await page.getByRole('link', { name: 'University of Warwick', exact: true }).isVisible()).toBe(true);
+  });
+
+  it('with JavaScript: searching for "fees" and following the first result opens the fees step', async () => {
+    const { page } = await h.newPage();
+    await page.goto('/search');
+    await page.getByLabel('Search this service').fill('fees');
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await axeViolations(page), 'search results for fees').toEqual([]);
+    await page.locator('.app-search-result a').first().click();
+    await page.waitForURL(/#find-out-about-fees$/);
+    const fees = page.getByRole('button', { name: /2\. Find out about fees/ });
+    await expect.poll(() => fees.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => page.getByText(/Each training provider sets its own fees/).isVisible()).toBe(true);
+  });
+
+  it('without JavaScript: the fees result leads to the fees step, readable', async () => {
+    const { page } = await h.newPage({ javaScriptEnabled: false });
+    await page.goto('/search?q=fees');
+    const href = await page.locator('.app-search-result a').first().getAttribute('href');
+    expect(href).toBe(`${IQTS}#find-out-about-fees`);
+    await page.goto(href!);
+    expect(await page.getByText(/Each training provider sets its own fees/).isVisible()).toBe(true);
   });
 
   it('without JavaScript: every step is readable', async () => {
@@ -42,6 +65,7 @@ describe('the iQTS page in Chromium', () => {
     await page.goto(IQTS);
     for (let n = 1; n <= 5; n++) expect(await page.locator(`#steps-content-${n}`).isVisible(), `step ${n}`).toBe(true);
     expect(await page.getByRole('link', { name: 'Canterbury Christ Church University' }).isVisible()).toBe(true);
+    expect(await page.locator('.app-provider-list li').count()).toBeGreaterThan(5);
   });
 });
 

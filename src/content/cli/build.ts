@@ -12,6 +12,7 @@ import { loadManifest } from '../../platform/assets.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
 import { sitemapXml } from '../site.ts';
+import { listedReferenceProviders } from '../../features/providers/reference-data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +33,8 @@ try {
     govukBrand: process.env['GOVUK_BRAND'] === 'true',
     primaryNavigation: primaryNavigation(tree),
   });
-  const site = renderSite(tree, views);
+  // The running service reads providers from its database; the export, from the reference file that fills it.
+  const site = renderSite(tree, views, { providers: listedReferenceProviders() });
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const page of site.pages) {
