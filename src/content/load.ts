@@ -40,6 +40,8 @@ export interface ContentTree {
   partials: Map<string, ContentPartial>;
   values: Values;
   images: Record<string, ImageEntry>;
+  /** Abbreviations expanded with `<abbr title>` in running text: `DfE` → "Department for Education". */
+  glossary: Record<string, string>;
   /** Problems with the tree's own files (values.yaml, images.yaml). */
   problems: { file: string; line: number; message: string }[];
 }
@@ -66,6 +68,11 @@ export function partialFile(ref: string): { md: string; njk: string } {
   const name = rel.slice(at + 1);
   return { md: `${dir}_${name}.md`, njk: `${dir}_${name}.njk` };
 }
+
+const glossarySchema = z.record(
+  z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.&-]*$/u, 'an abbreviation is letters and digits'),
+  z.string().trim().min(1, 'every abbreviation needs its expansion'),
+);
 
 const imagesSchema = z.record(z.string(), z.strictObject({ alt: z.string(), source: z.string().min(1) }));
 
@@ -135,7 +142,19 @@ export function loadContentTree(root: string): ContentTree {
         message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       });
   }
-  return { root, pages, partials, values, images, problems };
+  let glossary: Record<string, string> = {};
+  const glossaryFile = join(root, 'glossary.yaml');
+  if (existsSync(glossaryFile)) {
+    const parsed = glossarySchema.safeParse(parseYaml(readFileSync(glossaryFile, 'utf8'), { schema: 'core' }) ?? {});
+    if (parsed.success) glossary = parsed.data;
+    else
+      problems.push({
+        file: 'glossary.yaml',
+        line: 1,
+        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+  }
+  return { root, pages, partials, values, images, glossary, problems };
 }
 
 /** Resolves a page's `backlink` (relative, e.g. `../`) to a URL path. */

@@ -6,7 +6,7 @@ import type { MarkdownIt } from 'markdown-it';
 import type nunjucks from 'nunjucks';
 import type { NavigationItem } from '../platform/views.ts';
 import { partialFile, parentPath, resolveBacklink, type ContentPage, type ContentTree } from './load.ts';
-import { createMarkdown, uniqueId, type RenderEnv } from './markdown.ts';
+import { createMarkdown, newRenderEnv, uniqueId, type RenderEnv } from './markdown.ts';
 import {
   declaredComponents,
   emptyContentData,
@@ -168,12 +168,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const { tree, md } = ctx;
   const fm = page.frontMatter;
   const problems: Problem[] = [];
-  const env: RenderEnv = {
-    usedIds: new Set(['main-content', 'steps', 'related-content']),
-    links: [],
-    rawHtml: [],
-    h1Lines: [],
-  };
+  const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content'], tree.glossary);
   const texts: string[] = [];
   const components = declaredComponents(fm as Record<string, unknown>);
   const placed = new Set<string>();
@@ -282,9 +277,9 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   if (fm.accordion) {
     const numbered = fm.accordion.numbered === true;
     const items = Object.entries(fm.accordion.steps ?? {}).map(([title, step], index) => {
-      const slug = uniqueId(title, env.usedIds);
+      const slug = uniqueId(title, env.markdownItAnchor.slugs);
       const stepId = `step-${index + 1}`;
-      env.usedIds.add(stepId);
+      env.markdownItAnchor.slugs[stepId] = true;
       const content = renderPartial(step.partial, `step "${title}"`);
       stepSections.push({ id: slug, title, text: stripTags(content) });
       const number = numbered ? `<span class="app-step-number">${index + 1}.</span> ` : '';
