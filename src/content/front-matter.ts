@@ -32,6 +32,9 @@ export const frontMatterSchema = z.strictObject({
     })
     .optional(),
   provider_list: componentKeys.provider_list.optional(),
+  calls_to_action: componentKeys.calls_to_action.optional(),
+  quote: componentKeys.quote.optional(),
+  inset_text: componentKeys.inset_text.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -215,6 +215,42 @@ describe('content lint', () => {
     });
   });
 
+  describe('calls to action, quotes and inset text', () => {
+    it('reports an unknown kind of call to action and a missing argument, with the line', () => {
+      const found = errors({
+        'index.md': page(
+          'title: Home\ncalls_to_action:\n  a:\n    name: fancy\n    arguments:\n      text: x\nquote:\n  q:\n    name: Someone',
+          '$a$\n\n$q$',
+        ),
+      });
+      expect(found.map((p) => [p.line, p.message])).toEqual([
+        [5, expect.stringMatching(/calls_to_action\.a\.name/)],
+        [9, expect.stringMatching(/quote\.q\.text/)],
+      ]);
+    });
+
+    it('reports a name declared under two kinds, and an attachment that is not a link', () => {
+      const found = errors({
+        'index.md': page(
+          'title: Home\ncalls_to_action:\n  x:\n    name: attachment\n    arguments:\n      text: Report\n      file_path: media/report.pdf\n      file_type: PDF\ninset_text:\n  x:\n    text: Hello',
+          '$x$',
+        ),
+      });
+      expect(found.map((p) => p.message).sort()).toEqual([
+        expect.stringMatching(/file_path media\/report.pdf must be a path on this site/),
+        'component "x" is declared twice: names are shared by every kind of component',
+      ]);
+    });
+
+    it('warns that a chat call to action shows nothing without a link', () => {
+      expect(
+        warnings({
+          'index.md': page('title: Home\ncalls_to_action:\n  c:\n    name: chat_online\n    arguments:', '$c$'),
+        }).map((p) => p.message),
+      ).toEqual([expect.stringMatching(/no web chat/)]);
+    });
+  });
+
   it('warns about a dated phrase whose year comes from values.yaml', () => {
     const found = warnings({
       'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',

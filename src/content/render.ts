@@ -8,7 +8,8 @@ import type { NavigationItem } from '../platform/views.ts';
 import { partialFile, parentPath, resolveBacklink, type ContentPage, type ContentTree } from './load.ts';
 import { createMarkdown, newRenderEnv, uniqueId, type RenderEnv } from './markdown.ts';
 import {
-  declaredComponents,
+  componentProblems,
+  declaredComponentsWithClashes,
   emptyContentData,
   insertComponents,
   markComponents,
@@ -170,7 +171,17 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const problems: Problem[] = [];
   const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content'], tree.glossary);
   const texts: string[] = [];
-  const components = declaredComponents(fm as Record<string, unknown>);
+  const { components, clashes } = declaredComponentsWithClashes(fm as Record<string, unknown>);
+  for (const name of clashes)
+    problems.push({
+      severity: 'error',
+      file: page.file,
+      line: lineOf(page, `${name}:`),
+      message: `component "${name}" is declared twice: names are shared by every kind of component`,
+    });
+  for (const component of components.values())
+    for (const p of componentProblems(component))
+      problems.push({ ...p, file: page.file, line: lineOf(page, `${component.name}:`) });
   const placed = new Set<string>();
   let usesData = false;
   for (const name of components.keys()) {
@@ -185,7 +196,9 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const renderedComponent = (name: string): string => {
     const component = components.get(name)!;
     if (usesServiceData(component)) usesData = true;
-    return renderComponent(component, ctx.data ?? emptyContentData);
+    return renderComponent(component, ctx.data ?? emptyContentData, (text) =>
+      md.renderInline(fillVariables(text, tree.values).text, env as unknown as Record<string, unknown>),
+    );
   };
 
   const renderMarkdown = (source: string, file: string, firstLine: number): string => {

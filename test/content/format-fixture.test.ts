@@ -33,7 +33,7 @@ const main = (path: string) => page(path)('main').html() ?? '';
 
 describe('the content-format fixture tree', () => {
   it('renders every page with no lint error', () => {
-    const report = lintTree(tree, { servicePaths: ['/search', '/providers'], views });
+    const report = lintTree(tree, { servicePaths: ['/search', '/providers', '/eligibility', '/feedback'], views });
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
@@ -61,6 +61,49 @@ describe('the content-format fixture tree', () => {
       expect(html).toContain('<th class="govuk-table__header" scope="col">Subject</th>');
       expect(html).toContain('<abbr title="General Certificate of Secondary Education">GCSE</abbr> grade 4 (C)');
       expect(html).toContain('<a href="mailto:iqts@example.com" class="govuk-link">iqts@example.com</a>');
+    });
+  });
+
+  describe('components by placeholder', () => {
+    it('a simple call to action, with its link', () => {
+      const $ = page('/components');
+      const cta = $('.app-cta').first();
+      expect(cta.find('h3').text()).toBe('Ready to apply?');
+      expect(cta.find('a').attr('href')).toBe('/eligibility');
+      expect(cta.find('a').text()).toBe('Check your eligibility');
+    });
+
+    it('an attachment with its type and date', () => {
+      const html = main('/components');
+      expect(html).toContain(
+        '<a class="govuk-link" href="https://www.gov.uk/government/publications/international-qualified-teacher-status-criteria-for-providers">iQTS criteria for providers</a>',
+      );
+      expect(html).toContain('<p class="govuk-body-s">Published 1 June 2022</p>');
+    });
+
+    it('a feature table with row headers, its caption and a variable filled', () => {
+      const $ = page('/components');
+      const table = $('.app-feature-table');
+      expect(table.find('caption').text()).toBe('What a course involves');
+      expect(
+        table
+          .find('th[scope="row"]')
+          .map((_, el) => $(el).text())
+          .get(),
+      ).toEqual(['Fees from', 'Course length']);
+      expect(table.find('td').first().text()).toBe('£7,950');
+    });
+
+    it('a quote, an inset text with a Markdown link, a chat link and the provider list', () => {
+      const $ = page('/components');
+      expect($('.app-quote blockquote').text()).toContain('Training where I live');
+      expect($('.app-quote figcaption').text()).toBe('A sample trainee, Primary teacher');
+      expect($('.govuk-inset-text h3').text()).toBe('Before you apply');
+      expect($('.govuk-inset-text a').attr('href')).toBe('/eligibility');
+      expect($('main a[href="/feedback"]').text()).toBe('Ask us a question');
+      expect($('.app-provider-list a').attr('href')).toBe('/providers/sample-university');
+      // No placeholder is left anywhere.
+      expect(main('/components')).not.toMatch(/\$[A-Za-z_]+\$|\uE000/);
     });
   });
 });

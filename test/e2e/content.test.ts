@@ -103,3 +103,38 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
     expect(await axeViolations(page), 'feedback thank you').toEqual([]);
   });
 });
+
+describe('components and Markdown on the format fixture pages', () => {
+  let fixture: BrowserHarness;
+  beforeAll(async () => {
+    fixture = await startBrowser({ env: { CONTENT_DIR: 'test/fixtures/content-format' } });
+  });
+  afterAll(async () => fixture?.close());
+
+  it('with JavaScript: calls to action, a quote, inset text and tables; zero axe violations, CSP clean', async () => {
+    const { page, cspViolations } = await fixture.newPage();
+    for (const path of ['/components', '/markdown']) {
+      await page.goto(path);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    await page.goto('/components');
+    expect(await page.getByRole('link', { name: 'Check your eligibility' }).first().isVisible()).toBe(true);
+    expect(await page.getByRole('table').getByRole('rowheader', { name: 'Fees from' }).isVisible()).toBe(true);
+    expect(await page.locator('figure blockquote').isVisible()).toBe(true);
+    await page.goto('/markdown');
+    await page.getByRole('link', { name: 'Footnote 1', exact: true }).click();
+    await page.waitForURL(/#fn:fees$/);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('without JavaScript: the same components and the footnote are there and readable', async () => {
+    const { page } = await fixture.newPage({ javaScriptEnabled: false });
+    await page.goto('/components');
+    expect(await page.locator('.app-cta').first().isVisible()).toBe(true);
+    expect(await page.locator('.govuk-inset-text').isVisible()).toBe(true);
+    expect(await page.locator('.app-feature-table').isVisible()).toBe(true);
+    await page.goto('/markdown');
+    expect(await page.locator('[id="fn:fees"]').isVisible()).toBe(true);
+    expect(await page.locator('abbr[title="Department for Education"]').isVisible()).toBe(true);
+  });
+});
