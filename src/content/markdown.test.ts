@@ -43,11 +43,13 @@ describe('markdown', () => {
     expect(html.match(/<li>/g)).toHaveLength(3);
   });
 
-  it('shows raw HTML as text and records it for the lint', () => {
-    const { html, env } = render('Hello <script>alert(1)</script>');
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('&lt;script&gt;');
-    expect(env.rawHtml).toHaveLength(1);
+  it('records raw HTML for the lint, with its line', () => {
+    const { env } = render('Hello <abbr title="x">X</abbr>\n\n<script>alert(1)</script>');
+    expect(env.rawHtml).toEqual([
+      { line: 1, content: '<abbr title="x">' },
+      { line: 1, content: '</abbr>' },
+      { line: 3, content: '<script>alert(1)</script>' },
+    ]);
   });
 
   it('records internal links with their lines, and h1s', () => {

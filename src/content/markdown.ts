@@ -5,7 +5,8 @@ import markdownItFootnote from 'markdown-it-footnote';
 
 /**
  * CommonMark with typographic quotes and dashes, tables, autolinks, heading ids and
- * GOV.UK typography classes. Raw HTML is not trusted: it is shown as text (and linted).
+ * GOV.UK typography classes. Raw HTML is read, recorded for the lint and later reduced to a
+ * safe subset (raw-html.ts).
  */
 export interface RenderEnv {
   /** Ids already used on the page (markdown-it-anchor's record): unique across the page and its partials. */
@@ -15,7 +16,7 @@ export interface RenderEnv {
   /** Internal links found while rendering, for the lint. */
   links?: { href: string; line: number }[];
   /** Raw HTML found while rendering, for the lint. */
-  rawHtml?: { line: number }[];
+  rawHtml?: { line: number; content: string }[];
   /** h1 headings found (the page title is the only h1). */
   h1Lines?: number[];
 }
@@ -91,7 +92,7 @@ function headingRawTexts(state: StateCore): void {
 }
 
 export function createMarkdown(): MarkdownIt {
-  const md = markdownIt('default', { html: false, linkify: true, typographer: true });
+  const md = markdownIt('default', { html: true, linkify: true, typographer: true });
   // Curly quotes and dashes yes; symbol replacements no: "grade 4 (C)" must not become "grade 4 ©".
   md.disable('replacements');
   md.use(markdownItFootnote);
@@ -110,8 +111,6 @@ export function createMarkdown(): MarkdownIt {
       }
     }
   });
-  // Detect raw HTML for the lint with a second parser that recognises it.
-  const detector = markdownIt('default', { html: true });
   md.core.ruler.push('govuk', (state) => {
     const env = state.env as unknown as RenderEnv;
     const tokens = state.tokens;
@@ -129,20 +128,16 @@ export function createMarkdown(): MarkdownIt {
           inline.children = inline.children.filter((t) => t.type !== 'abbr_open' && t.type !== 'abbr_close');
       }
       if (token.type === 'th_open' && !token.attrGet('scope')) token.attrSet('scope', 'col');
+      if (token.type === 'html_block') env.rawHtml?.push({ line, content: token.content });
       if (token.type === 'inline') {
         for (const child of token.children ?? []) {
+          if (child.type === 'html_inline') env.rawHtml?.push({ line, content: child.content });
           if (child.type === 'link_open') {
             child.attrJoin('class', 'govuk-link');
             const href = String(child.attrGet('href') ?? '');
             if (href.startsWith('/')) env.links?.push({ href, line });
           }
         }
-      }
-    }
-    if (env.rawHtml) {
-      for (const t of detector.parse(state.src, {})) {
-        const html = t.type === 'html_block' || (t.children ?? []).some((c) => c.type === 'html_inline');
-        if (html) env.rawHtml.push({ line: (t.map?.[0] ?? 0) + 1 });
       }
     }
   });

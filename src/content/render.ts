@@ -17,6 +17,7 @@ import {
   usesServiceData,
   type ContentData,
 } from './components.ts';
+import { checkRawHtml, sanitizeContentHtml } from './raw-html.ts';
 import { fillVariables } from './variables.ts';
 
 export interface Problem {
@@ -196,9 +197,21 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const renderedComponent = (name: string): string => {
     const component = components.get(name)!;
     if (usesServiceData(component)) usesData = true;
-    return renderComponent(component, ctx.data ?? emptyContentData, (text) =>
-      md.renderInline(fillVariables(text, tree.values).text, env as unknown as Record<string, unknown>),
-    );
+    return renderComponent(component, ctx.data ?? emptyContentData, (text) => {
+      const before = env.rawHtml!.length;
+      const html = md.renderInline(fillVariables(text, tree.values).text, env as unknown as Record<string, unknown>);
+      const raws = env.rawHtml!.splice(before);
+      if (raws.length === 0) return html;
+      for (const raw of raws)
+        for (const finding of checkRawHtml(raw.content))
+          problems.push({
+            severity: 'error',
+            file: page.file,
+            line: lineOf(page, `${name}:`),
+            message: finding.message,
+          });
+      return sanitizeContentHtml(html);
+    });
   };
 
   const renderMarkdown = (source: string, file: string, firstLine: number): string => {
@@ -228,15 +241,21 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const linksBefore = env.links!.length;
     const htmlBefore = env.rawHtml!.length;
     const h1Before = env.h1Lines!.length;
-    const html = insertComponents(md.render(filled.text, env as unknown as Record<string, unknown>), renderedComponent);
+    let rendered = md.render(filled.text, env as unknown as Record<string, unknown>);
+    const raws = env.rawHtml!.slice(htmlBefore);
+    // Only a fragment with raw HTML in it pays for the sanitiser.
+    if (raws.length > 0) rendered = sanitizeContentHtml(rendered);
+    const html = insertComponents(rendered, renderedComponent);
     for (const link of env.links!.slice(linksBefore)) link.line += firstLine - 1;
-    for (const raw of env.rawHtml!.slice(htmlBefore)) {
-      problems.push({
-        severity: 'error',
-        file,
-        line: raw.line + firstLine - 1,
-        message: 'raw HTML is not allowed in content: use Markdown',
-      });
+    for (const raw of raws) {
+      for (const finding of checkRawHtml(raw.content)) {
+        problems.push({
+          severity: 'error',
+          file,
+          line: raw.line + finding.lineOffset + firstLine - 1,
+          message: finding.message,
+        });
+      }
     }
     for (const line of env.h1Lines!.slice(h1Before)) {
       problems.push({

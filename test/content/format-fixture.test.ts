@@ -106,4 +106,13 @@ describe('the content-format fixture tree', () => {
       expect(main('/components')).not.toMatch(/\$[A-Za-z_]+\$|\uE000/);
     });
   });
+
+  describe('raw HTML', () => {
+    it('keeps the safe subset: abbr, a GOV.UK details, line breaks and superscripts', () => {
+      const $ = page('/raw-html');
+      expect($('main abbr[title="International qualified teacher status"]').text()).toBe('iQTS');
+      expect($('main details.govuk-details summary').text()).toBe('What the criteria cover');
+      expect($('main sup').text()).toBe('1');
+    });
+  });
 });
