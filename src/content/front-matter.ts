@@ -16,6 +16,10 @@ export const frontMatterSchema = z.strictObject({
   navigation: z.number().finite().optional(),
   navigation_title: z.string().trim().min(1).optional(),
   navigation_description: z.string().trim().min(1).optional(),
+  /** Where the page's menu entry and card link to, when not the page itself (a path on this site). */
+  navigation_path: z.string().regex(/^\//, 'navigation_path must be a path on this site, starting /').optional(),
+  /** The page's h1 and breadcrumb label when it should differ from its title. */
+  heading: z.string().trim().min(1).optional(),
   date: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"')

@@ -251,6 +251,18 @@ describe('content lint', () => {
     });
   });
 
+  it('warns when breadcrumbs skip a level that is not a page, and checks navigation_path', () => {
+    expect(warnings({ 'index.md': page('title: Home'), 'a/b/c.md': page('title: C') }).map((p) => p.message)).toEqual([
+      'no page at /a, /a/b: the breadcrumbs skip them',
+    ]);
+    expect(errors({ 'index.md': page('title: Home\nnavigation_path: /nowhere') }).map((p) => p.message)).toEqual([
+      'internal link /nowhere is not a page',
+    ]);
+    expect(errors({ 'index.md': page('title: Home\nnavigation_path: nowhere') })[0]?.message).toMatch(
+      /navigation_path must be a path on this site/,
+    );
+  });
+
   it('warns about a dated phrase whose year comes from values.yaml', () => {
     const found = warnings({
       'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',

@@ -76,7 +76,10 @@ export function primaryNavigation(tree: ContentTree): NavigationItem[] {
   return [...tree.pages.values()]
     .filter((p) => p.path !== '/' && p.path.split('/').length === 2 && typeof p.frontMatter.navigation === 'number')
     .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
-    .map((p) => ({ href: p.path, text: p.frontMatter.navigation_title ?? p.frontMatter.title }));
+    .map((p) => ({
+      href: p.frontMatter.navigation_path ?? p.path,
+      text: p.frontMatter.navigation_title ?? p.frontMatter.title,
+    }));
 }
 
 /** Child pages shown as cards on a category page. */
@@ -92,7 +95,7 @@ export function cardsFor(tree: ContentTree, page: ContentPage) {
     )
     .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
     .map((p) => ({
-      href: p.path,
+      href: p.frontMatter.navigation_path ?? p.path,
       title: p.frontMatter.navigation_title ?? p.frontMatter.title,
       description: p.frontMatter.navigation_description ?? p.frontMatter.description ?? '',
     }));
@@ -132,6 +135,8 @@ export function h2Sections(html: string): PageSection[] {
 export interface PageModel {
   page: ContentPage;
   pageTitle: string;
+  /** The h1: `heading` when given, else the title. */
+  heading: string;
   description: string;
   currentPath: string;
   breadcrumbs: { text: string; href: string }[];
@@ -336,12 +341,31 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     if (href.startsWith('/')) env.links!.push(Object.assign({ href, line: lineOf(page, href) }, { file: page.file }));
   }
 
+  if (fm.navigation_path)
+    env.links!.push(
+      Object.assign({ href: fm.navigation_path, line: lineOf(page, 'navigation_path:') }, { file: page.file }),
+    );
+
+  // GOV.UK breadcrumbs: each page up the URL path, labelled by its heading or title.
   const breadcrumbs: { text: string; href: string }[] = [];
+  const skipped: string[] = [];
   for (let p = parentPath(page.path); p !== null; p = parentPath(p)) {
     const parent = tree.pages.get(p);
-    if (parent) breadcrumbs.unshift({ text: p === '/' ? 'Home' : parent.frontMatter.title, href: p });
+    if (parent)
+      breadcrumbs.unshift({
+        text: p === '/' ? 'Home' : (parent.frontMatter.heading ?? parent.frontMatter.title),
+        href: p,
+      });
     else if (p === '/') breadcrumbs.unshift({ text: 'Home', href: '/' });
+    else skipped.push(p);
   }
+  if (skipped.length && !fm.backlink)
+    problems.push({
+      severity: 'warning',
+      file: page.file,
+      line: 1,
+      message: `no page at ${skipped.reverse().join(', ')}: the breadcrumbs skip ${skipped.length === 1 ? 'it' : 'them'}`,
+    });
 
   let backLink: PageModel['backLink'] = null;
   if (fm.backlink) {
@@ -399,6 +423,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   return {
     page,
     pageTitle: fm.title,
+    heading: fm.heading ?? fm.title,
     description,
     currentPath: page.path,
     breadcrumbs,

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { loadContentTree } from '../../src/content/load.ts';
 import { lintTree } from '../../src/content/lint.ts';
-import { renderSite } from '../../src/content/render.ts';
+import { primaryNavigation, renderSite } from '../../src/content/render.ts';
 import { createViews } from '../../src/platform/views.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
 
@@ -113,6 +113,39 @@ describe('the content-format fixture tree', () => {
       expect($('main abbr[title="International qualified teacher status"]').text()).toBe('iQTS');
       expect($('main details.govuk-details summary').text()).toBe('What the criteria cover');
       expect($('main sup').text()).toBe('1');
+    });
+  });
+
+  describe('navigation and breadcrumbs', () => {
+    it('breadcrumbs walk up the URL path, labelled by heading or title; the h1 is the heading', () => {
+      const $ = page('/guides/first-steps');
+      expect(
+        $('.govuk-breadcrumbs__list-item a')
+          .map((_, el) => [[$(el).text(), $(el).attr('href')]])
+          .get(),
+      ).toEqual([
+        ['Home', '/'],
+        ['Guides', '/guides'],
+      ]);
+      expect($('h1').text()).toBe('First steps');
+      expect($('title').text()).toMatch(/^First steps with the content format – /);
+    });
+
+    it('category cards use navigation_title, navigation_description and navigation_path', () => {
+      const $ = page('/guides');
+      expect(
+        $('.app-card a')
+          .map((_, el) => [[$(el).text(), $(el).attr('href')]])
+          .get(),
+      ).toEqual([
+        ['First steps', '/guides/first-steps'],
+        ['Check your eligibility', '/eligibility'],
+      ]);
+      expect($('.app-card').first().text()).toContain('Start here to learn the format.');
+    });
+
+    it('top-level pages with navigation are in the service navigation', () => {
+      expect(primaryNavigation(tree)).toEqual([{ href: '/guides', text: 'Guides' }]);
     });
   });
 });

@@ -113,7 +113,7 @@ describe('components and Markdown on the format fixture pages', () => {
 
   it('with JavaScript: calls to action, a quote, inset text and tables; zero axe violations, CSP clean', async () => {
     const { page, cspViolations } = await fixture.newPage();
-    for (const path of ['/components', '/markdown', '/raw-html']) {
+    for (const path of ['/components', '/markdown', '/raw-html', '/guides', '/guides/first-steps']) {
       await page.goto(path);
       expect(await axeViolations(page), path).toEqual([]);
     }
