@@ -18,6 +18,14 @@ export const frontMatterSchema = z.strictObject({
   navigation_description: z.string().trim().min(1).optional(),
   /** Where the page's menu entry and card link to, when not the page itself (a path on this site). */
   navigation_path: z.string().regex(/^\//, 'navigation_path must be a path on this site, starting /').optional(),
+  /** Blog posts: who wrote it, a line under the title, tags from tags.yaml, a shared closing paragraph. */
+  author: z.string().trim().min(1).optional(),
+  subtitle: z.string().trim().min(1).optional(),
+  tags: z.array(z.string().trim().min(1)).optional(),
+  closing_paragraph: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'closing_paragraph is the name of a file in blog/closing-paragraphs/')
+    .optional(),
   /** The page's h1 and breadcrumb label when it should differ from its title. */
   heading: z.string().trim().min(1).optional(),
   date: z

@@ -263,6 +263,21 @@ describe('content lint', () => {
     );
   });
 
+  it('blog posts: a date is required, tags must be in tags.yaml, a closing paragraph must exist', () => {
+    const found = errors({
+      'tags.yaml': '- training\n',
+      'blog/a.md': page('title: A\ntags:\n  - training\n  - trainning\nclosing_paragraph: missing'),
+    });
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringMatching(/a blog post needs a date/),
+      expect.stringMatching(/missing partial for closing_paragraph: content\/blog\/closing-paragraphs\/missing/),
+      'tag "trainning" is not in tags.yaml: add it there first, or use one that is',
+    ]);
+    expect(warnings({ 'index.md': page('title: Home\nauthor: Someone') }).map((p) => p.message)).toEqual([
+      'author is for blog posts (pages under /blog/): it is not shown here',
+    ]);
+  });
+
   it('warns about a dated phrase whose year comes from values.yaml', () => {
     const found = warnings({
       'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',

@@ -42,6 +42,8 @@ export interface ContentTree {
   images: Record<string, ImageEntry>;
   /** Abbreviations expanded with `<abbr title>` in running text: `DfE` → "Department for Education". */
   glossary: Record<string, string>;
+  /** Blog tags a post may use (`content/tags.yaml`); null when the file is absent. */
+  tags: string[] | null;
   /** Problems with the tree's own files (values.yaml, images.yaml). */
   problems: { file: string; line: number; message: string }[];
 }
@@ -154,7 +156,16 @@ export function loadContentTree(root: string): ContentTree {
         message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       });
   }
-  return { root, pages, partials, values, images, glossary, problems };
+  let tags: string[] | null = null;
+  const tagsFile = join(root, 'tags.yaml');
+  if (existsSync(tagsFile)) {
+    const parsed = z
+      .array(z.string().trim().min(1))
+      .safeParse(parseYaml(readFileSync(tagsFile, 'utf8'), { schema: 'core' }) ?? []);
+    if (parsed.success) tags = parsed.data;
+    else problems.push({ file: 'tags.yaml', line: 1, message: 'tags.yaml must be a list of tags' });
+  }
+  return { root, pages, partials, values, images, glossary, tags, problems };
 }
 
 /** Resolves a page's `backlink` (relative, e.g. `../`) to a URL path. */

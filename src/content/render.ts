@@ -18,6 +18,15 @@ import {
   type ContentData,
 } from './components.ts';
 import { checkRawHtml, sanitizeContentHtml } from './raw-html.ts';
+import {
+  blogListPages,
+  blogPosts,
+  isPost,
+  similarPosts,
+  tagPath,
+  type BlogListPage,
+  type PostSummary,
+} from './blog.ts';
 import { fillVariables } from './variables.ts';
 
 export interface Problem {
@@ -153,6 +162,15 @@ export interface PageModel {
   relatedContent: { text: string; href: string }[];
   cards: ReturnType<typeof cardsFor>;
   lastUpdated: string | null;
+  /** A blog post's own parts. */
+  post: {
+    date: string;
+    author: string | null;
+    subtitle: string | null;
+    tags: { text: string; href: string }[];
+    closingHtml: string;
+    similar: { title: string; href: string; date: string; description: string }[];
+  } | null;
   text: string;
   sections: PageSection[];
   /** The page shows the service's data (a data component): re-render it when the data changes. */
@@ -168,6 +186,8 @@ export interface ModelContext {
   images: Map<string, ContentImage>;
   /** The service's data that data components (provider_list) show. */
   data?: ContentData;
+  /** The blog's posts, newest first (for similar posts). */
+  posts?: PostSummary[];
 }
 
 /** Everything a content page shows, with the problems found on the way (the lint reports them). */
@@ -175,7 +195,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const { tree, md } = ctx;
   const fm = page.frontMatter;
   const problems: Problem[] = [];
-  const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content'], tree.glossary);
+  const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content', 'similar-posts'], tree.glossary);
   const texts: string[] = [];
   const { components, clashes } = declaredComponentsWithClashes(fm as Record<string, unknown>);
   for (const name of clashes)
@@ -419,6 +439,58 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
       });
   }
 
+  let post: PageModel['post'] = null;
+  if (isPost(page)) {
+    if (!fm.date)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: 1,
+        message: 'a blog post needs a date ("2021-08-26"): posts are listed newest first',
+      });
+    for (const tag of fm.tags ?? []) {
+      if (tree.tags && !tree.tags.includes(tag))
+        problems.push({
+          severity: 'error',
+          file: page.file,
+          line: lineOf(page, tag),
+          message: `tag "${tag}" is not in tags.yaml: add it there first, or use one that is`,
+        });
+    }
+    if (fm.tags?.length && !tree.tags)
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, 'tags:'),
+        message: 'tags need a tags.yaml listing the tags posts may use',
+      });
+    const closingHtml = fm.closing_paragraph
+      ? renderPartial(`content/blog/closing-paragraphs/${fm.closing_paragraph}`, 'closing_paragraph')
+      : '';
+    post = {
+      date: fm.date ? formatDate(fm.date) : '',
+      author: fm.author ?? null,
+      subtitle: fm.subtitle ?? null,
+      tags: (fm.tags ?? []).map((t) => ({ text: t, href: tagPath(t) })),
+      closingHtml,
+      similar: similarPosts(ctx.posts ?? [], page.path).map((p) => ({
+        title: p.title,
+        href: p.path,
+        date: formatDate(p.date),
+        description: p.description,
+      })),
+    };
+  } else {
+    for (const key of ['author', 'subtitle', 'tags', 'closing_paragraph'] as const)
+      if (fm[key] !== undefined)
+        problems.push({
+          severity: 'warning',
+          file: page.file,
+          line: lineOf(page, `${key}:`),
+          message: `${key} is for blog posts (pages under /blog/): it is not shown here`,
+        });
+  }
+
   const description = fm.description ? fillVariables(fm.description, tree.values).text.trim() : '';
   return {
     page,
@@ -435,7 +507,8 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     promos,
     relatedContent,
     cards: cardsFor(tree, page),
-    lastUpdated: fm.date ? formatDate(fm.date) : null,
+    lastUpdated: fm.date && !post ? formatDate(fm.date) : null,
+    post,
     text: texts.join(' '),
     sections: [...h2Sections(bodyHtml), ...stepSections],
     usesData,
@@ -464,7 +537,16 @@ export function renderContext(
   data: ContentData = emptyContentData,
 ): ModelContext & { imageList: ContentImage[] } {
   const imageList = contentImages(tree);
-  return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList, data };
+  const posts = blogPosts(tree);
+  return {
+    tree,
+    md: createMarkdown(),
+    views,
+    images: new Map(imageList.map((i) => [i.key, i])),
+    imageList,
+    data,
+    posts,
+  };
 }
 
 /** The pages a tree serves: those whose front matter can at least name them. */
@@ -507,6 +589,48 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
   }
 }
 
+/** The blog's generated index and tag pages (none without posts); `blog.md`, if there is one, names the index. */
+export function blogLists(ctx: ModelContext): BlogListPage[] {
+  const index = ctx.tree.pages.get('/blog');
+  return blogListPages(ctx.posts ?? [], index?.frontMatter.title || 'Blog');
+}
+
+/** Renders a generated blog list page (the index or a tag, one page of ten). */
+export function renderBlogList(ctx: ModelContext, list: BlogListPage): RenderedPage {
+  const index = ctx.tree.pages.get('/blog');
+  const intro = index && list.path === '/blog' ? buildPageModel(ctx, index) : null;
+  const breadcrumbs = [{ text: 'Home', href: '/' }];
+  if (list.path !== '/blog') breadcrumbs.push({ text: index?.frontMatter.title || 'Blog', href: '/blog' });
+  const description = list.tag ? `Blog posts tagged ${list.tag}.` : (intro?.description ?? 'Blog posts, newest first.');
+  const html = ctx.views.render('content/blog-list.njk', {
+    pageTitle: list.title,
+    heading: list.heading,
+    description,
+    currentPath: list.path,
+    breadcrumbs,
+    introHtml: intro?.bodyHtml ?? '',
+    posts: list.posts.map((p) => ({
+      ...p,
+      dateText: formatDate(p.date),
+      tagLinks: p.tags.map((t) => ({ text: t, href: tagPath(t) })),
+    })),
+    pagination: list.pagination,
+    feedPath: '/blog/feed.xml',
+  });
+  return {
+    path: list.path,
+    title: list.title,
+    description,
+    keywords: [],
+    text: '',
+    sections: [],
+    usesData: false,
+    // Lists of posts are not search results: the posts themselves are.
+    noindex: list.path !== '/blog',
+    html,
+  };
+}
+
 export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
@@ -515,7 +639,9 @@ export function renderSite(
   const ctx = renderContext(tree, views, data);
   const pages: RenderedPage[] = [];
   const problems: Problem[] = [];
+  for (const list of blogLists(ctx)) pages.push(renderBlogList(ctx, list));
   for (const page of tree.pages.values()) {
+    if (page.path === '/blog' && (ctx.posts?.length ?? 0) > 0) continue; // the generated index shows it
     if (!page.frontMatterOk && !page.frontMatter.title) {
       for (const p of page.frontMatterProblems)
         problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });

@@ -5,7 +5,16 @@ import { StaticBody } from '../platform/compression.ts';
 import type { ExtraAsset } from '../platform/assets.ts';
 import type { ContentTree } from './load.ts';
 import type { ContentPage } from './load.ts';
-import { renderContext, renderPage, servablePages, type Problem, type RenderedPage } from './render.ts';
+import {
+  blogLists,
+  renderBlogList,
+  renderContext,
+  renderPage,
+  servablePages,
+  type Problem,
+  type RenderedPage,
+} from './render.ts';
+import type { BlogListPage, PostSummary } from './blog.ts';
 import { SiteSearch, type SearchablePage } from './search.ts';
 import { emptyContentData, type ContentData } from './components.ts';
 
@@ -36,6 +45,11 @@ export class ContentSite {
   readonly #served = new Map<string, ServedPage | null>();
   readonly #texts = new Map<string, SearchablePage>();
   readonly #pages: Map<string, ContentPage>;
+  readonly #lists: Map<string, BlogListPage>;
+  /** The blog's posts, newest first, for the Atom feed. */
+  readonly posts: PostSummary[];
+  /** The blog's name (its index page's title). */
+  readonly blogTitle: string;
   /** Pages that show the service's data: kept, to render again when the data changes. */
   readonly #dataPages = new Map<string, ContentPage>();
   #dataFingerprint: string;
@@ -45,14 +59,26 @@ export class ContentSite {
   constructor(tree: ContentTree, views: nunjucks.Environment, data: ContentData = emptyContentData) {
     this.#ctx = renderContext(tree, views, data);
     this.#dataFingerprint = JSON.stringify(data);
-    const pages = servablePages(tree);
+    this.posts = this.#ctx.posts ?? [];
+    this.blogTitle = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
+    const lists = blogLists(this.#ctx);
+    this.#lists = new Map(lists.map((l) => [l.path, l]));
+    // With posts, the blog index is generated (a blog.md only names and introduces it).
+    const pages = servablePages(tree).filter((p) => !this.#lists.has(p.path));
     this.#pages = new Map(pages.map((p) => [p.path, p]));
-    this.paths = pages.map((p) => p.path);
-    this.sitemap = pages.map((p) => ({
-      path: p.path,
-      ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}),
-      noindex: p.frontMatter.noindex === true,
-    }));
+    this.paths = [...pages.map((p) => p.path), ...lists.map((l) => l.path)];
+    this.sitemap = [
+      ...pages.map((p) => ({
+        path: p.path,
+        ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}),
+        noindex: p.frontMatter.noindex === true,
+      })),
+      ...lists.map((l) => ({
+        path: l.path,
+        ...(l.posts[0] ? { date: l.posts[0].date } : {}),
+        noindex: l.path !== '/blog',
+      })),
+    ];
     this.images = this.#ctx.imageList.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) }));
   }
 
@@ -60,9 +86,10 @@ export class ContentSite {
   get(path: string): ServedPage | undefined {
     const done = this.#served.get(path);
     if (done !== undefined) return done ?? undefined;
+    const list = this.#lists.get(path);
     const source = this.#pages.get(path);
-    if (!source || !this.#ctx) return undefined;
-    const result = renderPage(this.#ctx, source);
+    if ((!source && !list) || !this.#ctx) return undefined;
+    const result = list ? { page: renderBlogList(this.#ctx, list), problems: [] } : renderPage(this.#ctx, source!);
     this.problems.push(...result.problems);
     if (!result.page) {
       this.#served.set(path, null);
@@ -72,7 +99,7 @@ export class ContentSite {
     const raw = Buffer.from(html, 'utf8');
     const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
     this.#served.set(path, served);
-    if (page.usesData) this.#dataPages.set(path, source);
+    if (page.usesData && source) this.#dataPages.set(path, source);
     // Only what the search index needs is kept; the HTML lives on as bytes.
     const searchable = {
       path,
@@ -116,6 +143,7 @@ export class ContentSite {
   #release(): void {
     if (this.#served.size < this.paths.length) return;
     this.#pages.clear();
+    this.#lists.clear();
     if (this.#dataPages.size === 0) this.#ctx = null;
   }
 

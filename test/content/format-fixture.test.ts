@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContentTree } from '../../src/content/load.ts';
 import { lintTree } from '../../src/content/lint.ts';
 import { primaryNavigation, renderSite } from '../../src/content/render.ts';
+import { atomFeed, blogPosts } from '../../src/content/blog.ts';
 import { createViews } from '../../src/platform/views.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
 
@@ -146,6 +147,60 @@ describe('the content-format fixture tree', () => {
 
     it('top-level pages with navigation are in the service navigation', () => {
       expect(primaryNavigation(tree)).toEqual([{ href: '/guides', text: 'Guides' }]);
+    });
+  });
+
+  describe('blog', () => {
+    const titles = ($: cheerio.CheerioAPI) =>
+      $('.app-blog-list h2 a')
+        .map((_, el) => $(el).text())
+        .get();
+
+    it('the index lists ten posts a page, newest first, with GOV.UK pagination', () => {
+      const first = page('/blog');
+      expect(first('h1').text()).toBe('Fixture blog');
+      expect(first('title').text()).toMatch(/^Fixture blog \(page 1 of 2\) – /);
+      expect(first('main').text()).toContain('none of them describes a real person');
+      expect(titles(first)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `Sample post ${String(12 - i).padStart(2, '0')}`),
+      );
+      expect(first('.govuk-pagination__next a').attr('href')).toBe('/blog/page/2');
+      expect(first('link[type="application/atom+xml"]').attr('href')).toBe('/blog/feed.xml');
+      const second = page('/blog/page/2');
+      expect(titles(second)).toEqual(['Sample post 02', 'Sample post 01']);
+      expect(second('h1').text()).toBe('Fixture blog');
+      expect(second('title').text()).toMatch(/^Fixture blog \(page 2 of 2\) – /);
+      expect(second('.govuk-pagination__prev a').attr('href')).toBe('/blog');
+    });
+
+    it('a tag page lists the posts with that tag', () => {
+      const $ = page('/blog/tag/moving-to-england');
+      expect($('h1').text()).toBe('Posts tagged ‘moving to England’');
+      expect(titles($)).toEqual(['Sample post 09', 'Sample post 08', 'Sample post 04', 'Sample post 03']);
+    });
+
+    it('a post shows its subtitle, date, author, tags, closing paragraph and three similar posts', () => {
+      const $ = page('/blog/sample-post-12');
+      expect($('.app-blog-subtitle').text()).toBe('The newest sample post, with a closing paragraph');
+      expect($('main .app-blog-meta').first().text()).toBe('26 March 2026, by Sample Author 12');
+      expect($('main a[href="/blog/tag/life-as-a-teacher"]').text()).toBe('life as a teacher');
+      expect($('.app-blog-closing a').attr('href')).toBe('/eligibility');
+      expect(
+        $('#similar-posts + ul a')
+          .map((_, el) => $(el).text())
+          .get(),
+      ).toEqual(['Sample post 11', 'Sample post 07', 'Sample post 06']);
+      expect($('.app-last-updated').length).toBe(0);
+    });
+
+    it('an Atom feed of the posts, newest first, with absolute links', () => {
+      const xml = atomFeed(blogPosts(tree), 'https://iqts.example', 'Fixture blog');
+      const $ = cheerio.load(xml, { xml: true });
+      expect($('feed > updated').text()).toBe('2026-03-26T00:00:00Z');
+      expect($('entry')).toHaveLength(12);
+      expect($('entry').first().find('link').attr('href')).toBe('https://iqts.example/blog/sample-post-12');
+      expect($('entry').first().find('author name').text()).toBe('Sample Author 12');
+      expect($('feed > link[rel="self"]').attr('href')).toBe('https://iqts.example/blog/feed.xml');
     });
   });
 });

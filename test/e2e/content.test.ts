@@ -113,7 +113,17 @@ describe('components and Markdown on the format fixture pages', () => {
 
   it('with JavaScript: calls to action, a quote, inset text and tables; zero axe violations, CSP clean', async () => {
     const { page, cspViolations } = await fixture.newPage();
-    for (const path of ['/components', '/markdown', '/raw-html', '/guides', '/guides/first-steps']) {
+    for (const path of [
+      '/components',
+      '/markdown',
+      '/raw-html',
+      '/guides',
+      '/guides/first-steps',
+      '/blog',
+      '/blog/page/2',
+      '/blog/tag/training',
+      '/blog/sample-post-12',
+    ]) {
       await page.goto(path);
       expect(await axeViolations(page), path).toEqual([]);
     }
@@ -136,5 +146,15 @@ describe('components and Markdown on the format fixture pages', () => {
     await page.goto('/markdown');
     expect(await page.locator('[id="fn:fees"]').isVisible()).toBe(true);
     expect(await page.locator('abbr[title="Department for Education"]').isVisible()).toBe(true);
+    // The blog: a post, then the next page of the index by the GOV.UK pagination.
+    await page.goto('/blog/sample-post-12');
+    expect(await page.getByText('26 March 2026, by Sample Author 12').isVisible()).toBe(true);
+    await page.goto('/blog');
+    await page.getByRole('link', { name: /Next/ }).click();
+    await page.waitForURL(/\/blog\/page\/2$/);
+    expect(await page.getByRole('link', { name: 'Sample post 01' }).isVisible()).toBe(true);
+    const feed = await page.request.get('/blog/feed.xml');
+    expect(feed.headers()['content-type']).toMatch(/^application\/atom\+xml/);
+    expect(await feed.text()).toContain('<title>Sample post 12</title>');
   });
 });

@@ -12,6 +12,7 @@ import { loadManifest } from '../../platform/assets.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
 import { sitemapXml } from '../site.ts';
+import { atomFeed, blogPosts, FEED_PATH } from '../blog.ts';
 import { listedReferenceProviders } from '../../features/providers/reference-data.ts';
 
 const { values } = parseArgs({
@@ -48,6 +49,11 @@ try {
     cpSync(image.file, join(outDir, image.urlPath));
   }
   writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!));
+  const posts = blogPosts(tree);
+  if (posts.length > 0) {
+    const title = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
+    writeFileSync(join(outDir, FEED_PATH), atomFeed(posts, values['public-url']!, title));
+  }
   const failed = new Set(site.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   for (const problem of site.problems.filter((p) => p.severity === 'error'))
     console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
