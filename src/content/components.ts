@@ -91,8 +91,16 @@ const insetText = z.strictObject({
   color: z.string().optional(),
 });
 
+/** A page's own images (the original's `images:`): alt text comes from images.yaml, never from here. */
+const pageImage = z.strictObject({
+  path: z.string().min(1),
+  /** The original's list thumbnail: accepted; lists show no images yet. */
+  thumbnail_path: z.string().min(1).optional(),
+});
+
 /** Front-matter keys that declare components, each a map of name → arguments. */
 export const componentKeys = {
+  images: z.record(componentName, pageImage),
   provider_list: z.record(componentName, providerListSchema),
   calls_to_action: z.record(componentName, callToAction),
   quote: z.record(componentName, quote),
@@ -142,6 +150,9 @@ export function renderComponent(
   inline: InlineRenderer = plainInline,
 ): string {
   switch (component.kind) {
+    case 'images':
+      // Placed by the renderer, which knows the image register and its variants.
+      return '';
     case 'calls_to_action': {
       const parsed = callToAction.safeParse(component.args);
       if (!parsed.success) return '';

@@ -44,6 +44,7 @@ export const frontMatterSchema = z.strictObject({
     })
     .optional(),
   provider_list: componentKeys.provider_list.optional(),
+  images: componentKeys.images.optional(),
   calls_to_action: componentKeys.calls_to_action.optional(),
   quote: componentKeys.quote.optional(),
   inset_text: componentKeys.inset_text.optional(),

@@ -278,6 +278,18 @@ describe('content lint', () => {
     ]);
   });
 
+  it('a page image placed by $name$ must be registered with alt text', () => {
+    expect(
+      errors({ 'index.md': page('title: Home\nimages:\n  photo:\n    path: media/p.jpg', '$photo$') })[0]?.message,
+    ).toBe('image media/p.jpg is not in images.yaml (it needs alt text)');
+    const withAlt = errors({
+      'index.md': page('title: Home\nimages:\n  photo:\n    path: media/p.jpg\n    alt: A photo', '$photo$'),
+    });
+    expect(withAlt.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/unknown front-matter key "images.photo.alt"/),
+    );
+  });
+
   it('warns about a dated phrase whose year comes from values.yaml', () => {
     const found = warnings({
       'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',

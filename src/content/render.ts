@@ -18,6 +18,7 @@ import {
   type ContentData,
 } from './components.ts';
 import { checkRawHtml, sanitizeContentHtml } from './raw-html.ts';
+import { pictureHtml, readVariantManifest, VARIANTS_DIR, type VariantManifest } from './images.ts';
 import {
   blogListPages,
   blogPosts,
@@ -41,6 +42,12 @@ export interface ContentImage {
   urlPath: string;
   file: string;
   alt: string;
+  width?: number;
+  height?: number;
+  /** AVIF and WebP srcsets, when the variants have been built. */
+  sources: { type: string; srcset: string }[];
+  /** Every file served for the image: the original and its variants. */
+  files: { urlPath: string; file: string }[];
 }
 
 export interface RenderedPage {
@@ -70,13 +77,42 @@ export function formatDate(iso: string): string {
   return dateFormat.format(new Date(`${iso}T00:00:00Z`));
 }
 
-/** Images in the register whose files exist, with hashed URLs to serve them under. */
-export function contentImages(tree: ContentTree): ContentImage[] {
+/** Images in the register whose files exist, with hashed URLs to serve them (and their variants) under. */
+export function contentImages(
+  tree: ContentTree,
+  dir = VARIANTS_DIR,
+  manifest: VariantManifest = readVariantManifest(dir),
+): ContentImage[] {
   return Object.entries(tree.images).flatMap(([key, entry]) => {
     const file = join(tree.root, key);
     if (!existsSync(file)) return [];
     const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
-    return [{ key, urlPath: `/assets/content/${hash}/${basename(key)}`, file, alt: entry.alt }];
+    const urlPath = `/assets/content/${hash}/${basename(key)}`;
+    const built = manifest[hash];
+    const files = [{ urlPath, file }];
+    const sources: ContentImage['sources'] = [];
+    if (built) {
+      for (const format of ['avif', 'webp'] as const) {
+        const variants = built.variants[format].filter((v) => existsSync(join(dir, v.file)));
+        if (variants.length === 0) continue;
+        for (const v of variants) files.push({ urlPath: `/assets/content/${hash}/${v.file}`, file: join(dir, v.file) });
+        sources.push({
+          type: `image/${format}`,
+          srcset: variants.map((v) => `/assets/content/${hash}/${v.file} ${v.width}w`).join(', '),
+        });
+      }
+    }
+    return [
+      {
+        key,
+        urlPath,
+        file,
+        alt: entry.alt,
+        ...(built ? { width: built.width, height: built.height } : {}),
+        sources,
+        files,
+      },
+    ];
   });
 }
 
@@ -150,7 +186,7 @@ export interface PageModel {
   currentPath: string;
   breadcrumbs: { text: string; href: string }[];
   backLink: { href: string; text: string } | null;
-  hero: { src: string; alt: string } | null;
+  hero: { src: string; alt: string; html: string } | null;
   bodyHtml: string;
   accordion: {
     id: string;
@@ -219,8 +255,46 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
         message: `component "${name}" has the same name as a variable in values.yaml: rename one`,
       });
   }
+  /** An image from the register with its file and alt text, or a problem at this line. */
+  const registeredImage = (key: string, line: number): ContentImage | null => {
+    const image = ctx.images.get(key);
+    const registered = tree.images[key];
+    const problem = !registered
+      ? `image ${key} is not in images.yaml (it needs alt text)`
+      : !image
+        ? `image file ${key} does not exist`
+        : !registered.alt.trim()
+          ? `image ${key} has no alt text in images.yaml`
+          : null;
+    if (problem) {
+      problems.push({ severity: 'error', file: page.file, line, message: problem });
+      return null;
+    }
+    return image!;
+  };
+  for (const component of components.values()) {
+    if (component.kind !== 'images') continue;
+    const path = (component.args as { path?: unknown } | null)?.path;
+    if (typeof path === 'string') registeredImage(path, lineOf(page, path));
+  }
+
   const renderedComponent = (name: string): string => {
     const component = components.get(name)!;
+    if (component.kind === 'images') {
+      const path = (component.args as { path?: unknown } | null)?.path;
+      const image = typeof path === 'string' ? ctx.images.get(path) : undefined;
+      if (!image || !image.alt.trim()) return '';
+      // Images in the body are below the fold: lazy.
+      return `<figure class="app-figure">${pictureHtml(
+        {
+          src: image.urlPath,
+          alt: image.alt,
+          ...(image.width ? { width: image.width, height: image.height! } : {}),
+          sources: image.sources,
+        },
+        { lazy: true, sizes: '(min-width: 641px) 640px, 100vw' },
+      )}</figure>\n`;
+    }
     if (usesServiceData(component)) usesData = true;
     return renderComponent(component, ctx.data ?? emptyContentData, (text) => {
       const before = env.rawHtml!.length;
@@ -403,30 +477,22 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
 
   let hero: PageModel['hero'] = null;
   if (fm.image) {
-    const image = ctx.images.get(fm.image);
-    const registered = tree.images[fm.image];
-    if (!registered)
-      problems.push({
-        severity: 'error',
-        file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image ${fm.image} is not in images.yaml (it needs alt text)`,
-      });
-    else if (!image)
-      problems.push({
-        severity: 'error',
-        file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image file ${fm.image} does not exist`,
-      });
-    else if (!registered.alt.trim())
-      problems.push({
-        severity: 'error',
-        file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image ${fm.image} has no alt text in images.yaml`,
-      });
-    else hero = { src: image.urlPath, alt: registered.alt };
+    const image = registeredImage(fm.image, lineOf(page, 'image'));
+    if (image)
+      hero = {
+        src: image.urlPath,
+        alt: image.alt,
+        html: pictureHtml(
+          {
+            src: image.urlPath,
+            alt: image.alt,
+            width: image.width ?? 1200,
+            height: image.height ?? 500,
+            sources: image.sources,
+          },
+          { lazy: false, sizes: '(min-width: 641px) 640px, 100vw' },
+        ),
+      };
   }
 
   for (const name of components.keys()) {

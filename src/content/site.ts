@@ -79,7 +79,9 @@ export class ContentSite {
         noindex: l.path !== '/blog',
       })),
     ];
-    this.images = this.#ctx.imageList.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) }));
+    this.images = this.#ctx.imageList.flatMap((i) =>
+      i.files.map((f) => ({ urlPath: f.urlPath, body: readFileSync(f.file) })),
+    );
   }
 
   /** The page's bytes, rendering it first if it has not been yet; undefined if it cannot be served. */

@@ -4,6 +4,7 @@ import { loadContentTree } from '../../src/content/load.ts';
 import { lintTree } from '../../src/content/lint.ts';
 import { primaryNavigation, renderSite } from '../../src/content/render.ts';
 import { atomFeed, blogPosts } from '../../src/content/blog.ts';
+import { buildImageVariants } from '../../src/content/images.ts';
 import { createViews } from '../../src/platform/views.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
 
@@ -22,6 +23,8 @@ const views = createViews({
   primaryNavigation: [],
 });
 const tree = loadContentTree(ROOT);
+// The variants are made once (cached by content hash), as `npm run build` does.
+await buildImageVariants(tree);
 const site = renderSite(tree, views, {
   providers: [{ name: 'Sample University', slug: 'sample-university', website: null }],
 });
@@ -201,6 +204,36 @@ describe('the content-format fixture tree', () => {
       expect($('entry').first().find('link').attr('href')).toBe('https://iqts.example/blog/sample-post-12');
       expect($('entry').first().find('author name').text()).toBe('Sample Author 12');
       expect($('feed > link[rel="self"]').attr('href')).toBe('https://iqts.example/blog/feed.xml');
+    });
+  });
+
+  describe('images', () => {
+    it('the hero is a <picture> with AVIF and WebP variants, eager; alt text from images.yaml', () => {
+      const $ = page('/images');
+      const hero = $('.app-hero picture');
+      expect(
+        hero
+          .find('source')
+          .map((_, el) => $(el).attr('type'))
+          .get(),
+      ).toEqual(['image/avif', 'image/webp']);
+      expect(hero.find('source').first().attr('srcset')).toMatch(/-320\.avif 320w, .*-1200\.avif 1200w$/);
+      const img = hero.find('img');
+      expect(img.attr('alt')).toBe('An illustration of a globe with a school building and an open book beside it');
+      expect(img.attr('fetchpriority')).toBe('high');
+      expect([img.attr('width'), img.attr('height')]).toEqual(['1200', '500']);
+    });
+
+    it('an image placed in the body by $name$ is lazy-loaded, and every variant is served', () => {
+      const $ = page('/images');
+      const img = $('main .app-figure img');
+      expect(img.attr('loading')).toBe('lazy');
+      expect(img.attr('alt')).toMatch(/^An illustration of a globe/);
+      const served = new Set(site.images.flatMap((i) => i.files.map((f) => f.urlPath)));
+      for (const srcset of $('main source')
+        .map((_, el) => $(el).attr('srcset'))
+        .get())
+        for (const url of srcset.split(', ').map((s) => s.split(' ')[0]!)) expect(served.has(url), url).toBe(true);
     });
   });
 });

@@ -123,6 +123,7 @@ describe('components and Markdown on the format fixture pages', () => {
       '/blog/page/2',
       '/blog/tag/training',
       '/blog/sample-post-12',
+      '/images',
     ]) {
       await page.goto(path);
       expect(await axeViolations(page), path).toEqual([]);
@@ -146,6 +147,11 @@ describe('components and Markdown on the format fixture pages', () => {
     await page.goto('/markdown');
     expect(await page.locator('[id="fn:fees"]').isVisible()).toBe(true);
     expect(await page.locator('abbr[title="Department for Education"]').isVisible()).toBe(true);
+    await page.goto('/images');
+    // Chromium picks the AVIF variant of the hero.
+    await expect
+      .poll(() => page.locator('.app-hero img').evaluate((img: HTMLImageElement) => img.currentSrc))
+      .toMatch(/\.avif$/);
     // The blog: a post, then the next page of the index by the GOV.UK pagination.
     await page.goto('/blog/sample-post-12');
     expect(await page.getByText('26 March 2026, by Sample Author 12').isVisible()).toBe(true);

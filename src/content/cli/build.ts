@@ -44,9 +44,9 @@ try {
     writeFileSync(file, page.html);
   }
   cpSync(fromRoot('dist/assets'), join(outDir, 'assets'), { recursive: true });
-  for (const image of site.images) {
-    mkdirSync(dirname(join(outDir, image.urlPath)), { recursive: true });
-    cpSync(image.file, join(outDir, image.urlPath));
+  for (const file of site.images.flatMap((image) => image.files)) {
+    mkdirSync(dirname(join(outDir, file.urlPath)), { recursive: true });
+    cpSync(file.file, join(outDir, file.urlPath));
   }
   writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!));
   const posts = blogPosts(tree);
