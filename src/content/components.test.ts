@@ -9,7 +9,9 @@ const providers = [
 describe('components', () => {
   it('renders a provider list linking websites, or the profile when there is none, escaped', () => {
     const html = renderComponent({ kind: 'provider_list', name: 'p', args: {} }, { providers });
-    expect(html).toContain('<a class="govuk-link" href="https://alpha.example/iqts">Alpha &amp; Co</a>');
+    expect(html).toContain(
+      '<a class="govuk-link" href="https://alpha.example/iqts" rel="noopener noreferrer">Alpha &amp; Co</a>',
+    );
     expect(html).toContain('<a class="govuk-link" href="/providers/beta">Beta</a>');
     const profiles = renderComponent({ kind: 'provider_list', name: 'p', args: { link: 'profile' } }, { providers });
     expect(profiles).toContain('href="/providers/alpha-co"');

@@ -183,8 +183,10 @@ export function renderComponent(
       // Bad arguments are front-matter errors already reported: render with the defaults.
       const args = providerListSchema.safeParse(component.args ?? {}).data ?? {};
       const items = data.providers.map((p) => {
-        const href = args.link !== 'profile' && p.website ? p.website : `/providers/${encodeURIComponent(p.slug)}`;
-        return `<li><a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(p.name)}</a></li>`;
+        const external = args.link !== 'profile' && !!p.website;
+        const href = external ? p.website! : `/providers/${encodeURIComponent(p.slug)}`;
+        const rel = external ? ' rel="noopener noreferrer"' : '';
+        return `<li><a class="govuk-link" href="${escapeHtml(href)}"${rel}>${escapeHtml(p.name)}</a></li>`;
       });
       if (items.length === 0)
         return '<p class="govuk-body app-provider-list">No providers are listed at the moment. <a class="govuk-link" href="/providers">Find a training provider</a>.</p>';
@@ -250,6 +252,9 @@ export function insertComponents(html: string, rendered: (name: string) => strin
   return html.replace(MARKED_BLOCK, (_, name: string) => rendered(name)).replace(MARKED_INLINE, '');
 }
 
+/** Links to other sites learn nothing of this page (they open in the same tab, as GOV.UK advises). */
+const rel = (href: string) => (/^https?:\/\//.test(href) ? ' rel="noopener noreferrer"' : '');
+
 function renderCallToAction(cta: z.infer<typeof callToAction>, inline: InlineRenderer): string {
   switch (cta.name) {
     case 'simple': {
@@ -258,7 +263,7 @@ function renderCallToAction(cta: z.infer<typeof callToAction>, inline: InlineRen
         '<div class="app-cta">\n' +
         (a.title ? `<h3 class="govuk-heading-m">${inline(a.title)}</h3>\n` : '') +
         (a.text ? `<p class="govuk-body">${inline(a.text)}</p>\n` : '') +
-        `<p class="govuk-body"><a class="govuk-link govuk-link--no-visited-state app-cta__link" href="${escapeHtml(a.link_target)}">${inline(a.link_text)}</a></p>\n` +
+        `<p class="govuk-body"><a class="govuk-link govuk-link--no-visited-state app-cta__link" href="${escapeHtml(a.link_target)}"${rel(a.link_target)}>${inline(a.link_text)}</a></p>\n` +
         '</div>\n'
       );
     }
@@ -268,7 +273,7 @@ function renderCallToAction(cta: z.infer<typeof callToAction>, inline: InlineRen
       const meta = [escapeHtml(a.file_type), a.file_size && escapeHtml(a.file_size)].filter(Boolean).join(', ');
       return (
         '<div class="app-attachment">\n' +
-        `<p class="govuk-body govuk-!-margin-bottom-1"><a class="govuk-link" href="${escapeHtml(href)}">${inline(a.text)}</a></p>\n` +
+        `<p class="govuk-body govuk-!-margin-bottom-1"><a class="govuk-link" href="${escapeHtml(href)}"${rel(href)}>${inline(a.text)}</a></p>\n` +
         `<p class="govuk-body-s govuk-!-margin-bottom-1">${meta}</p>\n` +
         (a.published_at ? `<p class="govuk-body-s">Published ${escapeHtml(a.published_at)}</p>\n` : '') +
         '</div>\n'

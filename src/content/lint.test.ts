@@ -290,6 +290,19 @@ describe('content lint', () => {
     );
   });
 
+  it('names a Ruby partial that cannot run here, and the page renders without it', () => {
+    const found = errors({
+      'index.md': page('title: Home\npromo_content:\n  - content/promos/adviser'),
+      'promos/_adviser.html.erb': '<%= render Adviser.new %>',
+    });
+    expect(found.map((p) => [p.line, p.message])).toEqual([
+      [
+        4,
+        'promo content/promos/adviser is a Ruby partial (promos/_adviser.html.erb), which cannot run here: the page renders without it; write it as promos/_adviser.md or use a component',
+      ],
+    ]);
+  });
+
   it('warns about a dated phrase whose year comes from values.yaml', () => {
     const found = warnings({
       'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',

@@ -32,7 +32,9 @@ describe('markdown', () => {
     );
     expect(html).toContain('<ul class="govuk-list govuk-list--bullet">');
     expect(html).toContain('<a href="/what-is-qts" class="govuk-link">QTS</a>');
-    expect(html).toContain('<a href="https://www.gov.uk" class="govuk-link">https://www.gov.uk</a>');
+    expect(html).toContain(
+      '<a href="https://www.gov.uk" class="govuk-link" rel="noopener noreferrer">https://www.gov.uk</a>',
+    );
     expect(html).toContain('<table class="govuk-table">');
     expect(html).toContain('<td class="govuk-table__cell">1</td>');
   });

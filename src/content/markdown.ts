@@ -136,6 +136,8 @@ export function createMarkdown(): MarkdownIt {
             child.attrJoin('class', 'govuk-link');
             const href = String(child.attrGet('href') ?? '');
             if (href.startsWith('/')) env.links?.push({ href, line });
+            // Another site: it opens in the same tab (GOV.UK), and learns nothing of this page.
+            else if (/^https?:\/\//.test(href)) child.attrSet('rel', 'noopener noreferrer');
           }
         }
       }

@@ -182,6 +182,8 @@ export interface PageModel {
   pageTitle: string;
   /** The h1: `heading` when given, else the title. */
   heading: string;
+  /** `<meta name="robots" content="noindex">`, and left out of search and the sitemap. */
+  noindex: boolean;
   description: string;
   currentPath: string;
   breadcrumbs: { text: string; href: string }[];
@@ -374,6 +376,16 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const partial = tree.partials.get(ref);
     if (!partial) {
       const expected = partialFile(ref).md;
+      const erb = expected.replace(/\.md$/, '.html.erb');
+      if (existsSync(join(tree.root, erb))) {
+        problems.push({
+          severity: 'error',
+          file: page.file,
+          line: lineOf(page, ref),
+          message: `${key} ${ref} is a Ruby partial (${erb}), which cannot run here: the page renders without it; write it as ${expected} or use a component`,
+        });
+        return '';
+      }
       problems.push({
         severity: 'error',
         file: page.file,
@@ -562,6 +574,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     page,
     pageTitle: fm.title,
     heading: fm.heading ?? fm.title,
+    noindex: fm.noindex === true,
     description,
     currentPath: page.path,
     breadcrumbs,
@@ -682,6 +695,7 @@ export function renderBlogList(ctx: ModelContext, list: BlogListPage): RenderedP
     })),
     pagination: list.pagination,
     feedPath: '/blog/feed.xml',
+    noindex: list.path !== '/blog',
   });
   return {
     path: list.path,

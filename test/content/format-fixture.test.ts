@@ -80,7 +80,7 @@ describe('the content-format fixture tree', () => {
     it('an attachment with its type and date', () => {
       const html = main('/components');
       expect(html).toContain(
-        '<a class="govuk-link" href="https://www.gov.uk/government/publications/international-qualified-teacher-status-criteria-for-providers">iQTS criteria for providers</a>',
+        'href="https://www.gov.uk/government/publications/international-qualified-teacher-status-criteria-for-providers" rel="noopener noreferrer">iQTS criteria for providers</a>',
       );
       expect(html).toContain('<p class="govuk-body-s">Published 1 June 2022</p>');
     });
@@ -146,6 +146,19 @@ describe('the content-format fixture tree', () => {
         ['Check your eligibility', '/eligibility'],
       ]);
       expect($('.app-card').first().text()).toContain('Start here to learn the format.');
+    });
+
+    it('noindex pages and generated tag pages tell search engines so; other pages do not', () => {
+      expect(page('/guides/check-eligibility')('meta[name="robots"]').attr('content')).toBe('noindex');
+      expect(page('/blog/tag/training')('meta[name="robots"]').attr('content')).toBe('noindex');
+      expect(page('/guides/first-steps')('meta[name="robots"]').length).toBe(0);
+    });
+
+    it('external links carry rel="noopener noreferrer"; links on this site do not', () => {
+      const $ = page('/components');
+      expect($('main .app-attachment a').attr('rel')).toBe('noopener noreferrer');
+      expect($('main .app-cta a[href="/eligibility"]').attr('rel')).toBeUndefined();
+      expect(page('/markdown')('main a[href^="mailto:"]').attr('rel')).toBeUndefined();
     });
 
     it('top-level pages with navigation are in the service navigation', () => {
