@@ -81,8 +81,41 @@ export interface FrontMatterProblem {
   message: string;
 }
 
-export type ParsedFrontMatter =
-  { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> };
+export type ParsedFrontMatter = (
+  { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> }
+) & {
+  /** YAML 1.1 habits read leniently (`Yes`/`No` for a boolean): each a lint warning. */
+  warnings?: FrontMatterProblem[];
+};
+
+const YAML11_BOOLEANS: Record<string, boolean> = { yes: true, no: false, on: true, off: false, y: true, n: false };
+
+/**
+ * The old engine read YAML 1.1, where `Yes` and `No` are booleans; YAML 1.2 (ours) reads
+ * them as text. Where a boolean is expected, they are read as booleans, with a warning.
+ */
+function yaml11Booleans(raw: Record<string, unknown>, yaml: string): FrontMatterProblem[] {
+  const result = frontMatterSchema.safeParse(raw);
+  if (result.success) return [];
+  const warnings: FrontMatterProblem[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code !== 'invalid_type' || issue.expected !== 'boolean') continue;
+    const path = issue.path.map((k) => (typeof k === 'symbol' ? '' : k));
+    let parent: unknown = raw;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[key];
+    const last = path.at(-1);
+    if (!parent || typeof parent !== 'object' || last === undefined) continue;
+    const value = (parent as Record<string | number, unknown>)[last];
+    if (typeof value !== 'string' || !(value.toLowerCase() in YAML11_BOOLEANS)) continue;
+    const read = YAML11_BOOLEANS[value.toLowerCase()]!;
+    (parent as Record<string | number, unknown>)[last] = read;
+    warnings.push({
+      line: lineOfKey(yaml, path),
+      message: `${path.join('.')}: "${value}" read as ${read} (a YAML 1.1 habit): write ${read}`,
+    });
+  }
+  return warnings;
+}
 
 /** The 1-based file line where a top-level (or nested) key appears, for lint messages. */
 export function lineOfKey(yaml: string, path: (string | number)[]): number {
@@ -128,8 +161,9 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ line: 1, message: 'front matter must be a map of keys' }], data: {} };
   }
+  const warnings = yaml11Booleans(raw as Record<string, unknown>, yaml);
   const result = frontMatterSchema.safeParse(raw);
-  if (result.success) return { ok: true, data: result.data };
+  if (result.success) return { ok: true, data: result.data, warnings };
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys;
@@ -147,5 +181,5 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
       message: `${where || 'front matter'}: ${issue.message}`,
     };
   });
-  return { ok: false, problems, data: raw as Partial<FrontMatter> };
+  return { ok: false, problems, data: raw as Partial<FrontMatter>, warnings };
 }

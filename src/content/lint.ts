@@ -42,6 +42,7 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
       const message = /^title:/.test(p.message) ? 'page has no title' : p.message;
       problems.push({ severity: 'error', file: page.file, line: p.line, message });
     }
+    for (const w of page.frontMatterWarnings) problems.push({ severity: 'warning', file: page.file, ...w });
     const model = buildPageModel(ctx, page);
     problems.push(...model.problems);
     for (const link of model.env.links ?? []) {

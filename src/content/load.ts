@@ -14,6 +14,8 @@ export interface ContentPage {
   frontMatter: FrontMatter;
   frontMatterOk: boolean;
   frontMatterProblems: FrontMatterProblem[];
+  /** Read leniently, with a lint warning each. */
+  frontMatterWarnings: FrontMatterProblem[];
   yaml: string | null;
   body: string;
   bodyLine: number;
@@ -124,6 +126,7 @@ export function loadContentTree(root: string): ContentTree {
       frontMatter: { ...data, title: typeof data.title === 'string' ? data.title : '' },
       frontMatterOk: parsed?.ok ?? false,
       frontMatterProblems,
+      frontMatterWarnings: parsed?.warnings ?? [],
       yaml: split.yaml,
       body: split.body,
       bodyLine: split.bodyLine,
