@@ -121,7 +121,12 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   // Pages render once: all now, or (the running service) in the background once it is listening.
   const data = await contentData(database);
-  const site = renderContent === 'now' ? buildContentSite(tree, views, data) : new ContentSite(tree, views, data);
+  // With the development tools on, a page shows editors what it could not render (a Ruby partial).
+  const contentOptions = { devNotices: config.devTools };
+  const site =
+    renderContent === 'now'
+      ? buildContentSite(tree, views, data, contentOptions)
+      : new ContentSite(tree, views, data, contentOptions);
   app.decorate('contentSite', site);
   app.decorate('refreshContentData', async () => site.updateData(await contentData(database)));
   // Another process (or an admin's change) may change the providers: pages listing them follow within a minute.

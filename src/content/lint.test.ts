@@ -4,6 +4,8 @@ import { page, writeContent } from '../../test/helpers/content-fixture.ts';
 import { fromRoot } from '../shared/paths.ts';
 import { createViews } from '../platform/views.ts';
 import { lintContent } from './lint.ts';
+import { loadContentTree } from './load.ts';
+import { buildContentSite } from './site.ts';
 
 const views = createViews({
   assets: {
@@ -301,6 +303,20 @@ describe('content lint', () => {
         'promo content/promos/adviser is a Ruby partial (promos/_adviser.html.erb), which cannot run here: the page renders without it; write it as promos/_adviser.md or use a component',
       ],
     ]);
+  });
+
+  it('shows a development-only notice for a Ruby partial only with the development tools on', () => {
+    const tree = loadContentTree(
+      writeContent({
+        'index.md': page('title: Home\npromo_content:\n  - content/promos/adviser'),
+        'promos/_adviser.html.erb': '<%= render Adviser.new %>',
+      }),
+    );
+    const html = (devNotices: boolean) =>
+      buildContentSite(tree, views, undefined, { devNotices }).get('/')!.body.raw.toString('utf8');
+    expect(html(true)).toContain('Development only: the Ruby partial promos/_adviser.html.erb cannot run here');
+    expect(html(false)).not.toContain('Development only');
+    expect(html(false)).not.toContain('render Adviser');
   });
 
   it('warns about a dated phrase whose year comes from values.yaml', () => {

@@ -226,6 +226,8 @@ export interface ModelContext {
   data?: ContentData;
   /** The blog's posts, newest first (for similar posts). */
   posts?: PostSummary[];
+  /** Development only: show editors, in the page, what could not be rendered (a Ruby partial). */
+  devNotices?: boolean;
 }
 
 /** Everything a content page shows, with the problems found on the way (the lint reports them). */
@@ -384,7 +386,9 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
           line: lineOf(page, ref),
           message: `${key} ${ref} is a Ruby partial (${erb}), which cannot run here: the page renders without it; write it as ${expected} or use a component`,
         });
-        return '';
+        return ctx.devNotices
+          ? `<div class="govuk-warning-text app-dev-notice"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Development only: the Ruby partial ${escapeHtml(erb)} cannot run here, so it is left out. Write it as ${escapeHtml(expected)}.</strong></div>\n`
+          : '';
       }
       problems.push({
         severity: 'error',
@@ -614,6 +618,7 @@ export function renderContext(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
+  devNotices = false,
 ): ModelContext & { imageList: ContentImage[] } {
   const imageList = contentImages(tree);
   const posts = blogPosts(tree);
@@ -625,6 +630,7 @@ export function renderContext(
     imageList,
     data,
     posts,
+    devNotices,
   };
 }
 

@@ -56,8 +56,13 @@ export class ContentSite {
   #ctx: ReturnType<typeof renderContext> | null;
   #search: SiteSearch | undefined;
 
-  constructor(tree: ContentTree, views: nunjucks.Environment, data: ContentData = emptyContentData) {
-    this.#ctx = renderContext(tree, views, data);
+  constructor(
+    tree: ContentTree,
+    views: nunjucks.Environment,
+    data: ContentData = emptyContentData,
+    options: { devNotices?: boolean } = {},
+  ) {
+    this.#ctx = renderContext(tree, views, data, options.devNotices === true);
     this.#dataFingerprint = JSON.stringify(data);
     this.posts = this.#ctx.posts ?? [];
     this.blogTitle = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
@@ -184,8 +189,9 @@ export function buildContentSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
+  options: { devNotices?: boolean } = {},
 ): ContentSite {
-  const site = new ContentSite(tree, views, data);
+  const site = new ContentSite(tree, views, data, options);
   site.renderAll();
   return site;
 }
