@@ -68,6 +68,13 @@ if (
   run('npm run --silent build:assets');
 }
 
+// 4b. Responsive variants of content images (AVIF, WebP), made once per image with sharp.
+if (
+  mtime(join(root, 'dist/content-images/manifest.json')) < Math.max(newest(join(root, 'content')), mtime(installed))
+) {
+  run('npm run --silent content:images');
+}
+
 // 5. The server code, for `npm start` (tests run the TypeScript directly).
 if (!forTests) {
   const built = join(root, 'dist/src/main.js');

@@ -5,6 +5,8 @@ import { loadContentTree } from './content/load.ts';
 import { primaryNavigation } from './content/render.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, ContentSite } from './content/site.ts';
+import type { ContentData } from './content/components.ts';
+import { allProviders } from './features/providers/repository.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
@@ -52,7 +54,21 @@ const toolNavigation: NavigationItem[] = [
 declare module 'fastify' {
   interface FastifyInstance {
     contentSite: ContentSite;
+    /** Reads the providers again and re-renders the content pages that list them; the paths re-rendered. */
+    refreshContentData(): Promise<string[]>;
   }
+}
+
+/** How often content pages that show the service's data check it for changes made elsewhere. */
+const CONTENT_DATA_REFRESH_MS = 60_000;
+
+/** The service's data that content pages show: the approved providers the finder lists (never sample data). */
+export async function contentData(database: DatabaseHandle): Promise<ContentData> {
+  const providers = (await allProviders(database.db))
+    .filter((p) => p.status === 'approved' && !p.isSample)
+    .map((p) => ({ name: p.name, slug: p.slug, website: p.website }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return { providers };
 }
 
 /** Builds the service. Plugins are registered here, in one visible order. */
@@ -110,8 +126,24 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   }
 
   // Pages render once: all now, or (the running service) in the background once it is listening.
-  const site = renderContent === 'now' ? buildContentSite(tree, views) : new ContentSite(tree, views);
+  const data = await contentData(database);
+  // With the development tools on, a page shows editors what it could not render (a Ruby partial).
+  const contentOptions = { devNotices: config.devTools };
+  const site =
+    renderContent === 'now'
+      ? buildContentSite(tree, views, data, contentOptions)
+      : new ContentSite(tree, views, data, contentOptions);
   app.decorate('contentSite', site);
+  app.decorate('refreshContentData', async () => site.updateData(await contentData(database)));
+  // Another process (or an admin's change) may change the providers: pages listing them follow within a minute.
+  const refresh = setInterval(() => {
+    app.refreshContentData().catch((error: unknown) => app.log.warn({ err: error }, 'content data refresh failed'));
+  }, CONTENT_DATA_REFRESH_MS);
+  refresh.unref();
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(refresh);
+    done();
+  });
 
   registerAssets(app, site.images);
   registerContentRoutes(app, site, config.serviceUrl);

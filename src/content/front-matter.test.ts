@@ -81,4 +81,24 @@ describe('front matter', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems.some((p) => p.message.startsWith('title'))).toBe(true);
   });
+
+  it('reads YAML 1.1 Yes/No as booleans where a boolean is expected, with a warning and its line', () => {
+    const parsed = parseFrontMatter('title: A\nnoindex: Yes\naccordion:\n  numbered: no\n  steps: {}');
+    expect(parsed.ok).toBe(true);
+    expect(parsed.data).toMatchObject({ noindex: true, accordion: { numbered: false } });
+    expect(parsed.warnings).toEqual([
+      { line: 3, message: 'noindex: "Yes" read as true (a YAML 1.1 habit): write true' },
+      { line: 5, message: 'accordion.numbered: "no" read as false (a YAML 1.1 habit): write false' },
+    ]);
+    // Text keys stay text.
+    expect(parseFrontMatter('title: "No"').data).toMatchObject({ title: 'No' });
+  });
+
+  it('refuses a duplicate key, with its line', () => {
+    const parsed = parseFrontMatter('title: A\ndescription: x\ntitle: B');
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([
+      { line: 4, message: expect.stringMatching(/duplicated mapping key/) },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
+import { componentKeys } from './components.ts';
 
 /** A partial reference: a path beginning `content/`, without the underscore and extension. */
 const partialRef = z
@@ -15,6 +16,18 @@ export const frontMatterSchema = z.strictObject({
   navigation: z.number().finite().optional(),
   navigation_title: z.string().trim().min(1).optional(),
   navigation_description: z.string().trim().min(1).optional(),
+  /** Where the page's menu entry and card link to, when not the page itself (a path on this site). */
+  navigation_path: z.string().regex(/^\//, 'navigation_path must be a path on this site, starting /').optional(),
+  /** Blog posts: who wrote it, a line under the title, tags from tags.yaml, a shared closing paragraph. */
+  author: z.string().trim().min(1).optional(),
+  subtitle: z.string().trim().min(1).optional(),
+  tags: z.array(z.string().trim().min(1)).optional(),
+  closing_paragraph: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'closing_paragraph is the name of a file in blog/closing-paragraphs/')
+    .optional(),
+  /** The page's h1 and breadcrumb label when it should differ from its title. */
+  heading: z.string().trim().min(1).optional(),
   date: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"')
@@ -30,6 +43,11 @@ export const frontMatterSchema = z.strictObject({
       content_after_accordion: z.strictObject({ partial: partialRef }).optional(),
     })
     .optional(),
+  provider_list: componentKeys.provider_list.optional(),
+  images: componentKeys.images.optional(),
+  calls_to_action: componentKeys.calls_to_action.optional(),
+  quote: componentKeys.quote.optional(),
+  inset_text: componentKeys.inset_text.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
@@ -63,8 +81,41 @@ export interface FrontMatterProblem {
   message: string;
 }
 
-export type ParsedFrontMatter =
-  { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> };
+export type ParsedFrontMatter = (
+  { ok: true; data: FrontMatter } | { ok: false; problems: FrontMatterProblem[]; data: Partial<FrontMatter> }
+) & {
+  /** YAML 1.1 habits read leniently (`Yes`/`No` for a boolean): each a lint warning. */
+  warnings?: FrontMatterProblem[];
+};
+
+const YAML11_BOOLEANS: Record<string, boolean> = { yes: true, no: false, on: true, off: false, y: true, n: false };
+
+/**
+ * The old engine read YAML 1.1, where `Yes` and `No` are booleans; YAML 1.2 (ours) reads
+ * them as text. Where a boolean is expected, they are read as booleans, with a warning.
+ */
+function yaml11Booleans(raw: Record<string, unknown>, yaml: string): FrontMatterProblem[] {
+  const result = frontMatterSchema.safeParse(raw);
+  if (result.success) return [];
+  const warnings: FrontMatterProblem[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code !== 'invalid_type' || issue.expected !== 'boolean') continue;
+    const path = issue.path.map((k) => (typeof k === 'symbol' ? '' : k));
+    let parent: unknown = raw;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[key];
+    const last = path.at(-1);
+    if (!parent || typeof parent !== 'object' || last === undefined) continue;
+    const value = (parent as Record<string | number, unknown>)[last];
+    if (typeof value !== 'string' || !(value.toLowerCase() in YAML11_BOOLEANS)) continue;
+    const read = YAML11_BOOLEANS[value.toLowerCase()]!;
+    (parent as Record<string | number, unknown>)[last] = read;
+    warnings.push({
+      line: lineOfKey(yaml, path),
+      message: `${path.join('.')}: "${value}" read as ${read} (a YAML 1.1 habit): write ${read}`,
+    });
+  }
+  return warnings;
+}
 
 /** The 1-based file line where a top-level (or nested) key appears, for lint messages. */
 export function lineOfKey(yaml: string, path: (string | number)[]): number {
@@ -110,8 +161,9 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ line: 1, message: 'front matter must be a map of keys' }], data: {} };
   }
+  const warnings = yaml11Booleans(raw as Record<string, unknown>, yaml);
   const result = frontMatterSchema.safeParse(raw);
-  if (result.success) return { ok: true, data: result.data };
+  if (result.success) return { ok: true, data: result.data, warnings };
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys;
@@ -129,5 +181,5 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
       message: `${where || 'front matter'}: ${issue.message}`,
     };
   });
-  return { ok: false, problems, data: raw as Partial<FrontMatter> };
+  return { ok: false, problems, data: raw as Partial<FrontMatter>, warnings };
 }

@@ -4,6 +4,8 @@ import { page, writeContent } from '../../test/helpers/content-fixture.ts';
 import { fromRoot } from '../shared/paths.ts';
 import { createViews } from '../platform/views.ts';
 import { lintContent } from './lint.ts';
+import { loadContentTree } from './load.ts';
+import { buildContentSite } from './site.ts';
 
 const views = createViews({
   assets: {
@@ -132,10 +134,10 @@ describe('content lint', () => {
   });
 
   it('reports more than one h1 and raw HTML', () => {
-    const found = errors({ 'index.md': page('title: Home', '# Another title\n\n<div>raw</div>') });
+    const found = errors({ 'index.md': page('title: Home', '# Another title\n\n<script>alert(1)</script>') });
     expect(found.map((p) => p.message)).toEqual([
       expect.stringMatching(/more than one h1/),
-      expect.stringMatching(/raw HTML/),
+      'raw HTML <script> is removed: it is not in the allowed subset',
     ]);
   });
 
@@ -172,5 +174,159 @@ describe('content lint', () => {
     expect(found.filter((p) => /front-matter|YAML|title/.test(p.message))).toEqual([]);
     // Its partials, promo, parent and image are not in this tree, so those are reported.
     expect(found.filter((p) => p.message.startsWith('missing partial')).length).toBe(7);
+  });
+
+  describe('components', () => {
+    const withList = (body: string, extra = '') =>
+      page(`title: Home\nprovider_list:\n  providers_here:\n    link: profile${extra}`, body);
+
+    it('accepts a declared component on a line of its own, in the page or a partial', () => {
+      expect(errors({ 'index.md': withList('Providers:\n\n$providers_here$') })).toEqual([]);
+      expect(
+        errors({
+          'index.md': withList('Intro.', '\naccordion:\n  steps:\n    One:\n      partial: content/one'),
+          '_one.md': 'Providers:\n\n$providers_here$\n',
+        }),
+      ).toEqual([]);
+    });
+
+    it('reports a component inside a sentence, with its line', () => {
+      expect(errors({ 'index.md': withList('Line\n\nSee $providers_here$ now.') })).toEqual([
+        expect.objectContaining({ line: 10, message: 'component $providers_here$ must be on a line of its own' }),
+      ]);
+    });
+
+    it('reports an unknown name as an undefined variable, and a bad argument', () => {
+      expect(errors({ 'index.md': withList('$provider_here$') }).map((p) => p.message)).toEqual([
+        'undefined variable $provider_here$',
+      ]);
+      expect(
+        errors({ 'index.md': page('title: Home\nprovider_list:\n  x:\n    link: homepage', '$x$') })[0]?.message,
+      ).toMatch(/provider_list\.x\.link/);
+    });
+
+    it('reports a component named like a variable, and warns about one never placed', () => {
+      expect(
+        errors({
+          'values.yaml': 'providers_here:\n  value: "x"\n  source: "y"\n',
+          'index.md': withList('$providers_here$'),
+        })[0]?.message,
+      ).toMatch(/same name as a variable/);
+      expect(warnings({ 'index.md': withList('No placeholder.') }).map((p) => p.message)).toEqual([
+        'component "providers_here" is declared but $providers_here$ is used nowhere on the page',
+      ]);
+    });
+  });
+
+  describe('calls to action, quotes and inset text', () => {
+    it('reports an unknown kind of call to action and a missing argument, with the line', () => {
+      const found = errors({
+        'index.md': page(
+          'title: Home\ncalls_to_action:\n  a:\n    name: fancy\n    arguments:\n      text: x\nquote:\n  q:\n    name: Someone',
+          '$a$\n\n$q$',
+        ),
+      });
+      expect(found.map((p) => [p.line, p.message])).toEqual([
+        [5, expect.stringMatching(/calls_to_action\.a\.name/)],
+        [9, expect.stringMatching(/quote\.q\.text/)],
+      ]);
+    });
+
+    it('reports a name declared under two kinds, and an attachment that is not a link', () => {
+      const found = errors({
+        'index.md': page(
+          'title: Home\ncalls_to_action:\n  x:\n    name: attachment\n    arguments:\n      text: Report\n      file_path: media/report.pdf\n      file_type: PDF\ninset_text:\n  x:\n    text: Hello',
+          '$x$',
+        ),
+      });
+      expect(found.map((p) => p.message).sort()).toEqual([
+        expect.stringMatching(/file_path media\/report.pdf must be a path on this site/),
+        'component "x" is declared twice: names are shared by every kind of component',
+      ]);
+    });
+
+    it('warns that a chat call to action shows nothing without a link', () => {
+      expect(
+        warnings({
+          'index.md': page('title: Home\ncalls_to_action:\n  c:\n    name: chat_online\n    arguments:', '$c$'),
+        }).map((p) => p.message),
+      ).toEqual([expect.stringMatching(/no web chat/)]);
+    });
+  });
+
+  it('warns when breadcrumbs skip a level that is not a page, and checks navigation_path', () => {
+    expect(warnings({ 'index.md': page('title: Home'), 'a/b/c.md': page('title: C') }).map((p) => p.message)).toEqual([
+      'no page at /a, /a/b: the breadcrumbs skip them',
+    ]);
+    expect(errors({ 'index.md': page('title: Home\nnavigation_path: /nowhere') }).map((p) => p.message)).toEqual([
+      'internal link /nowhere is not a page',
+    ]);
+    expect(errors({ 'index.md': page('title: Home\nnavigation_path: nowhere') })[0]?.message).toMatch(
+      /navigation_path must be a path on this site/,
+    );
+  });
+
+  it('blog posts: a date is required, tags must be in tags.yaml, a closing paragraph must exist', () => {
+    const found = errors({
+      'tags.yaml': '- training\n',
+      'blog/a.md': page('title: A\ntags:\n  - training\n  - trainning\nclosing_paragraph: missing'),
+    });
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringMatching(/a blog post needs a date/),
+      expect.stringMatching(/missing partial for closing_paragraph: content\/blog\/closing-paragraphs\/missing/),
+      'tag "trainning" is not in tags.yaml: add it there first, or use one that is',
+    ]);
+    expect(warnings({ 'index.md': page('title: Home\nauthor: Someone') }).map((p) => p.message)).toEqual([
+      'author is for blog posts (pages under /blog/): it is not shown here',
+    ]);
+  });
+
+  it('a page image placed by $name$ must be registered with alt text', () => {
+    expect(
+      errors({ 'index.md': page('title: Home\nimages:\n  photo:\n    path: media/p.jpg', '$photo$') })[0]?.message,
+    ).toBe('image media/p.jpg is not in images.yaml (it needs alt text)');
+    const withAlt = errors({
+      'index.md': page('title: Home\nimages:\n  photo:\n    path: media/p.jpg\n    alt: A photo', '$photo$'),
+    });
+    expect(withAlt.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/unknown front-matter key "images.photo.alt"/),
+    );
+  });
+
+  it('names a Ruby partial that cannot run here, and the page renders without it', () => {
+    const found = errors({
+      'index.md': page('title: Home\npromo_content:\n  - content/promos/adviser'),
+      'promos/_adviser.html.erb': '<%= render Adviser.new %>',
+    });
+    expect(found.map((p) => [p.line, p.message])).toEqual([
+      [
+        4,
+        'promo content/promos/adviser is a Ruby partial (promos/_adviser.html.erb), which cannot run here: the page renders without it; write it as promos/_adviser.md or use a component',
+      ],
+    ]);
+  });
+
+  it('shows a development-only notice for a Ruby partial only with the development tools on', () => {
+    const tree = loadContentTree(
+      writeContent({
+        'index.md': page('title: Home\npromo_content:\n  - content/promos/adviser'),
+        'promos/_adviser.html.erb': '<%= render Adviser.new %>',
+      }),
+    );
+    const html = (devNotices: boolean) =>
+      buildContentSite(tree, views, undefined, { devNotices }).get('/')!.body.raw.toString('utf8');
+    expect(html(true)).toContain('Development only: the Ruby partial promos/_adviser.html.erb cannot run here');
+    expect(html(false)).not.toContain('Development only');
+    expect(html(false)).not.toContain('render Adviser');
+  });
+
+  it('warns about a dated phrase whose year comes from values.yaml', () => {
+    const found = warnings({
+      'values.yaml': 'intake:\n  value: "September 2022"\n  source: "seed"\n',
+      'index.md': page('title: Home', 'You can apply now for courses starting in $intake$.'),
+    });
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringMatching(/dated phrase "courses starting in September 2022"/),
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type nunjucks from 'nunjucks';
 import { loadContentTree, parentPath, type ContentTree } from './load.ts';
 import { createMarkdown } from './markdown.ts';
 import { findMojibake } from './mojibake.ts';
+import { fillVariables } from './variables.ts';
 import { buildPageModel, contentImages, type ModelContext, type Problem } from './render.ts';
 
 export interface LintOptions {
@@ -41,6 +42,7 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
       const message = /^title:/.test(p.message) ? 'page has no title' : p.message;
       problems.push({ severity: 'error', file: page.file, line: p.line, message });
     }
+    for (const w of page.frontMatterWarnings) problems.push({ severity: 'warning', file: page.file, ...w });
     const model = buildPageModel(ctx, page);
     problems.push(...model.problems);
     for (const link of model.env.links ?? []) {
@@ -106,7 +108,8 @@ export function lintTree(tree: ContentTree, options: LintOptions): LintReport {
       blankRun = line.trim() === '' ? blankRun + 1 : 0;
       if (blankRun === 2)
         problems.push({ severity: 'warning', file, line: i + 1, message: 'several blank lines in a row' });
-      const dated = DATED_PHRASE.exec(line);
+      // Checked after variables are filled: a year kept in values.yaml is still a dated phrase.
+      const dated = DATED_PHRASE.exec(line.includes('$') ? fillVariables(line, tree.values).text : line);
       if (dated)
         problems.push({
           severity: 'warning',

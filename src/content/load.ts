@@ -14,6 +14,8 @@ export interface ContentPage {
   frontMatter: FrontMatter;
   frontMatterOk: boolean;
   frontMatterProblems: FrontMatterProblem[];
+  /** Read leniently, with a lint warning each. */
+  frontMatterWarnings: FrontMatterProblem[];
   yaml: string | null;
   body: string;
   bodyLine: number;
@@ -40,6 +42,10 @@ export interface ContentTree {
   partials: Map<string, ContentPartial>;
   values: Values;
   images: Record<string, ImageEntry>;
+  /** Abbreviations expanded with `<abbr title>` in running text: `DfE` → "Department for Education". */
+  glossary: Record<string, string>;
+  /** Blog tags a post may use (`content/tags.yaml`); null when the file is absent. */
+  tags: string[] | null;
   /** Problems with the tree's own files (values.yaml, images.yaml). */
   problems: { file: string; line: number; message: string }[];
 }
@@ -66,6 +72,11 @@ export function partialFile(ref: string): { md: string; njk: string } {
   const name = rel.slice(at + 1);
   return { md: `${dir}_${name}.md`, njk: `${dir}_${name}.njk` };
 }
+
+const glossarySchema = z.record(
+  z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.&-]*$/u, 'an abbreviation is letters and digits'),
+  z.string().trim().min(1, 'every abbreviation needs its expansion'),
+);
 
 const imagesSchema = z.record(z.string(), z.strictObject({ alt: z.string(), source: z.string().min(1) }));
 
@@ -115,6 +126,7 @@ export function loadContentTree(root: string): ContentTree {
       frontMatter: { ...data, title: typeof data.title === 'string' ? data.title : '' },
       frontMatterOk: parsed?.ok ?? false,
       frontMatterProblems,
+      frontMatterWarnings: parsed?.warnings ?? [],
       yaml: split.yaml,
       body: split.body,
       bodyLine: split.bodyLine,
@@ -135,7 +147,28 @@ export function loadContentTree(root: string): ContentTree {
         message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       });
   }
-  return { root, pages, partials, values, images, problems };
+  let glossary: Record<string, string> = {};
+  const glossaryFile = join(root, 'glossary.yaml');
+  if (existsSync(glossaryFile)) {
+    const parsed = glossarySchema.safeParse(parseYaml(readFileSync(glossaryFile, 'utf8'), { schema: 'core' }) ?? {});
+    if (parsed.success) glossary = parsed.data;
+    else
+      problems.push({
+        file: 'glossary.yaml',
+        line: 1,
+        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+  }
+  let tags: string[] | null = null;
+  const tagsFile = join(root, 'tags.yaml');
+  if (existsSync(tagsFile)) {
+    const parsed = z
+      .array(z.string().trim().min(1))
+      .safeParse(parseYaml(readFileSync(tagsFile, 'utf8'), { schema: 'core' }) ?? []);
+    if (parsed.success) tags = parsed.data;
+    else problems.push({ file: 'tags.yaml', line: 1, message: 'tags.yaml must be a list of tags' });
+  }
+  return { root, pages, partials, values, images, glossary, tags, problems };
 }
 
 /** Resolves a page's `backlink` (relative, e.g. `../`) to a URL path. */

@@ -7,7 +7,28 @@ import type { MarkdownIt } from 'markdown-it';
 import type nunjucks from 'nunjucks';
 import type { NavigationItem } from '../platform/views.ts';
 import { partialFile, parentPath, resolveBacklink, type ContentPage, type ContentTree } from './load.ts';
-import { createMarkdown, uniqueId, type RenderEnv } from './markdown.ts';
+import { createMarkdown, newRenderEnv, uniqueId, type RenderEnv } from './markdown.ts';
+import {
+  componentProblems,
+  declaredComponentsWithClashes,
+  emptyContentData,
+  insertComponents,
+  markComponents,
+  renderComponent,
+  usesServiceData,
+  type ContentData,
+} from './components.ts';
+import { checkRawHtml, sanitizeContentHtml } from './raw-html.ts';
+import { pictureHtml, readVariantManifest, VARIANTS_DIR, type VariantManifest } from './images.ts';
+import {
+  blogListPages,
+  blogPosts,
+  isPost,
+  similarPosts,
+  tagPath,
+  type BlogListPage,
+  type PostSummary,
+} from './blog.ts';
 import { fillVariables } from './variables.ts';
 
 export interface Problem {
@@ -22,6 +43,12 @@ export interface ContentImage {
   urlPath: string;
   file: string;
   alt: string;
+  width?: number;
+  height?: number;
+  /** AVIF and WebP srcsets, when the variants have been built. */
+  sources: { type: string; srcset: string }[];
+  /** Every file served for the image: the original and its variants. */
+  files: { urlPath: string; file: string }[];
 }
 
 export interface RenderedPage {
@@ -31,6 +58,10 @@ export interface RenderedPage {
   keywords: string[];
   /** Plain text of the body and its partials, for site search. */
   text: string;
+  /** The page's sections (its h2 sections and accordion steps), each found by site search on its own. */
+  sections: PageSection[];
+  /** The page shows the service's data: re-render it when the data changes. */
+  usesData: boolean;
   date?: string;
   noindex: boolean;
   html: string;
@@ -41,13 +72,42 @@ export function formatDate(iso: string): string {
   return govukDate(iso);
 }
 
-/** Images in the register whose files exist, with hashed URLs to serve them under. */
-export function contentImages(tree: ContentTree): ContentImage[] {
+/** Images in the register whose files exist, with hashed URLs to serve them (and their variants) under. */
+export function contentImages(
+  tree: ContentTree,
+  dir = VARIANTS_DIR,
+  manifest: VariantManifest = readVariantManifest(dir),
+): ContentImage[] {
   return Object.entries(tree.images).flatMap(([key, entry]) => {
     const file = join(tree.root, key);
     if (!existsSync(file)) return [];
     const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
-    return [{ key, urlPath: `/assets/content/${hash}/${basename(key)}`, file, alt: entry.alt }];
+    const urlPath = `/assets/content/${hash}/${basename(key)}`;
+    const built = manifest[hash];
+    const files = [{ urlPath, file }];
+    const sources: ContentImage['sources'] = [];
+    if (built) {
+      for (const format of ['avif', 'webp'] as const) {
+        const variants = built.variants[format].filter((v) => existsSync(join(dir, v.file)));
+        if (variants.length === 0) continue;
+        for (const v of variants) files.push({ urlPath: `/assets/content/${hash}/${v.file}`, file: join(dir, v.file) });
+        sources.push({
+          type: `image/${format}`,
+          srcset: variants.map((v) => `/assets/content/${hash}/${v.file} ${v.width}w`).join(', '),
+        });
+      }
+    }
+    return [
+      {
+        key,
+        urlPath,
+        file,
+        alt: entry.alt,
+        ...(built ? { width: built.width, height: built.height } : {}),
+        sources,
+        files,
+      },
+    ];
   });
 }
 
@@ -56,7 +116,10 @@ export function primaryNavigation(tree: ContentTree): NavigationItem[] {
   return [...tree.pages.values()]
     .filter((p) => p.path !== '/' && p.path.split('/').length === 2 && typeof p.frontMatter.navigation === 'number')
     .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
-    .map((p) => ({ href: p.path, text: p.frontMatter.navigation_title ?? p.frontMatter.title }));
+    .map((p) => ({
+      href: p.frontMatter.navigation_path ?? p.path,
+      text: p.frontMatter.navigation_title ?? p.frontMatter.title,
+    }));
 }
 
 /** Child pages shown as cards on a category page. */
@@ -72,7 +135,7 @@ export function cardsFor(tree: ContentTree, page: ContentPage) {
     )
     .sort((a, b) => a.frontMatter.navigation! - b.frontMatter.navigation! || a.order - b.order)
     .map((p) => ({
-      href: p.path,
+      href: p.frontMatter.navigation_path ?? p.path,
       title: p.frontMatter.navigation_title ?? p.frontMatter.title,
       description: p.frontMatter.navigation_description ?? p.frontMatter.description ?? '',
     }));
@@ -89,16 +152,40 @@ const stripTags = (html: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
+export interface PageSection {
+  /** The id a link to the section ends with (`#find-out-about-fees`); for a step, opening the link opens the step. */
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** The h2 sections of rendered HTML: each heading with an id and the text up to the next h2. */
+export function h2Sections(html: string): PageSection[] {
+  const sections: PageSection[] = [];
+  const heading = /<h2\b[^>]*\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h2>/g;
+  const found = [...html.matchAll(heading)];
+  found.forEach((m, i) => {
+    const end = found[i + 1]?.index ?? html.length;
+    const text = stripTags(html.slice(m.index + m[0].length, end));
+    if (text) sections.push({ id: m[1]!, title: stripTags(m[2]!), text });
+  });
+  return sections;
+}
+
 export interface PageModel {
   page: ContentPage;
   pageTitle: string;
+  /** The h1: `heading` when given, else the title. */
+  heading: string;
+  /** `<meta name="robots" content="noindex">`, and left out of search and the sitemap. */
+  noindex: boolean;
   description: string;
   currentPath: string;
   /** The page's own path, for its canonical link (the layout adds the service's address). */
   canonicalPath: string;
   breadcrumbs: { text: string; href: string }[];
   backLink: { href: string; text: string } | null;
-  hero: { src: string; alt: string } | null;
+  hero: { src: string; alt: string; html: string } | null;
   bodyHtml: string;
   accordion: {
     id: string;
@@ -110,7 +197,19 @@ export interface PageModel {
   relatedContent: { text: string; href: string }[];
   cards: ReturnType<typeof cardsFor>;
   lastUpdated: string | null;
+  /** A blog post's own parts. */
+  post: {
+    date: string;
+    author: string | null;
+    subtitle: string | null;
+    tags: { text: string; href: string }[];
+    closingHtml: string;
+    similar: { title: string; href: string; date: string; description: string }[];
+  } | null;
   text: string;
+  sections: PageSection[];
+  /** The page shows the service's data (a data component): re-render it when the data changes. */
+  usesData: boolean;
   problems: Problem[];
   env: RenderEnv;
 }
@@ -120,6 +219,12 @@ export interface ModelContext {
   md: MarkdownIt;
   views: nunjucks.Environment;
   images: Map<string, ContentImage>;
+  /** The service's data that data components (provider_list) show. */
+  data?: ContentData;
+  /** The blog's posts, newest first (for similar posts). */
+  posts?: PostSummary[];
+  /** Development only: show editors, in the page, what could not be rendered (a Ruby partial). */
+  devNotices?: boolean;
 }
 
 /** Everything a content page shows, with the problems found on the way (the lint reports them). */
@@ -127,16 +232,103 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const { tree, md } = ctx;
   const fm = page.frontMatter;
   const problems: Problem[] = [];
-  const env: RenderEnv = {
-    usedIds: new Set(['main-content', 'steps', 'related-content']),
-    links: [],
-    rawHtml: [],
-    h1Lines: [],
-  };
+  const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content', 'similar-posts'], tree.glossary);
   const texts: string[] = [];
+  const { components, clashes } = declaredComponentsWithClashes(fm as Record<string, unknown>);
+  for (const name of clashes)
+    problems.push({
+      severity: 'error',
+      file: page.file,
+      line: lineOf(page, `${name}:`),
+      message: `component "${name}" is declared twice: names are shared by every kind of component`,
+    });
+  for (const component of components.values())
+    for (const p of componentProblems(component))
+      problems.push({ ...p, file: page.file, line: lineOf(page, `${component.name}:`) });
+  const placed = new Set<string>();
+  let usesData = false;
+  for (const name of components.keys()) {
+    if (Object.hasOwn(tree.values, name))
+      problems.push({
+        severity: 'error',
+        file: page.file,
+        line: lineOf(page, `${name}:`),
+        message: `component "${name}" has the same name as a variable in values.yaml: rename one`,
+      });
+  }
+  /** An image from the register with its file and alt text, or a problem at this line. */
+  const registeredImage = (key: string, line: number): ContentImage | null => {
+    const image = ctx.images.get(key);
+    const registered = tree.images[key];
+    const problem = !registered
+      ? `image ${key} is not in images.yaml (it needs alt text)`
+      : !image
+        ? `image file ${key} does not exist`
+        : !registered.alt.trim()
+          ? `image ${key} has no alt text in images.yaml`
+          : null;
+    if (problem) {
+      problems.push({ severity: 'error', file: page.file, line, message: problem });
+      return null;
+    }
+    return image!;
+  };
+  for (const component of components.values()) {
+    if (component.kind !== 'images') continue;
+    const path = (component.args as { path?: unknown } | null)?.path;
+    if (typeof path === 'string') registeredImage(path, lineOf(page, path));
+  }
+
+  const renderedComponent = (name: string): string => {
+    const component = components.get(name)!;
+    if (component.kind === 'images') {
+      const path = (component.args as { path?: unknown } | null)?.path;
+      const image = typeof path === 'string' ? ctx.images.get(path) : undefined;
+      if (!image || !image.alt.trim()) return '';
+      // Images in the body are below the fold: lazy.
+      return `<figure class="app-figure">${pictureHtml(
+        {
+          src: image.urlPath,
+          alt: image.alt,
+          ...(image.width ? { width: image.width, height: image.height! } : {}),
+          sources: image.sources,
+        },
+        { lazy: true, sizes: '(min-width: 641px) 640px, 100vw' },
+      )}</figure>\n`;
+    }
+    if (usesServiceData(component)) usesData = true;
+    return renderComponent(component, ctx.data ?? emptyContentData, (text) => {
+      const before = env.rawHtml!.length;
+      const html = md.renderInline(fillVariables(text, tree.values).text, env as unknown as Record<string, unknown>);
+      const raws = env.rawHtml!.splice(before);
+      if (raws.length === 0) return html;
+      for (const raw of raws)
+        for (const finding of checkRawHtml(raw.content))
+          problems.push({
+            severity: 'error',
+            file: page.file,
+            line: lineOf(page, `${name}:`),
+            message: finding.message,
+          });
+      return sanitizeContentHtml(html);
+    });
+  };
 
   const renderMarkdown = (source: string, file: string, firstLine: number): string => {
-    const filled = fillVariables(source, tree.values);
+    // Placeholders, in order: 1. declared components become markers; 2. values.yaml variables
+    // are filled; 3. Markdown runs; 4. each marker becomes its component's HTML.
+    const marked = markComponents(source, components);
+    for (const use of marked.used) {
+      placed.add(use.name);
+      if (!use.alone)
+        problems.push({
+          severity: 'error',
+          file,
+          line: firstLine + use.line,
+          message: `component $${use.name}$ must be on a line of its own`,
+        });
+    }
+    const filled = fillVariables(marked.text, tree.values);
     for (const name of filled.unknown) {
       const line = source.split('\n').findIndex((l) => l.includes(`$${name}$`));
       problems.push({
@@ -149,15 +341,21 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const linksBefore = env.links!.length;
     const htmlBefore = env.rawHtml!.length;
     const h1Before = env.h1Lines!.length;
-    const html = md.render(filled.text, env as unknown as Record<string, unknown>);
+    let rendered = md.render(filled.text, env as unknown as Record<string, unknown>);
+    const raws = env.rawHtml!.slice(htmlBefore);
+    // Only a fragment with raw HTML in it pays for the sanitiser.
+    if (raws.length > 0) rendered = sanitizeContentHtml(rendered);
+    const html = insertComponents(rendered, renderedComponent);
     for (const link of env.links!.slice(linksBefore)) link.line += firstLine - 1;
-    for (const raw of env.rawHtml!.slice(htmlBefore)) {
-      problems.push({
-        severity: 'error',
-        file,
-        line: raw.line + firstLine - 1,
-        message: 'raw HTML is not allowed in content: use Markdown',
-      });
+    for (const raw of raws) {
+      for (const finding of checkRawHtml(raw.content)) {
+        problems.push({
+          severity: 'error',
+          file,
+          line: raw.line + finding.lineOffset + firstLine - 1,
+          message: finding.message,
+        });
+      }
     }
     for (const line of env.h1Lines!.slice(h1Before)) {
       problems.push({
@@ -177,6 +375,18 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     const partial = tree.partials.get(ref);
     if (!partial) {
       const expected = partialFile(ref).md;
+      const erb = expected.replace(/\.md$/, '.html.erb');
+      if (existsSync(join(tree.root, erb))) {
+        problems.push({
+          severity: 'error',
+          file: page.file,
+          line: lineOf(page, ref),
+          message: `${key} ${ref} is a Ruby partial (${erb}), which cannot run here: the page renders without it; write it as ${expected} or use a component`,
+        });
+        return ctx.devNotices
+          ? `<div class="govuk-warning-text app-dev-notice"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Development only: the Ruby partial ${escapeHtml(erb)} cannot run here, so it is left out. Write it as ${escapeHtml(expected)}.</strong></div>\n`
+          : '';
+      }
       problems.push({
         severity: 'error',
         file: page.file,
@@ -205,15 +415,17 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
 
   const bodyHtml = renderMarkdown(page.body, page.file, page.bodyLine);
 
+  const stepSections: PageSection[] = [];
   let accordion: PageModel['accordion'] = null;
   let afterAccordionHtml = '';
   if (fm.accordion) {
     const numbered = fm.accordion.numbered === true;
     const items = Object.entries(fm.accordion.steps ?? {}).map(([title, step], index) => {
-      const slug = uniqueId(title, env.usedIds);
+      const slug = uniqueId(title, env.markdownItAnchor.slugs);
       const stepId = `step-${index + 1}`;
-      env.usedIds.add(stepId);
+      env.markdownItAnchor.slugs[stepId] = true;
       const content = renderPartial(step.partial, `step "${title}"`);
+      stepSections.push({ id: slug, title, text: stripTags(content) });
       const number = numbered ? `<span class="app-step-number">${index + 1}.</span> ` : '';
       return {
         heading: { html: number + escapeHtml(title) },
@@ -236,12 +448,31 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     if (href.startsWith('/')) env.links!.push(Object.assign({ href, line: lineOf(page, href) }, { file: page.file }));
   }
 
+  if (fm.navigation_path)
+    env.links!.push(
+      Object.assign({ href: fm.navigation_path, line: lineOf(page, 'navigation_path:') }, { file: page.file }),
+    );
+
+  // GOV.UK breadcrumbs: each page up the URL path, labelled by its heading or title.
   const breadcrumbs: { text: string; href: string }[] = [];
+  const skipped: string[] = [];
   for (let p = parentPath(page.path); p !== null; p = parentPath(p)) {
     const parent = tree.pages.get(p);
-    if (parent) breadcrumbs.unshift({ text: p === '/' ? 'Home' : parent.frontMatter.title, href: p });
+    if (parent)
+      breadcrumbs.unshift({
+        text: p === '/' ? 'Home' : (parent.frontMatter.heading ?? parent.frontMatter.title),
+        href: p,
+      });
     else if (p === '/') breadcrumbs.unshift({ text: 'Home', href: '/' });
+    else skipped.push(p);
   }
+  if (skipped.length && !fm.backlink)
+    problems.push({
+      severity: 'warning',
+      file: page.file,
+      line: 1,
+      message: `no page at ${skipped.reverse().join(', ')}: the breadcrumbs skip ${skipped.length === 1 ? 'it' : 'them'}`,
+    });
 
   let backLink: PageModel['backLink'] = null;
   if (fm.backlink) {
@@ -259,36 +490,92 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
 
   let hero: PageModel['hero'] = null;
   if (fm.image) {
-    const image = ctx.images.get(fm.image);
-    const registered = tree.images[fm.image];
-    if (!registered)
+    const image = registeredImage(fm.image, lineOf(page, 'image'));
+    if (image)
+      hero = {
+        src: image.urlPath,
+        alt: image.alt,
+        html: pictureHtml(
+          {
+            src: image.urlPath,
+            alt: image.alt,
+            width: image.width ?? 1200,
+            height: image.height ?? 500,
+            sources: image.sources,
+          },
+          { lazy: false, sizes: '(min-width: 641px) 640px, 100vw' },
+        ),
+      };
+  }
+
+  for (const name of components.keys()) {
+    if (!placed.has(name))
+      problems.push({
+        severity: 'warning',
+        file: page.file,
+        line: lineOf(page, `${name}:`),
+        message: `component "${name}" is declared but $${name}$ is used nowhere on the page`,
+      });
+  }
+
+  let post: PageModel['post'] = null;
+  if (isPost(page)) {
+    if (!fm.date)
       problems.push({
         severity: 'error',
         file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image ${fm.image} is not in images.yaml (it needs alt text)`,
+        line: 1,
+        message: 'a blog post needs a date ("2021-08-26"): posts are listed newest first',
       });
-    else if (!image)
+    for (const tag of fm.tags ?? []) {
+      if (tree.tags && !tree.tags.includes(tag))
+        problems.push({
+          severity: 'error',
+          file: page.file,
+          line: lineOf(page, tag),
+          message: `tag "${tag}" is not in tags.yaml: add it there first, or use one that is`,
+        });
+    }
+    if (fm.tags?.length && !tree.tags)
       problems.push({
         severity: 'error',
         file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image file ${fm.image} does not exist`,
+        line: lineOf(page, 'tags:'),
+        message: 'tags need a tags.yaml listing the tags posts may use',
       });
-    else if (!registered.alt.trim())
-      problems.push({
-        severity: 'error',
-        file: page.file,
-        line: lineOf(page, 'image'),
-        message: `image ${fm.image} has no alt text in images.yaml`,
-      });
-    else hero = { src: image.urlPath, alt: registered.alt };
+    const closingHtml = fm.closing_paragraph
+      ? renderPartial(`content/blog/closing-paragraphs/${fm.closing_paragraph}`, 'closing_paragraph')
+      : '';
+    post = {
+      date: fm.date ? formatDate(fm.date) : '',
+      author: fm.author ?? null,
+      subtitle: fm.subtitle ?? null,
+      tags: (fm.tags ?? []).map((t) => ({ text: t, href: tagPath(t) })),
+      closingHtml,
+      similar: similarPosts(ctx.posts ?? [], page.path).map((p) => ({
+        title: p.title,
+        href: p.path,
+        date: formatDate(p.date),
+        description: p.description,
+      })),
+    };
+  } else {
+    for (const key of ['author', 'subtitle', 'tags', 'closing_paragraph'] as const)
+      if (fm[key] !== undefined)
+        problems.push({
+          severity: 'warning',
+          file: page.file,
+          line: lineOf(page, `${key}:`),
+          message: `${key} is for blog posts (pages under /blog/): it is not shown here`,
+        });
   }
 
   const description = fm.description ? fillVariables(fm.description, tree.values).text.trim() : '';
   return {
     page,
     pageTitle: fm.title,
+    heading: fm.heading ?? fm.title,
+    noindex: fm.noindex === true,
     description,
     currentPath: page.path,
     canonicalPath: page.path,
@@ -301,8 +588,11 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     promos,
     relatedContent,
     cards: cardsFor(tree, page),
-    lastUpdated: fm.date ? formatDate(fm.date) : null,
+    lastUpdated: fm.date && !post ? formatDate(fm.date) : null,
+    post,
     text: texts.join(' '),
+    sections: [...h2Sections(bodyHtml), ...stepSections],
+    usesData,
     problems,
     env,
   };
@@ -325,9 +615,21 @@ export interface RenderedSite {
 export function renderContext(
   tree: ContentTree,
   views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
+  devNotices = false,
 ): ModelContext & { imageList: ContentImage[] } {
   const imageList = contentImages(tree);
-  return { tree, md: createMarkdown(), views, images: new Map(imageList.map((i) => [i.key, i])), imageList };
+  const posts = blogPosts(tree);
+  return {
+    tree,
+    md: createMarkdown(),
+    views,
+    images: new Map(imageList.map((i) => [i.key, i])),
+    imageList,
+    data,
+    posts,
+    devNotices,
+  };
 }
 
 /** The pages a tree serves: those whose front matter can at least name them. */
@@ -351,6 +653,8 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
         description: model.description,
         keywords: page.frontMatter.keywords ?? [],
         text: model.text,
+        sections: model.sections,
+        usesData: model.usesData,
         ...(page.frontMatter.date ? { date: page.frontMatter.date } : {}),
         noindex: page.frontMatter.noindex === true,
         html,
@@ -368,11 +672,60 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
   }
 }
 
-export function renderSite(tree: ContentTree, views: nunjucks.Environment): RenderedSite {
-  const ctx = renderContext(tree, views);
+/** The blog's generated index and tag pages (none without posts); `blog.md`, if there is one, names the index. */
+export function blogLists(ctx: ModelContext): BlogListPage[] {
+  const index = ctx.tree.pages.get('/blog');
+  return blogListPages(ctx.posts ?? [], index?.frontMatter.title || 'Blog');
+}
+
+/** Renders a generated blog list page (the index or a tag, one page of ten). */
+export function renderBlogList(ctx: ModelContext, list: BlogListPage): RenderedPage {
+  const index = ctx.tree.pages.get('/blog');
+  const intro = index && list.path === '/blog' ? buildPageModel(ctx, index) : null;
+  const breadcrumbs = [{ text: 'Home', href: '/' }];
+  if (list.path !== '/blog') breadcrumbs.push({ text: index?.frontMatter.title || 'Blog', href: '/blog' });
+  const description = list.tag ? `Blog posts tagged ${list.tag}.` : (intro?.description ?? 'Blog posts, newest first.');
+  const html = ctx.views.render('content/blog-list.njk', {
+    pageTitle: list.title,
+    heading: list.heading,
+    description,
+    currentPath: list.path,
+    breadcrumbs,
+    introHtml: intro?.bodyHtml ?? '',
+    posts: list.posts.map((p) => ({
+      ...p,
+      dateText: formatDate(p.date),
+      tagLinks: p.tags.map((t) => ({ text: t, href: tagPath(t) })),
+    })),
+    pagination: list.pagination,
+    feedPath: '/blog/feed.xml',
+    noindex: list.path !== '/blog',
+  });
+  return {
+    path: list.path,
+    title: list.title,
+    description,
+    keywords: [],
+    text: '',
+    sections: [],
+    usesData: false,
+    // Lists of posts are not search results: the posts themselves are.
+    noindex: list.path !== '/blog',
+    html,
+  };
+}
+
+export function renderSite(
+  tree: ContentTree,
+  views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
+): RenderedSite {
+  const ctx = renderContext(tree, views, data);
   const pages: RenderedPage[] = [];
   const problems: Problem[] = [];
+  for (const list of blogLists(ctx)) pages.push(renderBlogList(ctx, list));
   for (const page of tree.pages.values()) {
+    if (page.path === '/blog' && (ctx.posts?.length ?? 0) > 0) continue; // the generated index shows it
     if (!page.frontMatterOk && !page.frontMatter.title) {
       for (const p of page.frontMatterProblems)
         problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });

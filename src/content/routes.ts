@@ -5,6 +5,7 @@ import { chooseEncoding, pickBody } from '../platform/compression.ts';
 import { renderPage } from '../platform/render.ts';
 import { SITEMAP_SERVICE_PATHS } from '../service-paths.ts';
 import { sitemapXml, type ContentSite } from './site.ts';
+import { atomFeed, FEED_PATH } from './blog.ts';
 
 const PAGE_SIZE = 10;
 const searchQuery = z.object({
@@ -49,6 +50,15 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, s
     );
     return reply.header('content-type', 'application/xml; charset=utf-8').send(sitemap);
   });
+  if (site.posts.length > 0) {
+    const feed = atomFeed(site.posts, serviceUrl, site.blogTitle);
+    app.get(FEED_PATH, (_request, reply) =>
+      reply
+        .header('content-type', 'application/atom+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(feed),
+    );
+  }
   const robots = `User-agent: *\nAllow: /\nDisallow: /search\n\nSitemap: ${serviceUrl}/sitemap.xml\n`;
   app.get('/robots.txt', (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(robots));
 

@@ -5,11 +5,21 @@ import { StaticBody } from '../platform/compression.ts';
 import type { ExtraAsset } from '../platform/assets.ts';
 import type { ContentTree } from './load.ts';
 import type { ContentPage } from './load.ts';
-import { renderContext, renderPage, servablePages, type Problem, type RenderedPage } from './render.ts';
-import { SiteSearch } from './search.ts';
+import {
+  blogLists,
+  renderBlogList,
+  renderContext,
+  renderPage,
+  servablePages,
+  type Problem,
+  type RenderedPage,
+} from './render.ts';
+import type { BlogListPage, PostSummary } from './blog.ts';
+import { SiteSearch, type SearchablePage } from './search.ts';
+import { emptyContentData, type ContentData } from './components.ts';
 
 export interface ServedPage {
-  page: Omit<RenderedPage, 'html' | 'text'>;
+  page: Omit<RenderedPage, 'html' | 'text' | 'sections'>;
   body: StaticBody;
   etag: string;
 }
@@ -33,52 +43,102 @@ export class ContentSite {
   readonly images: ExtraAsset[];
   readonly problems: Problem[] = [];
   readonly #served = new Map<string, ServedPage | null>();
-  readonly #texts = new Map<
-    string,
-    { title: string; description: string; keywords: string[]; text: string; noindex: boolean }
-  >();
+  readonly #texts = new Map<string, SearchablePage>();
   readonly #pages: Map<string, ContentPage>;
+  readonly #lists: Map<string, BlogListPage>;
+  /** The blog's posts, newest first, for the Atom feed. */
+  readonly posts: PostSummary[];
+  /** The blog's name (its index page's title). */
+  readonly blogTitle: string;
+  /** Pages that show the service's data: kept, to render again when the data changes. */
+  readonly #dataPages = new Map<string, ContentPage>();
+  #dataFingerprint: string;
   #ctx: ReturnType<typeof renderContext> | null;
   #search: SiteSearch | undefined;
 
-  constructor(tree: ContentTree, views: nunjucks.Environment) {
-    this.#ctx = renderContext(tree, views);
-    const pages = servablePages(tree);
+  constructor(
+    tree: ContentTree,
+    views: nunjucks.Environment,
+    data: ContentData = emptyContentData,
+    options: { devNotices?: boolean } = {},
+  ) {
+    this.#ctx = renderContext(tree, views, data, options.devNotices === true);
+    this.#dataFingerprint = JSON.stringify(data);
+    this.posts = this.#ctx.posts ?? [];
+    this.blogTitle = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
+    const lists = blogLists(this.#ctx);
+    this.#lists = new Map(lists.map((l) => [l.path, l]));
+    // With posts, the blog index is generated (a blog.md only names and introduces it).
+    const pages = servablePages(tree).filter((p) => !this.#lists.has(p.path));
     this.#pages = new Map(pages.map((p) => [p.path, p]));
-    this.paths = pages.map((p) => p.path);
-    this.sitemap = pages.map((p) => ({
-      path: p.path,
-      ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}),
-      noindex: p.frontMatter.noindex === true,
-    }));
-    this.images = this.#ctx.imageList.map((i) => ({ urlPath: i.urlPath, body: readFileSync(i.file) }));
+    this.paths = [...pages.map((p) => p.path), ...lists.map((l) => l.path)];
+    this.sitemap = [
+      ...pages.map((p) => ({
+        path: p.path,
+        ...(p.frontMatter.date ? { date: p.frontMatter.date } : {}),
+        noindex: p.frontMatter.noindex === true,
+      })),
+      ...lists.map((l) => ({
+        path: l.path,
+        ...(l.posts[0] ? { date: l.posts[0].date } : {}),
+        noindex: l.path !== '/blog',
+      })),
+    ];
+    this.images = this.#ctx.imageList.flatMap((i) =>
+      i.files.map((f) => ({ urlPath: f.urlPath, body: readFileSync(f.file) })),
+    );
   }
 
   /** The page's bytes, rendering it first if it has not been yet; undefined if it cannot be served. */
   get(path: string): ServedPage | undefined {
     const done = this.#served.get(path);
     if (done !== undefined) return done ?? undefined;
+    const list = this.#lists.get(path);
     const source = this.#pages.get(path);
-    if (!source || !this.#ctx) return undefined;
-    const result = renderPage(this.#ctx, source);
+    if ((!source && !list) || !this.#ctx) return undefined;
+    const result = list ? { page: renderBlogList(this.#ctx, list), problems: [] } : renderPage(this.#ctx, source!);
     this.problems.push(...result.problems);
     if (!result.page) {
       this.#served.set(path, null);
       return undefined;
     }
-    const { html, text, ...page } = result.page;
+    const { html, text, sections, ...page } = result.page;
     const raw = Buffer.from(html, 'utf8');
     const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
     this.#served.set(path, served);
+    if (page.usesData && source) this.#dataPages.set(path, source);
     // Only what the search index needs is kept; the HTML lives on as bytes.
-    this.#texts.set(path, {
+    const searchable = {
+      path,
       title: page.title,
       description: page.description,
       keywords: page.keywords,
       text,
+      sections,
       noindex: page.noindex,
-    });
+    };
+    if (this.#search) this.#search.put(searchable);
+    else this.#texts.set(path, searchable);
     return served;
+  }
+
+  /**
+   * The service's data changed (a provider was approved, suspended or renamed): the pages
+   * that show it are rendered again, and searched again, so they never disagree with the
+   * service's own pages. Returns the paths rendered again; nothing when the data is the same.
+   */
+  updateData(data: ContentData): string[] {
+    const fingerprint = JSON.stringify(data);
+    if (fingerprint === this.#dataFingerprint || !this.#ctx) return [];
+    this.#dataFingerprint = fingerprint;
+    this.#ctx = { ...this.#ctx, data };
+    const paths = [...this.#dataPages.keys()];
+    for (const path of paths) {
+      this.#served.delete(path);
+      this.#pages.set(path, this.#dataPages.get(path)!);
+      this.get(path);
+    }
+    return paths;
   }
 
   renderAll(): void {
@@ -86,11 +146,12 @@ export class ContentSite {
     this.#release();
   }
 
-  /** Once every page is bytes, the Markdown sources are no longer needed: let them go. */
+  /** Once every page is bytes, the Markdown sources are no longer needed: let them go (but those showing data). */
   #release(): void {
     if (this.#served.size < this.paths.length) return;
     this.#pages.clear();
-    this.#ctx = null;
+    this.#lists.clear();
+    if (this.#dataPages.size === 0) this.#ctx = null;
   }
 
   /** Renders the rest in slices, yielding between them so requests are served meanwhile. */
@@ -116,7 +177,7 @@ export class ContentSite {
   #searchIndex(): SiteSearch {
     if (!this.#search) {
       this.renderAll();
-      this.#search = new SiteSearch([...this.#texts].map(([path, t]) => ({ path, ...t })));
+      this.#search = new SiteSearch([...this.#texts.values()]);
       this.#texts.clear();
     }
     return this.#search;
@@ -124,8 +185,13 @@ export class ContentSite {
 }
 
 /** Builds the site and renders every page now (tests, and small sites). */
-export function buildContentSite(tree: ContentTree, views: nunjucks.Environment): ContentSite {
-  const site = new ContentSite(tree, views);
+export function buildContentSite(
+  tree: ContentTree,
+  views: nunjucks.Environment,
+  data: ContentData = emptyContentData,
+  options: { devNotices?: boolean } = {},
+): ContentSite {
+  const site = new ContentSite(tree, views, data, options);
   site.renderAll();
   return site;
 }

@@ -19,6 +19,8 @@ export function securityHeaders(inlineScriptHashes: string[]): Record<string, st
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
+    // Content may embed a video from these hosts only (src/content/raw-html.ts, IFRAME_HOSTS).
+    'frame-src https://www.youtube-nocookie.com https://www.youtube.com',
     "frame-ancestors 'none'",
     "form-action 'self'",
   ].join('; ');

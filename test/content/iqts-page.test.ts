@@ -48,7 +48,7 @@ describe('the iQTS page (seed 002)', () => {
     expect(page('#check-your-eligibility').length).toBe(1);
   });
 
-  it('puts seed 000 (repaired) inside the Apply step, with its headings and provider links', async () => {
+  it('puts seed 000 (repaired) inside the Apply step, with its headings and wording around the provider list', async () => {
     const page = $(await t.app.inject(IQTS));
     const apply = page('.govuk-accordion__section').eq(2);
     expect(
@@ -62,21 +62,32 @@ describe('the iQTS page (seed 002)', () => {
         'What you can expect from your iQTS training provider',
       ]),
     );
-    const links = apply
-      .find('a')
+    expect(apply.text()).toContain('iQTS is currently offered by the following training providers');
+    // The intake comes from values.yaml, like the fees.
+    expect(apply.text()).toContain('You can apply now for courses starting in September 2022.');
+    expect(apply.find('.app-provider-list a').first().text()).toBe('Canterbury Christ Church University');
+    expect(apply.text()).toContain('iQTS Teachers’ Standards');
+  });
+
+  it('lists exactly the approved providers the finder shows, from the same data', async () => {
+    const page = $(await t.app.inject(IQTS));
+    const listed = page('.app-provider-list a')
       .map((_, el) => page(el).text())
       .get();
-    for (const provider of [
-      'Canterbury Christ Church University',
-      'Sheffield Hallam University',
-      'The University of Birmingham Dubai',
-      'The University of Derby',
-      'The University of Sunderland',
-      'The University of Warwick',
-    ]) {
-      expect(links).toContain(provider);
-    }
-    expect(apply.text()).toContain('iQTS Teachers’ Standards');
+    const finder = $(await t.app.inject('/providers'));
+    const found = finder('.app-result h3 a')
+      .map((_, el) => finder(el).text())
+      .get();
+    expect(listed.length).toBeGreaterThan(5);
+    expect([...listed].sort()).toEqual([...found].sort());
+    // No longer listed by DfE: not on the page, as not in the finder.
+    expect(listed).not.toContain('Sheffield Hallam University');
+    // A provider without a known website links to its profile in the finder.
+    expect(
+      page('.app-provider-list a', page.root())
+        .filter((_, el) => page(el).text() === 'Equalitas')
+        .attr('href'),
+    ).toBe('/providers/equalitas');
   });
 
   it('lists related content and shows the promo and the hero image with alt text', async () => {
@@ -179,6 +190,22 @@ describe('sitemap, robots and search', () => {
     expect(page('.app-search-result a').first().attr('href')).toBe(IQTS);
   });
 
+  it('finds sections: "fees" leads first to the fees step, by its anchor', async () => {
+    const page = $(await t.app.inject('/search?q=fees'));
+    const first = page('.app-search-result').first();
+    expect(first.find('a').text()).toBe('Find out about fees');
+    expect(first.find('a').attr('href')).toBe(`${IQTS}#find-out-about-fees`);
+    expect(first.text()).toContain('Part of Get international qualified teacher status (iQTS)');
+    // The anchor is inside the step's section, so following the link opens the step.
+    const target = $(await t.app.inject(IQTS));
+    expect(
+      target('#find-out-about-fees')
+        .closest('.govuk-accordion__section')
+        .find('.govuk-accordion__section-button')
+        .text(),
+    ).toContain('Find out about fees');
+  });
+
   it('finds words that are only in a partial', async () => {
     const page = $(await t.app.inject('/search?q=Sunderland'));
     expect(
@@ -207,5 +234,57 @@ describe('sitemap, robots and search', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(res.body).toContain('&lt;script&gt;');
+  });
+});
+
+describe('the provider list follows the provider data', () => {
+  let own: TestApp;
+  beforeAll(async () => {
+    own = await startTestApp();
+  });
+  afterAll(async () => own?.close());
+
+  const listed = async () => {
+    const page = $(await own.app.inject(IQTS));
+    return page('.app-provider-list a')
+      .map((_, el) => page(el).text())
+      .get();
+  };
+
+  it('drops a provider that stops being approved, and shows a new website, once the data is read again', async () => {
+    expect(await listed()).toContain('University of Derby');
+    const before = $(await own.app.inject('/search?q=Derby'));
+    expect(
+      before('.app-search-result a')
+        .map((_, el) => before(el).attr('href'))
+        .get(),
+    ).toContain(`${IQTS}#apply-to-your-chosen-iqts-teacher-training-provider`);
+    await own.database.db
+      .updateTable('providers')
+      .set({ status: 'suspended' })
+      .where('slug', '=', 'university-of-derby')
+      .execute();
+    await own.database.db
+      .updateTable('providers')
+      .set({ website: 'https://example.com/equalitas-iqts' })
+      .where('slug', '=', 'equalitas')
+      .execute();
+    expect(await own.app.refreshContentData()).toEqual([IQTS]);
+    expect(await listed()).not.toContain('University of Derby');
+    const page = $(await own.app.inject(IQTS));
+    expect(
+      page('.app-provider-list a')
+        .filter((_, el) => page(el).text() === 'Equalitas')
+        .attr('href'),
+    ).toBe('https://example.com/equalitas-iqts');
+    // Search follows too: the suspended provider's name no longer finds the page.
+    const search = $(await own.app.inject('/search?q=Derby'));
+    const hrefs = search('.app-search-result a')
+      .map((_, el) => search(el).attr('href'))
+      .get();
+    expect(hrefs).not.toContain(IQTS);
+    expect(hrefs).not.toContain(`${IQTS}#apply-to-your-chosen-iqts-teacher-training-provider`);
+    // Nothing changed: nothing is rendered again.
+    expect(await own.app.refreshContentData()).toEqual([]);
   });
 });

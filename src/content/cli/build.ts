@@ -13,6 +13,8 @@ import { loadManifest } from '../../platform/assets.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
 import { sitemapXml } from '../site.ts';
+import { atomFeed, blogPosts, FEED_PATH } from '../blog.ts';
+import { listedReferenceProviders } from '../../features/providers/reference-data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +37,8 @@ try {
     primaryNavigation: primaryNavigation(tree),
     serviceUrl: values['public-url']!.replace(/\/+$/, ''),
   });
-  const site = renderSite(tree, views);
+  // The running service reads providers from its database; the export, from the reference file that fills it.
+  const site = renderSite(tree, views, { providers: listedReferenceProviders() });
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const page of site.pages) {
@@ -44,11 +47,16 @@ try {
     writeFileSync(file, page.html);
   }
   cpSync(fromRoot('dist/assets'), join(outDir, 'assets'), { recursive: true });
-  for (const image of site.images) {
-    mkdirSync(dirname(join(outDir, image.urlPath)), { recursive: true });
-    cpSync(image.file, join(outDir, image.urlPath));
+  for (const file of site.images.flatMap((image) => image.files)) {
+    mkdirSync(dirname(join(outDir, file.urlPath)), { recursive: true });
+    cpSync(file.file, join(outDir, file.urlPath));
   }
   writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!.replace(/\/+$/, '')));
+  const posts = blogPosts(tree);
+  if (posts.length > 0) {
+    const title = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
+    writeFileSync(join(outDir, FEED_PATH), atomFeed(posts, values['public-url']!.replace(/\/+$/, ''), title));
+  }
   const failed = new Set(site.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   for (const problem of site.problems.filter((p) => p.severity === 'error'))
     console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);

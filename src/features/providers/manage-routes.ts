@@ -280,6 +280,8 @@ export function registerProviderManagementRoutes(app: FastifyInstance, db: Kysel
     const form = readProfileForm(formBody(request.body));
     if (!form.update) return profilePage(request, reply, m, form.values, form.errors);
     await updateProfile(db, providerOf(request), m.providerId, form.update);
+    // Guidance pages that list providers (their websites) follow the profile at once.
+    await request.server.refreshContentData();
     return reply.redirect(`/providers/${m.providerSlug}`, 303);
   });
 

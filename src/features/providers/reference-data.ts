@@ -96,6 +96,14 @@ export function readReferenceProviders(path = fromRoot(REFERENCE_FILE)): Referen
   return file.parse(dates(parse(readFileSync(path, 'utf8')))).providers;
 }
 
+/** The providers the reference file lists today, as content pages show them (the static export has no database). */
+export function listedReferenceProviders(providers = readReferenceProviders()) {
+  return providers
+    .filter((p) => p.listed.at(-1)?.to === null)
+    .map((p) => ({ name: p.name, slug: providerSlug(p.name), website: p.website }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+}
+
 const day = (m: string) => (m.length === 7 ? `${m}-01` : m);
 
 export function coverageFromReference(c: ReferenceProvider['coverage']): Coverage {
