@@ -364,6 +364,22 @@ export type WriteResult<T = undefined> =
   | ({ ok: true } & (T extends undefined ? object : { value: T }))
   | { ok: false; message: string; field?: string; fieldErrors?: Record<string, string> };
 
+/** One audit row about a trainee, written in the transaction that made the change. */
+function auditTrainee(
+  trx: Transaction<Database>,
+  actorUserId: number | null,
+  trainee: Pick<Trainee, 'id' | 'providerId'>,
+  action: string,
+  detail: unknown,
+  now: Date,
+) {
+  return recordAudit(
+    trx,
+    { actorUserId, providerId: trainee.providerId, applicationId: null, traineeId: trainee.id, action, detail },
+    now,
+  );
+}
+
 /** Serialises changes to one trainee's days (PostgreSQL; SQLite has one writer already). */
 async function lockTrainee(trx: Transaction<Database>, traineeId: number) {
   if (isPostgres(trx)) await trx.selectFrom('trainees').select('id').where('id', '=', traineeId).forUpdate().execute();
@@ -562,16 +578,12 @@ async function insertPlacement(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordAudit(
+  await auditTrainee(
     trx,
-    {
-      actorUserId: scope.userId,
-      providerId: trainee.providerId,
-      applicationId: null,
-      traineeId: trainee.id,
-      action: 'add-placement',
-      detail: { placementId: row.id, school: mentor.school_name, mentor: mentor.name, ...input },
-    },
+    scope.userId,
+    trainee,
+    'add-placement',
+    { placementId: row.id, school: mentor.school_name, mentor: mentor.name, ...input },
     now,
   );
   return { ok: true, value: row.id };
@@ -825,16 +837,12 @@ export async function writeDays(
       })),
     )
     .execute();
-  await recordAudit(
+  await auditTrainee(
     trx,
-    {
-      actorUserId: input.actorUserId,
-      providerId: trainee.providerId,
-      applicationId: null,
-      traineeId: trainee.id,
-      action: input.source === 'import' ? 'import-days' : 'log-days',
-      detail: { placementId: placement.id, dates },
-    },
+    input.actorUserId,
+    trainee,
+    input.source === 'import' ? 'import-days' : 'log-days',
+    { placementId: placement.id, dates },
     now,
   );
   return { ok: true, value: input.entries.length };
@@ -878,16 +886,12 @@ export async function reviewWeek(
     const changed = Number(result.numUpdatedRows);
     if (changed === 0) return { ok: false, message: 'There are no days awaiting you in this week' };
     if (input.action === 'confirm') await refreshSummary(trx, trainee, now);
-    await recordAudit(
+    await auditTrainee(
       trx,
-      {
-        actorUserId: scope.userId,
-        providerId: trainee.providerId,
-        applicationId: null,
-        traineeId: trainee.id,
-        action: input.action === 'confirm' ? 'confirm-week' : 'query-week',
-        detail: { week: input.week, days: changed, ...(input.reason ? { reason: input.reason } : {}) },
-      },
+      scope.userId,
+      trainee,
+      input.action === 'confirm' ? 'confirm-week' : 'query-week',
+      { week: input.week, days: changed, ...(input.reason ? { reason: input.reason } : {}) },
       now,
     );
     if (input.action === 'query') {
@@ -951,16 +955,12 @@ export async function resolveDay(
     const changed = 'numUpdatedRows' in result ? result.numUpdatedRows : result.numDeletedRows;
     if (Number(changed) !== 1) return { ok: false, message: 'This day is no longer queried' };
     await refreshSummary(trx, trainee, now);
-    await recordAudit(
+    await auditTrainee(
       trx,
-      {
-        actorUserId: scope.userId,
-        providerId: trainee.providerId,
-        applicationId: null,
-        traineeId: trainee.id,
-        action: input.action === 'confirm' ? 'confirm-queried-day' : 'remove-queried-day',
-        detail: { date: day.date, halves: day.halves, reason: input.reason },
-      },
+      scope.userId,
+      trainee,
+      input.action === 'confirm' ? 'confirm-queried-day' : 'remove-queried-day',
+      { date: day.date, halves: day.halves, reason: input.reason },
       now,
     );
     return { ok: true };
@@ -1001,16 +1001,12 @@ export async function addObservation(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await auditTrainee(
       trx,
-      {
-        actorUserId: scope.userId,
-        providerId: reached.trainee.providerId,
-        applicationId: null,
-        traineeId: reached.trainee.id,
-        action: 'record-observation',
-        detail: { observationId: row.id, date: input.date, standards: Object.keys(input.judgements) },
-      },
+      scope.userId,
+      reached.trainee,
+      'record-observation',
+      { observationId: row.id, date: input.date, standards: Object.keys(input.judgements) },
       now,
     );
     return { ok: true };
@@ -1037,16 +1033,12 @@ export async function addReflection(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await auditTrainee(
       trx,
-      {
-        actorUserId: scope.userId,
-        providerId: trainee.providerId,
-        applicationId: null,
-        traineeId: trainee.id,
-        action: 'write-reflection',
-        detail: { reflectionId: row.id, standards: input.standards },
-      },
+      scope.userId,
+      trainee,
+      'write-reflection',
+      { reflectionId: row.id, standards: input.standards },
       now,
     );
     return { ok: true };
@@ -1085,16 +1077,12 @@ export async function addReview(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await auditTrainee(
       trx,
-      {
-        actorUserId: scope.userId,
-        providerId: trainee.providerId,
-        applicationId: null,
-        traineeId: trainee.id,
-        action: `record-${input.kind}-review`,
-        detail: { reviewId: row.id, outcome: input.outcome },
-      },
+      scope.userId,
+      trainee,
+      `record-${input.kind}-review`,
+      { reviewId: row.id, outcome: input.outcome },
       now,
     );
     return { ok: true };
