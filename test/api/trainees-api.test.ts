@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateToken, createToken } from '../../src/features/api/repository.ts';
 import { logDays } from '../../src/features/training/repository.ts';
 import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
 import { candidateScope, providerScope } from '../../src/shared/scope.ts';
@@ -297,6 +298,43 @@ for (const engine of engines) {
         }
       }
       expect((await api('/api/v1/trainees/99999', token)).statusCode).toBe(404);
+    });
+
+    it('the same name made at once by several people: one token, the others told, never a 500', async () => {
+      const db = t.database.db;
+      const user = await db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'sample.provider1@example.com')
+        .executeTakeFirstOrThrow();
+      const scope = providerScope(user.id, 'manage-users', [providerId]);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => createToken(db, scope, { providerId, name: 'Made at once' })),
+      );
+      const made = results.filter((r) => r !== 'not-found' && r.ok);
+      expect(made).toHaveLength(1);
+      expect(results.filter((r) => r !== 'not-found' && !r.ok && r.message.includes('already exists'))).toHaveLength(5);
+      // Another provider's id, with this scope: not found, nothing made.
+      expect(await createToken(db, scope, { providerId: otherProviderId, name: 'Elsewhere' })).toBe('not-found');
+      expect(await db.selectFrom('api_tokens').select('id').where('name', '=', 'Elsewhere').execute()).toEqual([]);
+
+      // "Last used" moves at most once a minute, however often the token is used.
+      const token = (made[0] as { token: string }).token;
+      const lastUsed = async () =>
+        (
+          await db
+            .selectFrom('api_tokens')
+            .select('last_used_at')
+            .where('name', '=', 'Made at once')
+            .executeTakeFirstOrThrow()
+        ).last_used_at;
+      const first = new Date('2026-12-01T09:00:00Z');
+      expect(await authenticateToken(db, token, first)).toMatchObject({ providerId });
+      expect(await lastUsed()).toBe(first.toISOString());
+      await authenticateToken(db, token, new Date('2026-12-01T09:00:30Z'));
+      expect(await lastUsed()).toBe(first.toISOString());
+      await authenticateToken(db, token, new Date('2026-12-01T09:01:30Z'));
+      expect(await lastUsed()).toBe('2026-12-01T09:01:30.000Z');
     });
 
     it('the OpenAPI document describes the trainees API and its token', async () => {
