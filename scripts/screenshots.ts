@@ -188,6 +188,13 @@ async function providerJourney(
   await camera.shoot(provider, 'provider-edit-profile');
   await provider.goto(`/provider/${id}/schools`);
   await camera.shoot(provider, 'provider-placement-schools');
+  // A throwaway database: the token in the picture reads nothing anywhere else.
+  await provider.goto(`/provider/${id}/api-tokens`);
+  await provider.getByLabel('Token name').fill(`Student records system (${width} px)`);
+  await provider.getByRole('button', { name: 'Create token' }).click();
+  await camera.shoot(provider, 'provider-api-token-created');
+  await provider.goto(`/provider/${id}/api-tokens`);
+  await camera.shoot(provider, 'provider-api-tokens');
 }
 
 async function main(): Promise<void> {

@@ -14,6 +14,7 @@ import { userById } from './features/accounts/repository.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
 import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
+import { registerApiTokenRoutes } from './features/api/token-routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
@@ -196,6 +197,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
       registerProviderAreaRoutes(provider, database.db, config);
       registerProviderManagementRoutes(provider, database.db);
       registerProviderUserRoutes(provider, database.db, config);
+      registerApiTokenRoutes(provider, database.db);
       registerTrainingProviderRoutes(provider, database.db, config);
     });
     await routeGroup(forms, { role: 'mentor', loadUser }, (mentor) => {

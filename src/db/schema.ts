@@ -276,6 +276,19 @@ export interface CohortPolicyTable {
   updated_at: string;
 }
 
+/** A provider's API token: only its SHA-256 is kept. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  provider_id: number;
+  name: string;
+  token_hash: string;
+  created_by_user_id: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by_user_id: number | null;
+}
+
 export interface Database {
   sessions: SessionTable;
   content_feedback: ContentFeedbackTable;
@@ -297,4 +310,5 @@ export interface Database {
   reflections: ReflectionTable;
   reviews: ReviewTable;
   cohort_policies: CohortPolicyTable;
+  api_tokens: ApiTokenTable;
 }

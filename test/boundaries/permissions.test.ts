@@ -41,6 +41,8 @@ const NEEDS: Record<ProviderPermission, (ids: Ids) => Probe[]> = {
     { method: 'GET', url: `/provider/${i.providerId}/users/${i.colleagueId}` },
     { method: 'POST', url: `/provider/${i.providerId}/users/${i.colleagueId}`, form: { permissions: 'manage-users' } },
     { method: 'POST', url: `/provider/${i.providerId}/users/${i.colleagueId}/remove` },
+    { method: 'GET', url: `/provider/${i.providerId}/api-tokens` },
+    { method: 'POST', url: `/provider/${i.providerId}/api-tokens`, form: { name: 'Without permission' } },
   ],
   'manage-profile': (i): Probe[] => [
     { method: 'GET', url: `/provider/${i.providerId}/profile` },

@@ -60,6 +60,9 @@ interface Tenant {
   partnershipId: number;
   providerUserId: number;
   schoolId: number;
+  /** The provider's API token (for the API probes) and its id (for the token pages). */
+  token: string;
+  tokenId: number;
 }
 
 async function rowCounts(db: Kysely<Database>) {
@@ -77,6 +80,7 @@ async function rowCounts(db: Kysely<Database>) {
     'observations',
     'reviews',
     'mentors',
+    'api_tokens',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -102,7 +106,9 @@ async function rowCounts(db: Kysely<Database>) {
     .orderBy('user_id')
     .orderBy('provider_id')
     .execute();
-  return JSON.stringify({ counts, apps, members, days, trainees });
+  // Tokens' "last used" moves with every API probe; whether a token is live must not.
+  const tokens = await db.selectFrom('api_tokens').select(['id', 'name', 'revoked_at']).orderBy('id').execute();
+  return JSON.stringify({ counts, apps, members, days, trainees, tokens });
 }
 
 for (const engine of engines) {
@@ -230,6 +236,16 @@ for (const engine of engines) {
           .select('id')
           .where('trainee_id', '=', started.value)
           .executeTakeFirstOrThrow();
+        // The provider's API token, made on its page as a user who manages users would.
+        const tokensPage = `/provider/${provider.id}/api-tokens`;
+        const made = await staff.post(tokensPage, { name: `Probe token ${i}` }, await staff.csrf(tokensPage));
+        const token = /iqts_api_[A-Za-z0-9_-]{43}/.exec(made.body)?.[0];
+        if (!token) throw new Error(`no API token shown: ${made.statusCode}`);
+        const tokenRow = await db
+          .selectFrom('api_tokens')
+          .select('id')
+          .where('provider_id', '=', provider.id)
+          .executeTakeFirstOrThrow();
         const mentor = new FormClient(t.app);
         await signIn(mentor, db, mentorEmail);
         actors.push({ role: 'mentor', tenant: i, client: mentor });
@@ -242,6 +258,8 @@ for (const engine of engines) {
           partnershipId: partnership.id,
           providerUserId: staffUser.id,
           schoolId: partnership.schoolId,
+          token,
+          tokenId: tokenRow.id,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },
@@ -266,7 +284,7 @@ for (const engine of engines) {
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
       const routes = t.app.routeList.filter((r) =>
-        /:(reference|providerId|partnershipId|userId|traineeId|dayId)\b/.test(r.url),
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId)\b/.test(r.url),
       );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
@@ -287,6 +305,7 @@ for (const engine of engines) {
             partnershipId: '1e308',
             providerUserId: '-1',
             schoolId: '0',
+            tokenId: '00',
           },
         ];
         for (const target of targets) {
@@ -298,8 +317,16 @@ for (const engine of engines) {
             traineeId: String(target.traineeId),
             dayId: String(target.dayId),
             week: target.week,
+            tokenId: String(target.tokenId),
           };
           for (const route of routes) {
+            // The API takes no session: without a token it is 401 (probed with tokens below).
+            if (route.url.startsWith('/api/')) {
+              const res = await actor.client.get(route.url.replace(/:(\w+)/g, (_, n: string) => ids[n] ?? 'x'));
+              probes++;
+              if (res.statusCode !== 401) leaks.push(`${actor.role} (session) GET ${route.url}: ${res.statusCode}`);
+              continue;
+            }
             const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
             const wordName = names.find((n) => WORDS[n]);
             for (const word of wordName ? WORDS[wordName]! : ['']) {
@@ -334,8 +361,44 @@ for (const engine of engines) {
           }
         }
       }
+      // The API, with each provider's token and every other provider's (and nobody's) ids.
+      const apiRoutes = routes.filter((r) => r.url.startsWith('/api/'));
+      expect(apiRoutes.length).toBeGreaterThanOrEqual(3);
+      let apiProbes = 0;
+      for (const [i, caller] of tenants.entries()) {
+        const targets = [
+          ...tenants.filter((_, index) => index !== i).map((x) => String(x.traineeId)),
+          '2147483648',
+          '0',
+          '99999',
+        ];
+        for (const traineeId of targets) {
+          for (const route of apiRoutes) {
+            const url = route.url.replace(/:(\w+)/g, (_, n: string) => (n === 'traineeId' ? traineeId : 'x'));
+            const res = await t.app.inject({
+              method: 'GET',
+              url,
+              headers: { authorization: `Bearer ${caller.token}` },
+            });
+            apiProbes++;
+            if (res.statusCode !== 404) leaks.push(`token of tenant ${i} GET ${url}: ${res.statusCode}`);
+          }
+        }
+        // Its own trainee answers, so the 404s above are the scope at work, not a broken token.
+        const mine = await t.app.inject({
+          url: `/api/v1/trainees/${caller.traineeId}`,
+          headers: { authorization: `Bearer ${caller.token}` },
+        });
+        expect(mine.statusCode).toBe(200);
+        const list = (
+          await t.app.inject({ url: '/api/v1/trainees', headers: { authorization: `Bearer ${caller.token}` } })
+        ).json() as { trainees: { id: number }[] };
+        expect(list.trainees.map((x) => x.id)).toEqual([caller.traineeId]);
+      }
+      probes += apiProbes;
       console.log(
-        `generated isolation probes (${engine.name}): ${routes.length} routes, ${probes} probes, ${leaks.length} leaks`,
+        `generated isolation probes (${engine.name}): ${routes.length} routes, ${probes} probes ` +
+          `(${apiProbes} with another provider's API token), ${leaks.length} leaks`,
       );
       expect(leaks).toEqual([]);
       expect(probes).toBeGreaterThanOrEqual(500);

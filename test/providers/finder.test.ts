@@ -394,7 +394,15 @@ for (const engine of engines) {
       expect(places.places.map((p) => p.name)).toContain('Lagos, Nigeria');
       const doc = (await get('/api/v1/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toEqual(['/api/v1/providers', '/api/v1/placement-schools', '/api/v1/places']);
+      expect(Object.keys(doc.paths)).toEqual([
+        '/api/v1/providers',
+        '/api/v1/placement-schools',
+        '/api/v1/places',
+        '/api/v1/trainees',
+        '/api/v1/trainees/{traineeId}',
+        '/api/v1/trainees/{traineeId}/placement-days',
+        '/api/v1/trainees/{traineeId}/recommendation',
+      ]);
     });
 
     async function placeId(name: string): Promise<number> {

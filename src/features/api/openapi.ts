@@ -1,5 +1,8 @@
 import { RADII, SORTS } from '../providers/finder-query.ts';
 import { APPROACHES, DELIVERY, PHASES, STUDY_MODES } from '../providers/model.ts';
+import { DAY_KINDS, DAY_STATUSES } from '../training/day-log.ts';
+import { TRAINEE_STATES } from '../training/state-machine.ts';
+import { TRAINEES_PAGE_SIZE } from './trainee-routes.ts';
 
 /** OpenAPI 3.1 description of /api/v1, built from the same value lists the API checks against. */
 export function openApiDocument() {
@@ -60,13 +63,24 @@ export function openApiDocument() {
     description: 'null when the provider has not said',
     items,
   });
+  const trainees = traineePaths(page, errors);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Get international qualified teacher status (iQTS) API',
       version: '1.0.0',
       description:
-        'Approved iQTS training providers and their partner placement schools. Unknown values are null: the provider has not said.',
+        'Approved iQTS training providers and their partner placement schools. Unknown values are null: the provider has not said. A provider’s own systems read its trainees under /api/v1/trainees with one of the provider’s API tokens.',
+    },
+    components: {
+      securitySchemes: {
+        providerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API token made by a provider user who can manage users, at /provider/{providerId}/api-tokens. It starts iqts_api_ and reads only that provider’s trainees.',
+        },
+      },
     },
     paths: {
       '/api/v1/providers': {
@@ -227,6 +241,238 @@ export function openApiDocument() {
           summary: 'Town and city suggestions for a typed prefix (GeoNames cities of 1,000 people or more)',
           parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 100 } }],
           responses: { '200': { description: 'Up to 10 places, largest first' }, '400': errors },
+        },
+      },
+      ...trainees,
+    },
+  };
+}
+
+/** The trainees API: token-only, each answer scoped to the token's provider. */
+function traineePaths(page: object, errors: object) {
+  const security = [{ providerToken: [] }];
+  const problem = (description: string) => ({
+    description,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: { status: { type: 'integer' }, title: { type: 'string' }, detail: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const unauthorised = {
+    ...problem('No token, not a token, or a token that has been revoked. The WWW-Authenticate header says Bearer.'),
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+  };
+  const notFound = problem('No such trainee, or another provider’s trainee: the two cannot be told apart');
+  const json = (description: string, schema: object) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
+  const traineeId = {
+    name: 'traineeId',
+    in: 'path',
+    required: true,
+    schema: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  };
+  const state = {
+    type: 'string',
+    description: `The trainee’s state, as the service has it (today: ${Object.keys(TRAINEE_STATES).join(', ')}; the award adds more).`,
+  };
+  const date = { type: 'string', format: 'date' };
+  const nullableDate = { type: ['string', 'null'], format: 'date' };
+  const progress = {
+    type: 'object',
+    description: 'Time in school against the trainee’s criteria version: only confirmed days count',
+    properties: {
+      unit: { type: 'string', enum: ['days', 'weeks'] },
+      required: { type: 'integer' },
+      achieved: { type: 'number' },
+      met: { type: 'boolean' },
+      metOn: nullableDate,
+      awaitingDays: { type: 'integer', description: 'Days logged, awaiting the mentor' },
+      queriedDays: { type: 'integer', description: 'Days the mentor has queried' },
+      projectedCompletion: nullableDate,
+      behind: { type: 'boolean', description: 'At the pace so far, not met by the expected end date' },
+    },
+  };
+  const query = (name: string, description: string, schema: object) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  return {
+    '/api/v1/trainees': {
+      get: {
+        summary: 'The provider’s trainees, by name, with the same filters as the provider’s trainees list',
+        security,
+        parameters: [
+          query('state', 'Only trainees in this state', { type: 'string', enum: Object.keys(TRAINEE_STATES) }),
+          query('country', 'Training country: ISO 3166-1 alpha-2 code', { type: 'string', pattern: '^[A-Z]{2}$' }),
+          query('school', 'Only trainees with a placement at this placement school id', { type: 'integer' }),
+          query('mentor', 'Only trainees with a placement with this mentor id', { type: 'integer' }),
+          query('behind', 'yes: only trainees in training who are behind', { type: 'string', enum: ['yes'] }),
+          {
+            ...page,
+            description: `1-based page of ${TRAINEES_PAGE_SIZE} trainees; a page after the last is empty`,
+            schema: { type: 'integer', minimum: 1, maximum: 99999 },
+          },
+        ],
+        responses: {
+          '200': json('The trainees on this page', {
+            type: 'object',
+            properties: {
+              total: { type: 'integer' },
+              page: { type: 'integer' },
+              pages: { type: 'integer' },
+              pageSize: { type: 'integer' },
+              trainees: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    name: { type: 'string' },
+                    state,
+                    stateLabel: { type: 'string' },
+                    trainingCountry: { type: 'string' },
+                    startDate: date,
+                    expectedEndDate: date,
+                    criteriaVersion: { type: 'string' },
+                    progress: {
+                      type: 'object',
+                      properties: {
+                        unit: { type: 'string', enum: ['days', 'weeks'] },
+                        required: { type: 'integer' },
+                        achieved: { type: 'number' },
+                        behind: { type: 'boolean' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          '400': { ...errors, description: 'A parameter is not valid, unknown or sent twice' },
+          '401': unauthorised,
+        },
+      },
+    },
+    '/api/v1/trainees/{traineeId}': {
+      get: {
+        summary: 'One of the provider’s trainees: their course, placements and time in school',
+        security,
+        parameters: [traineeId],
+        responses: {
+          '200': json('The trainee', {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              name: { type: 'string' },
+              sample: { type: 'boolean', description: 'Generated sample data, not a real person' },
+              state,
+              stateLabel: { type: 'string' },
+              stateDate: { ...nullableDate, description: 'The date the provider gave for the latest state change' },
+              startDate: date,
+              expectedEndDate: date,
+              studyMode: { type: 'string' },
+              daysPerWeek: { type: 'integer' },
+              ageRange: { type: 'string' },
+              subjects: { type: 'array', items: { type: 'string' } },
+              trainingCountry: { type: 'string' },
+              trainingCountryName: { type: 'string' },
+              criteriaVersion: { type: 'string' },
+              cohort: { type: 'string' },
+              updatedAt: { type: 'string', format: 'date-time' },
+              placements: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    schoolId: { type: 'integer' },
+                    schoolName: { type: 'string' },
+                    mentorId: { type: 'integer' },
+                    mentorName: { type: 'string' },
+                    startDate: date,
+                    endDate: date,
+                    timeZone: { type: 'string', description: 'IANA time zone of the school' },
+                  },
+                },
+              },
+              progress,
+            },
+          }),
+          '401': unauthorised,
+          '404': notFound,
+        },
+      },
+    },
+    '/api/v1/trainees/{traineeId}/placement-days': {
+      get: {
+        summary: 'The trainee’s placement-day log, oldest first',
+        security,
+        parameters: [traineeId],
+        responses: {
+          '200': json('The days', {
+            type: 'object',
+            properties: {
+              traineeId: { type: 'integer' },
+              days: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    placementId: { type: 'integer' },
+                    date,
+                    halves: { type: 'integer', enum: [1, 2], description: '2: a full day; 1: a half day' },
+                    kind: { type: 'string', enum: Object.keys(DAY_KINDS) },
+                    note: { type: ['string', 'null'] },
+                    status: { type: 'string', enum: Object.keys(DAY_STATUSES) },
+                    queryReason: { type: ['string', 'null'] },
+                  },
+                },
+              },
+              progress,
+            },
+          }),
+          '401': unauthorised,
+          '404': notFound,
+        },
+      },
+    },
+    '/api/v1/trainees/{traineeId}/recommendation': {
+      get: {
+        summary: 'Where the trainee is on the way to the award: their state and the time in school',
+        security,
+        parameters: [traineeId],
+        responses: {
+          '200': json('The recommendation status', {
+            type: 'object',
+            properties: {
+              traineeId: { type: 'integer' },
+              state,
+              stateLabel: { type: 'string' },
+              recommendedForAward: { type: 'boolean' },
+              stateDate: nullableDate,
+              timeInSchool: {
+                type: 'object',
+                properties: { met: { type: 'boolean' }, metOn: nullableDate, queriedDays: { type: 'integer' } },
+              },
+            },
+          }),
+          '401': unauthorised,
+          '404': notFound,
         },
       },
     },

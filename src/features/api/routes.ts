@@ -6,6 +6,7 @@ import { parseProviderQuery, parseSchoolQuery } from '../providers/finder-query.
 import { countryName } from '../../shared/format.ts';
 import { findProviders, findSchools, placeLabel } from '../providers/finder.ts';
 import { openApiDocument } from './openapi.ts';
+import { registerTraineeApiRoutes } from './trainee-routes.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -18,6 +19,8 @@ const ambiguous = (choices: Place[]) => ({
 /** The JSON API: the same filters and rules as the finder pages, for providers' own systems. */
 export function registerApiRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   const document = JSON.stringify(openApiDocument());
+  // The trainees API needs a provider's token: its own context, so the token check covers only it.
+  void app.register(async (trainees) => registerTraineeApiRoutes(trainees, db));
   app.get('/api/v1/openapi.json', (_request, reply) =>
     reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(document),
   );
