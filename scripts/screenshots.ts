@@ -92,10 +92,12 @@ async function eligibility(page: Page, camera: Camera) {
   for (let question = 1; question <= 12; question++) {
     if ((await heading(page)) === 'Check your answers') break;
     await camera.shoot(page, `eligibility-question-${question}`);
-    const select = page.locator('main select').first();
-    if (await select.count()) await select.selectOption('NG');
-    else if (await page.locator('main input[type="radio"]').count())
+    // The first answer first (it may reveal a follow-up), then a country list, which the
+    // accessible autocomplete hides behind its own input: set the list itself.
+    if (await page.locator('main input[type="radio"]').count())
       await page.locator('main input[type="radio"]').first().check({ force: true });
+    const select = page.locator('main select').first();
+    if (await select.count()) await select.selectOption('NG', { force: true });
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await camera.shoot(page, 'eligibility-check-answers');
@@ -197,6 +199,34 @@ async function providerJourney(
   await camera.shoot(provider, 'provider-api-tokens');
 }
 
+/** The training record as a trainee, their mentor and the provider see it (sample trainees). */
+async function trainingJourney(
+  browser: Browser,
+  baseURL: string,
+  width: Width,
+  camera: Camera,
+  database: DatabaseHandle,
+) {
+  const newPage = async () => (await browser.newContext({ baseURL, viewport: VIEWPORTS[width] })).newPage();
+  const trainee = await newPage();
+  await signIn(trainee, camera, database, '/sign-in', 'sample.trainee2@example.com');
+  await trainee.goto('/training');
+  await camera.shoot(trainee, 'trainee-progress');
+  await trainee.goto('/training/days');
+  await camera.shoot(trainee, 'trainee-log-week');
+  const mentor = await newPage();
+  await signIn(mentor, camera, database, '/provider/sign-in', 'sample.mentor2@example.com');
+  await camera.shoot(mentor, 'mentor-trainees');
+  await mentor.locator('main a[href^="/mentor/trainees/"]').first().click();
+  await camera.shoot(mentor, 'mentor-trainee');
+  const provider = await newPage();
+  await signIn(provider, camera, database, '/provider/sign-in', 'sample.provider1@example.com');
+  await provider.goto('/provider/trainees');
+  await camera.shoot(provider, 'provider-trainees');
+  await provider.getByRole('link', { name: 'Sample Trainee Mid-way' }).click();
+  await camera.shoot(provider, 'provider-trainee');
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iqts-screenshots-'));
   const url = `sqlite:${join(dir, 'screenshots.sqlite')}`;
@@ -204,8 +234,8 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(database);
     await loadReferenceProviders(database.db);
-    await seedSampleData(database.db, 300);
     const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: url });
+    await seedSampleData(database.db, 300, { trainees: { serviceUrl: config.serviceUrl } });
     const app = await buildApp({ config, database });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -224,6 +254,7 @@ async function main(): Promise<void> {
         const page = await context.newPage();
         const applicationPath = await candidateJourney(page, camera, database, `amina.${width}@example.org`);
         await providerJourney(browser, baseURL, width, camera, database, applicationPath);
+        await trainingJourney(browser, baseURL, width, camera, database);
         await page.goto(applicationPath);
         await camera.shoot(page, 'application-status');
       }
