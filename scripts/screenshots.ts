@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config.ts';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { addAdmin } from '../src/features/accounts/repository.ts';
+import { countryName } from '../src/shared/format.ts';
 import { seedSampleData } from '../src/features/placement-schools/sample.ts';
 import { loadReferenceProviders } from '../src/features/providers/reference-data.ts';
 import { fromRoot } from '../src/shared/paths.ts';
@@ -92,12 +93,15 @@ async function eligibility(page: Page, camera: Camera) {
   for (let question = 1; question <= 12; question++) {
     if ((await heading(page)) === 'Check your answers') break;
     await camera.shoot(page, `eligibility-question-${question}`);
-    // The first answer first (it may reveal a follow-up), then a country list, which the
-    // accessible autocomplete hides behind its own input: set the list itself.
+    // The first answer first (it may reveal a follow-up), then a country, chosen as a person
+    // would: through the accessible autocomplete's box, or the plain list without it.
     if (await page.locator('main input[type="radio"]').count())
       await page.locator('main input[type="radio"]').first().check({ force: true });
-    const select = page.locator('main select').first();
-    if (await select.count()) await select.selectOption('NG', { force: true });
+    const box = page.locator('main input.autocomplete__input').first();
+    if (await box.count()) {
+      await box.fill('Niger');
+      await page.getByRole('option', { name: 'Nigeria', exact: true }).click();
+    } else if (await page.locator('main select').count()) await page.locator('main select').first().selectOption('NG');
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await camera.shoot(page, 'eligibility-check-answers');
@@ -127,8 +131,13 @@ async function candidateJourney(page: Page, camera: Camera, database: DatabaseHa
       const kind = await field
         .first()
         .evaluate((el) => (el.tagName === 'SELECT' ? 'select' : (el as HTMLInputElement).type));
-      if (kind === 'select') await field.selectOption(value);
-      else if (kind === 'radio' || kind === 'checkbox')
+      if (kind === 'select' && (await field.first().isVisible())) await field.selectOption(value);
+      else if (kind === 'select') {
+        // The accessible autocomplete's box stands in for the list (the list's id + "-select").
+        const id = (await field.first().getAttribute('id'))!.replace(/-select$/, '');
+        await page.locator(`input#${id}`).fill(countryName(value).slice(0, 5));
+        await page.getByRole('option', { name: countryName(value), exact: true }).click();
+      } else if (kind === 'radio' || kind === 'checkbox')
         await page.locator(`[name="${name}"][value="${value}"]`).check({ force: true });
       else await field.fill(value);
     }
