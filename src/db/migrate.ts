@@ -7,6 +7,7 @@ import * as permissions from './migrations/0004-permissions-and-one-draft.ts';
 import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
 import * as training from './migrations/0011-training.ts';
 import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts';
+import * as awards from './migrations/0016-awards.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0010-jobs-and-retention': jobsAndRetention,
   '0011-training': training,
   '0013-provider-public-facts': providerPublicFacts,
+  '0016-awards': awards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

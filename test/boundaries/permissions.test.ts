@@ -53,6 +53,19 @@ const NEEDS: Record<ProviderPermission, (ids: Ids) => Probe[]> = {
     { method: 'POST', url: '/provider/cohort-policies', form: { cohort: '2026 to 2027', note: 'x' } },
     { method: 'POST', url: `/provider/applications/${i.reference}/start-training`, form: { subjects: 'Maths' } },
   ],
+  'recommend-for-award': (): Probe[] => [
+    { method: 'GET', url: '/provider/trainees/recommend-many' },
+    {
+      method: 'POST',
+      url: '/provider/trainees/recommend-many',
+      form: { csv: 'trainee_id,outcome_date\n1,2027-01-01' },
+    },
+    {
+      method: 'POST',
+      url: '/provider/trainees/1/recommend',
+      form: { 'outcomeDate-day': '1', 'outcomeDate-month': '1', 'outcomeDate-year': '2027' },
+    },
+  ],
 };
 
 for (const engine of engines) {

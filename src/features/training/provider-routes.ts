@@ -373,6 +373,9 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
       details: traineeDetails(record, countryName),
       ...trainingPageData(record),
       canManage,
+      canRecommend:
+        trainee.state === 'in-training' &&
+        scopedMemberships(request).some((m) => m.providerId === trainee.providerId && m.canRecommendForAward),
       actions: canManage
         ? traineeEvents(trainee.state, 'provider')
             .filter((t) => STATE_EVENTS.includes(t.event))
