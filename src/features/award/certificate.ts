@@ -59,7 +59,7 @@ export async function certificatePdf(award: Award, serviceUrl: string, now = new
   line('Certificate of award', 14, regular, 18);
   line('International Qualified Teacher Status', 24, bold, 8);
   line('and Qualified Teacher Status', 24, bold, 30);
-  line('This certifies that', 14, regular, 10);
+  line('This certifies that', 14, regular, 22);
   line(award.name, 28, bold, 20);
   line('has been awarded International Qualified Teacher Status (iQTS)', 14, regular, 8);
   line(`and holds Qualified Teacher Status (QTS) from ${govukDate(award.outcomeDate)}.`, 14, regular, 30);
