@@ -2,13 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { certificatePdf } from '../../src/features/award/certificate.ts';
 import type { Award } from '../../src/features/award/repository.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
+
+/** jsqr is CommonJS with a default export: the function sits on `default` or is the module. */
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
 
 const award: Award = {
   id: 1,
