@@ -78,6 +78,33 @@ for (const engine of engines) {
       expect(row.state).toBe('in-training');
     });
 
+    it('bulk: every line is checked first, with its line number; one bad line and nobody is recommended', async () => {
+      const ready = ids['Sample Trainee Final Review']!;
+      const midway = ids['Sample Trainee Mid-way']!;
+      const csrf = await provider.csrf('/provider/trainees/recommend-many');
+      const today = new Date().toISOString().slice(0, 10);
+      const res = await provider.post(
+        '/provider/trainees/recommend-many',
+        { csv: `trainee_id,outcome_date\n${ready},${today}\n${midway},${today}\n999999,${today}\n` },
+        csrf,
+      );
+      expect(res.statusCode).toBe(400);
+      const problems = $(res)('table tbody tr')
+        .map((_, tr) => $(res)(tr).text().replace(/\s+/g, ' ').trim())
+        .get();
+      expect(problems.some((p) => p.startsWith('3 Sample Trainee Mid-way: no final assessment recorded'))).toBe(true);
+      expect(problems).toContain('4 Trainee 999999 is not one of your trainees');
+      expect(problems.some((p) => p.startsWith('2 '))).toBe(false);
+      const states = await t.database.db
+        .selectFrom('trainees')
+        .select('state')
+        .where('id', 'in', [ready, midway])
+        .execute();
+      expect(states.map((r) => r.state)).toEqual(['in-training', 'in-training']);
+      const malformed = await provider.post('/provider/trainees/recommend-many', { csv: 'id,date\n1,2' }, csrf);
+      expect($(malformed)('table tbody').text()).toContain('The first line must be the column names');
+    });
+
     it('an outcome date in the future is refused with the reason', async () => {
       const id = ids['Sample Trainee Final Review']!;
       const csrf = await provider.csrf(`/provider/trainees/${id}/recommend`);
@@ -165,6 +192,8 @@ for (const engine of engines) {
 
     it('the teacher sees the award and downloads the certificate; the verify link shows the same facts', async () => {
       const teacher = await signInAs(t, TEACHER);
+      const training = $(await teacher.get('/training'));
+      expect(training('a[href="/award"]').text()).toContain('See your award, your certificate and what to do next');
       const page = $(await teacher.get('/award'));
       expect(page('.govuk-panel').text()).toContain(trn);
       expect(page('main').text()).toContain('2-year period of mentoring, training and induction');
