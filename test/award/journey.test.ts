@@ -242,6 +242,14 @@ for (const engine of engines) {
         await visitor.csrf('/check-a-teachers-record'),
       );
       expect($(check)('#record').text()).toContain('is no longer valid');
+      // A revoked record with a wrong date of birth is a miss like any other: same status, same page.
+      const miss = await visitor.post(
+        '/check-a-teachers-record',
+        { trn, 'dateOfBirth-day': '15', 'dateOfBirth-month': '6', 'dateOfBirth-year': '1992' },
+        await visitor.csrf('/check-a-teachers-record'),
+      );
+      expect(miss.statusCode).toBe(200);
+      expect($(miss)('#record h2').text()).toBe('No record found');
       expect((await outbox(t, 'award-revoked')).map((e) => e.to_email)).toEqual([TEACHER]);
       expect((await outbox(t, 'award-revoked-provider')).length).toBeGreaterThan(0);
     });
