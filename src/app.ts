@@ -160,7 +160,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerAccountRoutes(forms, database.db, config);
     registerStaffSignInRoutes(forms, database.db, config);
     // The public check of a teacher's record and the certificate's verification link: no sign-in.
-    registerAwardPublicRoutes(forms, database.db);
+    registerAwardPublicRoutes(forms, database.db, config.checkRateLimit);
     // One route group per role: each declares its sign-in and permission check once, here.
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);

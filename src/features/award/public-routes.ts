@@ -17,8 +17,6 @@ import { VERIFY_CODE_PATTERN } from './trn.ts';
  * wrong; each request does the same work (one count, one indexed look-up). Requests are
  * limited per IP address in the database, so every process shares the limit.
  */
-export const CHECK_LIMIT = { requests: 30, windowSeconds: 600 };
-
 const checkForm = z.object({
   trn: z
     .string({ error: 'Enter the teacher reference number (TRN)' })
@@ -47,7 +45,7 @@ export function publicFacts(award: Award) {
 export function registerAwardPublicRoutes(
   app: FastifyInstance,
   db: Kysely<Database>,
-  limit: { requests: number; windowSeconds: number } = CHECK_LIMIT,
+  limit: { requests: number; windowSeconds: number },
 ): void {
   function renderCheck(
     request: FastifyRequest,
