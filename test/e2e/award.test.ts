@@ -153,6 +153,21 @@ for (const js of [true, false]) {
       await visitor.goto(new URL(link).pathname);
       expect(await visitor.locator('#record').textContent()).toContain(NAME);
       await axe(visitor);
+
+      // Past the limit for this address: a clear 429 page.
+      const windowStart = Math.floor(Date.now() / 1000 / 600) * 600;
+      await h.server.database.db.deleteFrom('check_rate_limits').execute();
+      await h.server.database.db
+        .insertInto('check_rate_limits')
+        .values([
+          { bucket: 'check:127.0.0.1', window_start: windowStart, hits: 1_000 },
+          { bucket: 'check:127.0.0.1', window_start: windowStart + 600, hits: 1_000 },
+        ])
+        .execute();
+      await visitor.goto('/check-a-teachers-record');
+      await check(trn, ['14', '6', '1992']);
+      expect(await visitor.getByRole('heading', { level: 1 }).textContent()).toBe('You have checked too many records');
+      await axe(visitor);
     }, 120_000);
   });
 }
