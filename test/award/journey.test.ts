@@ -133,6 +133,10 @@ for (const engine of engines) {
         page('input[name=_csrf]').val() as string,
       );
       expect(res.statusCode).toBe(303);
+      const after = $(await provider.get(`/provider/trainees/${id}`));
+      expect(after('.govuk-inset-text').text()).toContain(
+        `Recommended for award, with an outcome date of ${Number(form['outcomeDate-day'])}`,
+      );
       expect((await outbox(t, 'recommended-for-award-dfe')).map((e) => e.to_email)).toContain(
         'award.admin@example.org',
       );
