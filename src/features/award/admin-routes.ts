@@ -63,7 +63,7 @@ export function registerAwardAdminRoutes(app: FastifyInstance, db: Kysely<Databa
     trainee: Trainee,
     problem: { form: 'return' | 'revoke' | 'award'; errors: FormErrors; values: Record<string, unknown> } | null = null,
   ) {
-    const award = await awardOfTrainee(db, trainee.id);
+    const award = await awardOfTrainee(db, adminOf(request), trainee.id);
     const outcomeDate = award?.outcomeDate ?? trainee.stateDetail?.date;
     const { guards } = await guardsFor(db, trainee, outcomeDate);
     const errors = problem?.errors ?? noErrors;

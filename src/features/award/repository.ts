@@ -203,7 +203,8 @@ const awardFrom = (r: AwardRow): Award => ({
   revokeReason: r.revoke_reason,
 });
 
-export async function awardOfTrainee(db: Db, traineeId: number): Promise<Award | undefined> {
+/** A trainee's award, for the DfE (which reaches every provider). */
+export async function awardOfTrainee(db: Db, _scope: AdminScope, traineeId: number): Promise<Award | undefined> {
   const row = await awards(db).where('trainee_id', '=', traineeId).executeTakeFirst();
   return row && awardFrom(row);
 }
@@ -279,7 +280,7 @@ export async function awardTrainee(
   serviceUrl: string,
   now = new Date(),
 ): Promise<AwardResult> {
-  const before = await awardOfTrainee(db, traineeId);
+  const before = await awardOfTrainee(db, scope, traineeId);
   if (before) return { ok: true, award: before, already: true };
   const trainee = await adminTrainee(db, scope, traineeId);
   if (!trainee) return { ok: false, message: 'Trainee not found' };
@@ -338,7 +339,7 @@ export async function awardTrainee(
     },
     now,
   );
-  const after = await awardOfTrainee(db, traineeId);
+  const after = await awardOfTrainee(db, scope, traineeId);
   if (after) return { ok: true, award: after, already: !result.ok };
   return result.ok ? { ok: false, message: 'The award was not recorded' } : result;
 }
