@@ -162,6 +162,22 @@ for (const engine of engines) {
       expect(emails.length).toBe(50);
     }, 120_000);
 
+    it('a recommendation whose application has no date of birth is not awarded', async () => {
+      const [id] = await recommendedTrainees(d.db, providerId, 1);
+      const { application_id } = await d.db
+        .selectFrom('trainees')
+        .select('application_id')
+        .where('id', '=', id!)
+        .executeTakeFirstOrThrow();
+      await d.db.updateTable('applications').set({ answers: '{}' }).where('id', '=', application_id).execute();
+      const result = await awardTrainee(d.db, admin, id!, 'http://localhost:3000', now);
+      expect(result).toEqual({
+        ok: false,
+        message: 'The application has no date of birth: return the recommendation to the provider',
+      });
+      expect(await d.db.selectFrom('awards').select('id').where('trainee_id', '=', id!).execute()).toEqual([]);
+    });
+
     it('a returning trainee (same email and date of birth) keeps their TRN', async () => {
       const [a, b] = await recommendedTrainees(d.db, providerId, 2, true);
       const first = await awardTrainee(d.db, admin, a!, 'http://localhost:3000', now);

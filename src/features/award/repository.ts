@@ -295,8 +295,16 @@ export async function awardTrainee(
       personalisation: { outcomeDate: govukDate(outcomeDate) },
       serviceUrl,
       check: async (trx, current) => {
-        const date = current.stateDetail?.date;
-        return date ? null : 'The recommendation has no outcome date: return it to the provider';
+        if (!current.stateDetail?.date) return 'The recommendation has no outcome date: return it to the provider';
+        const application = await trx
+          .selectFrom('applications')
+          .select('answers')
+          .where('id', '=', current.applicationId)
+          .executeTakeFirstOrThrow();
+        // The date of birth finds the person's TRN and lets the public check the record.
+        return dateOfBirthFrom(application.answers)
+          ? null
+          : 'The application has no date of birth: return the recommendation to the provider';
       },
       then: async (trx, current) => {
         const person = await trx
@@ -305,7 +313,7 @@ export async function awardTrainee(
           .select(['u.email', 'a.answers'])
           .where('a.id', '=', current.applicationId)
           .executeTakeFirstOrThrow();
-        const dateOfBirth = dateOfBirthFrom(person.answers) ?? '';
+        const dateOfBirth = dateOfBirthFrom(person.answers)!;
         const { teacherId, trn } = await allocateTrn(
           trx,
           { email: person.email, dateOfBirth, name: current.name },
