@@ -164,6 +164,9 @@ for (const engine of engines) {
       expect(teacher[0]!.to_email).toBe(TEACHER);
       expect(JSON.parse(teacher[0]!.personalisation).trn).toBe(trn);
       expect((await outbox(t, 'iqts-awarded-provider')).length).toBeGreaterThan(0);
+      const trainee = $(await provider.get(`/provider/trainees/${id}`));
+      const link = trainee('a:contains("See the award and the teacher reference number")').attr('href')!;
+      expect($(await provider.get(link))('.govuk-summary-list').text()).toContain(trn);
     });
 
     it('the public check finds the record with the TRN and date of birth, and one message for every miss', async () => {

@@ -7,12 +7,14 @@ import { parseId, providerOf } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { fieldError, noErrors, parseForm, type FormErrors } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import { govukDate } from '../../shared/dates.ts';
+import { countryName } from '../../shared/format.ts';
 import { dateIds, dateParts, isoDate, withDates } from '../training/forms.ts';
 import { providerTrainee, type Trainee } from '../training/repository.ts';
 import { TRAINEE_STATES } from '../training/state-machine.ts';
 import { BULK_COLUMNS, checkBulkCsv, MAX_BULK_ROWS } from './bulk.ts';
 import { recordReady } from './guards.ts';
-import { guardsFor, recommend, recommendMany } from './repository.ts';
+import { guardsFor, providerAward, recommend, recommendMany } from './repository.ts';
 
 /**
  * The provider recommends trainees for iQTS: one at a time, on a page that lists every
@@ -102,6 +104,28 @@ export function registerAwardProviderRoutes(app: FastifyInstance, db: Kysely<Dat
       return reply.redirect(`/provider/trainees/${trainee.id}`, 303);
     },
   );
+
+  app.get<{ Params: { traineeId: string } }>('/provider/trainees/:traineeId/award', async (request, reply) => {
+    const id = parseId(request.params.traineeId);
+    const award = id === undefined ? undefined : await providerAward(db, providerOf(request), id);
+    if (!award) return reply.callNotFound();
+    return renderPage(reply, 'award/views/provider-award.njk', {
+      pageTitle: `${award.name} – iQTS award`,
+      currentPath: '/provider/trainees',
+      backLink: { href: `/provider/trainees/${award.traineeId}`, text: 'Back to the trainee' },
+      award,
+      rows: [
+        ['Teacher reference number (TRN)', award.trn],
+        ['QTS held from', govukDate(award.outcomeDate)],
+        ['Route', award.route],
+        ['Training country', countryName(award.trainingCountry)],
+        ['Age range', award.ageRange],
+        ['Subjects', award.subjects.join(', ')],
+        ['Awarded on', govukDate(award.awardedAt)],
+        ...(award.revokedAt ? [['Revoked on', `${govukDate(award.revokedAt)}: ${award.revokeReason}`]] : []),
+      ].map(([key, value]) => ({ key: { text: key }, value: { text: value } })),
+    });
+  });
 
   function renderBulk(
     request: FastifyRequest,

@@ -1,7 +1,7 @@
 import { type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { govukDate } from '../../shared/dates.ts';
-import type { AdminScope, CandidateScope, ProviderScope } from '../../shared/scope.ts';
+import { scopeProviderIds, type AdminScope, type CandidateScope, type ProviderScope } from '../../shared/scope.ts';
 import {
   adminTrainee,
   applyTraineeChange,
@@ -206,6 +206,15 @@ const awardFrom = (r: AwardRow): Award => ({
 /** A trainee's award, for the DfE (which reaches every provider). */
 export async function awardOfTrainee(db: Db, _scope: AdminScope, traineeId: number): Promise<Award | undefined> {
   const row = await awards(db).where('trainee_id', '=', traineeId).executeTakeFirst();
+  return row && awardFrom(row);
+}
+
+/** A trainee's award, for their provider's users. */
+export async function providerAward(db: Db, scope: ProviderScope, traineeId: number): Promise<Award | undefined> {
+  const row = await awards(db)
+    .where('trainee_id', '=', traineeId)
+    .where('provider_id', 'in', scopeProviderIds(scope))
+    .executeTakeFirst();
   return row && awardFrom(row);
 }
 
