@@ -163,6 +163,9 @@ for (const engine of engines) {
         // The trainees page offers cohort policies only to those who manage trainees.
         const trainees = $(await user.get('/provider/trainees'));
         expect(trainees('a[href="/provider/cohort-policies"]').length > 0).toBe(missing !== 'manage-trainees');
+        expect(trainees('a[href="/provider/trainees/recommend-many"]').length > 0).toBe(
+          missing !== 'recommend-for-award',
+        );
         for (const [permission, href] of Object.entries(offered))
           expect(links.includes(href), `${href} offered without ${missing}`).toBe(permission !== missing);
         // Every other permission still works for them: each GET it guards opens.
