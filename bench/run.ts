@@ -12,6 +12,7 @@ import { contentPage } from './scenarios/content-page.ts';
 import { pageWeight } from './scenarios/page-weight.ts';
 import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
+import { publicCheck } from './scenarios/public-check.ts';
 import { trainingProgress } from './scenarios/training-progress.ts';
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ const scenarios: { id: string; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 'placement-search', run: placementSearch },
   { id: 'application-submit', run: applicationSubmit },
   { id: 'training-progress', run: trainingProgress },
+  { id: 'public-check', run: publicCheck },
 ];
 const only = values.only?.split(',');
 

@@ -40,17 +40,28 @@ if (forTests && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   }
 }
 
-// 3. pg_dump and pg_restore for `npm run db:backup` and `db:restore` on PostgreSQL (and their tests).
-const usesPostgres = forTests || /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '');
-const hasPgDump = () => {
+// 2b. pdftoppm (Debian's poppler-utils): the certificate test renders the PDF to read its QR code.
+const has = (command) => {
   try {
-    execSync('which pg_dump', { stdio: 'ignore' });
+    execSync(`which ${command}`, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 };
-if (usesPostgres && !hasPgDump()) {
+if (forTests && !has('pdftoppm')) {
+  if (process.getuid?.() === 0) {
+    console.log('setup: installing Debian poppler-utils for the certificate test…');
+    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils');
+  } else {
+    console.error('setup: the certificate test needs pdftoppm: run `sudo apt-get install -y poppler-utils`');
+    process.exit(1);
+  }
+}
+
+// 3. pg_dump and pg_restore for `npm run db:backup` and `db:restore` on PostgreSQL (and their tests).
+const usesPostgres = forTests || /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '');
+if (usesPostgres && !has('pg_dump')) {
   if (process.getuid?.() === 0) {
     console.log('setup: installing Debian postgresql-client for database backups…');
     run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client');

@@ -12,6 +12,10 @@ import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
+import { registerAwardAdminRoutes } from './features/award/admin-routes.ts';
+import { registerAwardCandidateRoutes } from './features/award/candidate-routes.ts';
+import { registerAwardProviderRoutes } from './features/award/provider-routes.ts';
+import { registerAwardPublicRoutes } from './features/award/public-routes.ts';
 import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerApiTokenRoutes } from './features/api/token-routes.ts';
@@ -188,10 +192,13 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
     registerStaffSignInRoutes(forms, database.db, config);
+    // The public check of a teacher's record and the certificate's verification link: no sign-in.
+    registerAwardPublicRoutes(forms, database.db, config.checkRateLimit);
     // One route group per role: each declares its sign-in and permission check once, here.
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
       registerTraineeRoutes(candidate, database.db);
+      registerAwardCandidateRoutes(candidate, database.db, config);
     });
     await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
       registerProviderAreaRoutes(provider, database.db, config);
@@ -199,12 +206,14 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
       registerProviderUserRoutes(provider, database.db, config);
       registerApiTokenRoutes(provider, database.db);
       registerTrainingProviderRoutes(provider, database.db, config);
+      registerAwardProviderRoutes(provider, database.db, config);
     });
     await routeGroup(forms, { role: 'mentor', loadUser }, (mentor) => {
       registerMentorRoutes(mentor, database.db, config);
     });
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);
+      registerAwardAdminRoutes(admin, database.db, config);
     });
   });
 

@@ -50,6 +50,8 @@ const schema = z
       .default(60),
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     DRAFT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+    /** The public check of a teacher's record: requests per IP address in each 10 minutes. */
+    CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -85,6 +87,8 @@ export type Config = {
   webConcurrency: number;
   /** The clean-up of old data: how often it runs (0: never) and how long sent emails and drafts are kept. */
   retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
+  /** The public check: requests allowed per IP address in each window. */
+  checkRateLimit: { requests: number; windowSeconds: number };
 };
 
 /** The address a browser on this machine reaches the service at: a loopback or "any" address is localhost. */
@@ -127,5 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxDays: e.OUTBOX_RETENTION_DAYS,
       draftMonths: e.DRAFT_RETENTION_MONTHS,
     },
+    checkRateLimit: { requests: e.CHECK_RATE_LIMIT, windowSeconds: 600 },
   };
 }

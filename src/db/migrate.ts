@@ -8,6 +8,7 @@ import * as jobsAndRetention from './migrations/0010-jobs-and-retention.ts';
 import * as training from './migrations/0011-training.ts';
 import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts';
 import * as apiTokens from './migrations/0017-api-tokens.ts';
+import * as awards from './migrations/0018-awards.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0011-training': training,
   '0013-provider-public-facts': providerPublicFacts,
   '0017-api-tokens': apiTokens,
+  '0018-awards': awards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -94,6 +94,7 @@ export interface ProviderMembershipTable {
   can_manage_users: number;
   can_manage_profile: Generated<number>;
   can_manage_trainees: Generated<number>;
+  can_recommend_for_award: Generated<number>;
   created_at: string;
 }
 
@@ -311,4 +312,44 @@ export interface Database {
   reviews: ReviewTable;
   cohort_policies: CohortPolicyTable;
   api_tokens: ApiTokenTable;
+  teachers: TeacherTable;
+  awards: AwardTable;
+  check_rate_limits: CheckRateLimitTable;
+}
+
+export interface TeacherTable {
+  id: Generated<number>;
+  trn: string;
+  email: string;
+  date_of_birth: string;
+  name: string;
+  created_at: string;
+}
+
+export interface AwardTable {
+  id: Generated<number>;
+  trainee_id: number;
+  teacher_id: number;
+  trn: string;
+  date_of_birth: string;
+  name: string;
+  outcome_date: string;
+  route: string;
+  training_country: string;
+  provider_id: number;
+  provider_name: string;
+  age_range: string;
+  /** JSON: the subjects. */
+  subjects: string;
+  verify_code: string;
+  awarded_by: number | null;
+  awarded_at: string;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+}
+
+export interface CheckRateLimitTable {
+  bucket: string;
+  window_start: number;
+  hits: number;
 }

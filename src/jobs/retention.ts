@@ -32,6 +32,8 @@ export interface RetentionCounts {
   signInCodes: number;
   sentEmails: number;
   draftApplications: number;
+  /** The public check's rate-limit counts from windows that have ended (a day ago or more). */
+  rateLimitWindows: number;
 }
 
 /** The same day of the month, `months` earlier (the month's last day when it is shorter). */
@@ -73,11 +75,16 @@ export async function cleanUp(
       .where('status', '=', 'draft')
       .where('updated_at', '<', draftsBefore)
       .executeTakeFirst();
+    const windows = await trx
+      .deleteFrom('check_rate_limits')
+      .where('window_start', '<', Math.floor(now.getTime() / 1000) - 86_400)
+      .executeTakeFirst();
     const counts: RetentionCounts = {
       sessions: Number(sessions.numDeletedRows),
       signInCodes: Number(codes.numDeletedRows),
       sentEmails: Number(emails.numDeletedRows),
       draftApplications: Number(drafts.numDeletedRows),
+      rateLimitWindows: Number(windows.numDeletedRows),
     };
     await trx
       .insertInto('audit_events')

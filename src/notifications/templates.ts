@@ -388,6 +388,84 @@ export const TEMPLATES = {
         SERVICE,
       ),
   }),
+
+  'recommended-for-award-provider': template({
+    required: [...TRAINEE, 'traineeId', 'outcomeDate'],
+    subject: (p) => `Recommended for iQTS: ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `${p.providerName} has recommended ${p.traineeName} for iQTS, with an outcome date of ${p.outcomeDate}.`,
+        'The Department for Education will check the recommendation and award iQTS or return it to you.',
+        `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
+      ),
+  }),
+
+  'recommended-for-award-dfe': template({
+    required: [...TRAINEE, 'outcomeDate'],
+    subject: (p) => `New iQTS recommendation: ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `${p.providerName} has recommended ${p.traineeName} for iQTS, with an outcome date of ${p.outcomeDate}.`,
+        `See the recommendations waiting for a decision:\n${base(p.serviceUrl)}/admin/awards`,
+        SERVICE,
+      ),
+  }),
+
+  'iqts-awarded': template({
+    required: [...TRAINEE, 'trn', 'outcomeDate'],
+    subject: () => 'You have been awarded iQTS and QTS',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `You have been awarded international qualified teacher status (iQTS), recommended by ${p.providerName}. ` +
+          `With it you hold qualified teacher status (QTS) in England from ${p.outcomeDate}.`,
+        `Your teacher reference number (TRN) is ${p.trn}.`,
+        'With QTS, you can teach in schools in England. If you come to England to teach, you will have a 2-year ' +
+          'period of mentoring, training and induction (the statutory induction).',
+        `Download your certificate:\n${base(p.serviceUrl)}/award/certificate.pdf`,
+        `What to do next:\n${base(p.serviceUrl)}/non-uk-teachers/international-qualified-teacher-status`,
+        `Sign in to see your award:\n${base(p.serviceUrl)}/award\n\n${SERVICE}`,
+      ),
+  }),
+
+  'iqts-awarded-provider': template({
+    required: [...TRAINEE, 'traineeId', 'trn', 'outcomeDate'],
+    subject: (p) => `iQTS awarded: ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `${p.traineeName}, recommended by ${p.providerName}, has been awarded iQTS and holds QTS from ${p.outcomeDate}. ` +
+          `Their TRN is ${p.trn}.`,
+        `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
+      ),
+  }),
+
+  'award-revoked': template({
+    required: [...TRAINEE, 'reason'],
+    subject: () => 'Your iQTS award has been revoked',
+    body: (p) =>
+      lines(
+        `Dear ${p.traineeName},`,
+        `The Department for Education has revoked your iQTS award, recommended by ${p.providerName}. ` +
+          'Your record no longer shows qualified teacher status:',
+        p.reason,
+        'If you think this is a mistake, contact the Department for Education.',
+        `Sign in to see your record:\n${base(p.serviceUrl)}/award\n\n${SERVICE}`,
+      ),
+  }),
+
+  'award-revoked-provider': template({
+    required: [...TRAINEE, 'traineeId', 'reason'],
+    subject: (p) => `iQTS award revoked: ${p.traineeName}`,
+    body: (p) =>
+      lines(
+        `The Department for Education has revoked the iQTS award of ${p.traineeName}, recommended by ${p.providerName}:`,
+        p.reason,
+        `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
+      ),
+  }),
 } satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -61,6 +61,7 @@ const PERMISSION_NEEDED: Record<ProviderPermission, string> = {
   'manage-users': 'manage users',
   'manage-profile': 'manage the provider profile',
   'manage-trainees': 'manage trainees',
+  'recommend-for-award': 'recommend trainees for the award',
 };
 
 const forbidden = (reply: FastifyReply, permission: ProviderPermission) =>

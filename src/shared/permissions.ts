@@ -5,6 +5,7 @@ export const PROVIDER_PERMISSIONS = {
   'manage-users': 'Manage users',
   'manage-profile': 'Manage the provider profile',
   'manage-trainees': 'Manage trainees',
+  'recommend-for-award': 'Recommend trainees for the award',
 } as const;
 export type ProviderPermission = keyof typeof PROVIDER_PERMISSIONS;
 
@@ -14,6 +15,7 @@ export const PERMISSION_COLUMNS = {
   'manage-users': 'can_manage_users',
   'manage-profile': 'can_manage_profile',
   'manage-trainees': 'can_manage_trainees',
+  'recommend-for-award': 'can_recommend_for_award',
 } as const satisfies Record<ProviderPermission, string>;
 
 export const isPermission = (value: string): value is ProviderPermission => Object.hasOwn(PROVIDER_PERMISSIONS, value);

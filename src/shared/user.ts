@@ -13,6 +13,7 @@ export interface Membership {
   canManageUsers: boolean;
   canManageProfile: boolean;
   canManageTrainees: boolean;
+  canRecommendForAward: boolean;
 }
 
 export interface User {

@@ -55,6 +55,19 @@ const NEEDS: Record<ProviderPermission, (ids: Ids) => Probe[]> = {
     { method: 'POST', url: '/provider/cohort-policies', form: { cohort: '2026 to 2027', note: 'x' } },
     { method: 'POST', url: `/provider/applications/${i.reference}/start-training`, form: { subjects: 'Maths' } },
   ],
+  'recommend-for-award': (): Probe[] => [
+    { method: 'GET', url: '/provider/trainees/recommend-many' },
+    {
+      method: 'POST',
+      url: '/provider/trainees/recommend-many',
+      form: { csv: 'trainee_id,outcome_date\n1,2027-01-01' },
+    },
+    {
+      method: 'POST',
+      url: '/provider/trainees/1/recommend',
+      form: { 'outcomeDate-day': '1', 'outcomeDate-month': '1', 'outcomeDate-year': '2027' },
+    },
+  ],
 };
 
 for (const engine of engines) {
@@ -152,6 +165,9 @@ for (const engine of engines) {
         // The trainees page offers cohort policies only to those who manage trainees.
         const trainees = $(await user.get('/provider/trainees'));
         expect(trainees('a[href="/provider/cohort-policies"]').length > 0).toBe(missing !== 'manage-trainees');
+        expect(trainees('a[href="/provider/trainees/recommend-many"]').length > 0).toBe(
+          missing !== 'recommend-for-award',
+        );
         for (const [permission, href] of Object.entries(offered))
           expect(links.includes(href), `${href} offered without ${missing}`).toBe(permission !== missing);
         // Every other permission still works for them: each GET it guards opens.

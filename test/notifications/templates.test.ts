@@ -58,6 +58,12 @@ describe('email templates', () => {
         'recommended-for-award',
         'returned-to-training',
         'returned-to-training-provider',
+        'recommended-for-award-provider',
+        'recommended-for-award-dfe',
+        'iqts-awarded',
+        'iqts-awarded-provider',
+        'award-revoked',
+        'award-revoked-provider',
       ].sort(),
     );
   });

@@ -139,8 +139,25 @@ for (const engine of engines) {
         ])
         .execute();
 
+      // The public check's counts: a window that ended over a day ago goes; the current one stays.
+      const nowSeconds = Math.floor(NOW.getTime() / 1000);
+      await db
+        .insertInto('check_rate_limits')
+        .values([
+          { bucket: 'check:192.0.2.1', window_start: nowSeconds - 86_400 - 600, hits: 3 },
+          { bucket: 'check:192.0.2.1', window_start: nowSeconds - 300, hits: 1 },
+        ])
+        .execute();
+
       const counts = await runRetention(db, policy, { intervalMs, now: NOW });
-      expect(counts).toEqual({ sessions: 1, signInCodes: 2, sentEmails: 1, draftApplications: 1 });
+      expect(counts).toEqual({
+        sessions: 1,
+        signInCodes: 2,
+        sentEmails: 1,
+        draftApplications: 1,
+        rateLimitWindows: 1,
+      });
+      expect(await db.selectFrom('check_rate_limits').select('hits').execute()).toEqual([{ hits: 1 }]);
       expect(await labels('sessions')).toEqual(['live-for-a-minute']);
       expect(await labels('sign_in_codes')).toEqual([
         'expired-23h-ago@example.org',
@@ -167,7 +184,7 @@ for (const engine of engines) {
       expect(await retentionAudit()).toHaveLength(1);
       const later = await runRetention(database.db, policy, { intervalMs, now: new Date(NOW.getTime() + intervalMs) });
       // An hour on, the session that had a minute left has expired too.
-      expect(later).toEqual({ sessions: 1, signInCodes: 0, sentEmails: 0, draftApplications: 0 });
+      expect(later).toEqual({ sessions: 1, signInCodes: 0, sentEmails: 0, draftApplications: 0, rateLimitWindows: 0 });
       expect(await labels('sessions')).toEqual([]);
       expect(await retentionAudit()).toHaveLength(2);
     });

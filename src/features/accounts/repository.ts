@@ -26,6 +26,7 @@ type MembershipRow = {
   can_manage_users: number;
   can_manage_profile: number;
   can_manage_trainees: number;
+  can_recommend_for_award: number;
 };
 
 const permissionsOf = (row: Omit<MembershipRow, 'provider_id' | 'slug' | 'name'>): ProviderPermission[] =>
@@ -43,6 +44,7 @@ function membershipFromRow(row: MembershipRow): Membership {
     canManageUsers: permissions.includes('manage-users'),
     canManageProfile: permissions.includes('manage-profile'),
     canManageTrainees: permissions.includes('manage-trainees'),
+    canRecommendForAward: permissions.includes('recommend-for-award'),
   };
 }
 
@@ -70,6 +72,7 @@ export async function userById(db: Kysely<Database>, id: number): Promise<User |
       'm.can_manage_users',
       'm.can_manage_profile',
       'm.can_manage_trainees',
+      'm.can_recommend_for_award',
     ])
     .where('m.user_id', '=', id)
     .orderBy('p.name')
@@ -203,6 +206,7 @@ async function memberships(db: Kysely<Database>, scope: ProviderScope, one?: { p
       'm.can_manage_users',
       'm.can_manage_profile',
       'm.can_manage_trainees',
+      'm.can_recommend_for_award',
     ])
     .where('m.provider_id', 'in', scopeProviderIds(scope));
   if (one) q = q.where('m.provider_id', '=', one.providerId).where('m.user_id', '=', one.userId);

@@ -225,7 +225,8 @@ export function registerTraineeApiRoutes(app: FastifyInstance, db: Kysely<Databa
       traineeId: trainee.id,
       state: trainee.state,
       stateLabel: (TRAINEE_STATES as Record<string, string>)[trainee.state] ?? trainee.state,
-      recommendedForAward: trainee.state === 'recommended',
+      // Recommended, whatever the DfE has decided since (awarded, or awarded then revoked).
+      recommendedForAward: ['recommended', 'awarded', 'revoked'].includes(trainee.state),
       stateDate: trainee.stateDetail?.date ?? null,
       timeInSchool: { met: progress.met, metOn: progress.metOn, queriedDays: progress.queriedDays },
     };

@@ -174,6 +174,18 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
         ]),
       )
       .execute();
+    // Sample awards, and the teacher reference numbers only they used.
+    await trx
+      .deleteFrom('awards')
+      .where((eb) => eb.or([eb('trainee_id', 'in', sampleTrainees), eb('provider_id', 'in', sampleProviders)]))
+      .execute();
+    await trx
+      .deleteFrom('teachers')
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('awards').select('id').whereRef('awards.teacher_id', '=', 'teachers.id'))),
+      )
+      .where('email', 'in', trx.selectFrom('users').select('email').where('is_sample', '=', 1))
+      .execute();
     // A trainee's placements, days and evidence go with the record (the foreign keys cascade).
     await trx.deleteFrom('trainees').where('id', 'in', sampleTrainees).execute();
     await trx
@@ -378,6 +390,7 @@ async function seedSampleUsers(db: Kysely<Database>, providerIds: number[], now:
           can_manage_users: 1,
           can_manage_profile: 1,
           can_manage_trainees: 1,
+          can_recommend_for_award: 1,
           created_at: now,
         })
         .execute();

@@ -373,6 +373,9 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
       details: traineeDetails(record, countryName),
       ...trainingPageData(record),
       canManage,
+      canRecommend:
+        trainee.state === 'in-training' &&
+        scopedMemberships(request).some((m) => m.providerId === trainee.providerId && m.canRecommendForAward),
       actions: canManage
         ? traineeEvents(trainee.state, 'provider')
             .filter((t) => STATE_EVENTS.includes(t.event))
@@ -795,7 +798,15 @@ function stateNote(t: Trainee): string | undefined {
   if (t.state === 'in-training' || !t.stateDetail) return undefined;
   const d = t.stateDetail;
   return [
-    d.date ? `${TRAINEE_STATES[t.state]} from ${govukDate(d.date)}.` : '',
+    d.date
+      ? t.state === 'recommended'
+        ? `Recommended for award, with an outcome date of ${govukDate(d.date)}.`
+        : t.state === 'awarded'
+          ? `Awarded iQTS, with qualified teacher status (QTS) held from ${govukDate(d.date)}.`
+          : `${TRAINEE_STATES[t.state]} from ${govukDate(d.date)}.`
+      : t.state === 'revoked'
+        ? 'The award has been revoked:'
+        : '',
     d.reasons?.length ? `${d.reasons.join(', ')}.` : '',
     d.reason ?? '',
   ]

@@ -107,6 +107,12 @@ export async function providerTrainee(db: Db, scope: ProviderScope, traineeId: n
   return row && fromRow(row);
 }
 
+/** A DfE admin reaches every provider's trainees. */
+export async function adminTrainee(db: Db, _scope: AdminScope, traineeId: number): Promise<Trainee | undefined> {
+  const row = await trainees(db).where('t.id', '=', traineeId).executeTakeFirst();
+  return row && fromRow(row);
+}
+
 /** The candidate's training record: their newest, if they have one. */
 export async function ownTrainee(db: Db, scope: CandidateScope): Promise<Trainee | undefined> {
   const row = await trainees(db)
@@ -1097,6 +1103,10 @@ export interface TraineeChange {
   detail: { date?: string; reason?: string; reasons?: string[] };
   personalisation: Record<string, string>;
   serviceUrl: string;
+  /** Checked again inside the transaction, on the locked row: a message refuses the step. */
+  check?: (trx: Transaction<Database>, trainee: Trainee) => Promise<string | null>;
+  /** Work that belongs to the step (the award's record), after the state changes; adds personalisation. */
+  then?: (trx: Transaction<Database>, trainee: Trainee) => Promise<Record<string, string>>;
 }
 
 /** One step of the trainee's state machine, applied once, audited and emailed in one transaction. */
@@ -1106,57 +1116,73 @@ export async function changeTraineeState(
   change: TraineeChange,
   now = new Date(),
 ): Promise<WriteResult> {
-  return db.transaction().execute(async (trx): Promise<WriteResult> => {
-    let q = trainees(trx).where('t.id', '=', change.trainee.id);
-    if (scope.kind === 'provider') q = q.where('t.provider_id', 'in', scopeProviderIds(scope));
-    const row = await q.executeTakeFirst();
-    if (!row) return { ok: false, message: 'Trainee not found' };
-    const trainee = fromRow(row);
-    const step = traineeTransition(trainee.state, change.event, scope.kind);
-    if (!step.ok) return step;
-    const stamp = now.toISOString();
-    const updated = await trx
-      .updateTable('trainees')
-      .set({ state: step.to, state_detail: JSON.stringify(change.detail), updated_at: stamp })
-      .where('id', '=', trainee.id)
-      .where('state', '=', trainee.state)
-      .where('updated_at', '=', row.updated_at)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1)
-      return {
-        ok: false,
-        message: 'The trainee’s record changed while you were working on it. Check it and try again',
-      };
-    await recordAudit(
-      trx,
-      {
-        actorUserId: scope.userId,
-        providerId: trainee.providerId,
-        applicationId: null,
-        traineeId: trainee.id,
-        action: change.event,
-        from: trainee.state,
-        to: step.to,
-        detail: change.detail,
-      },
-      now,
-    );
-    const personalisation = {
-      traineeName: trainee.name,
-      providerName: trainee.providerName,
-      serviceUrl: change.serviceUrl,
-      traineeId: String(trainee.id),
-      ...change.personalisation,
+  return db.transaction().execute((trx) => applyTraineeChange(trx, scope, change, now));
+}
+
+/** The same step inside a caller's transaction (a bulk change that all happens or none does). */
+export async function applyTraineeChange(
+  trx: Transaction<Database>,
+  scope: ProviderScope | AdminScope,
+  change: TraineeChange,
+  now = new Date(),
+): Promise<WriteResult> {
+  await lockTrainee(trx, change.trainee.id);
+  let q = trainees(trx).where('t.id', '=', change.trainee.id);
+  if (scope.kind === 'provider') q = q.where('t.provider_id', 'in', scopeProviderIds(scope));
+  const row = await q.executeTakeFirst();
+  if (!row) return { ok: false, message: 'Trainee not found' };
+  const trainee = fromRow(row);
+  const step = traineeTransition(trainee.state, change.event, scope.kind);
+  if (!step.ok) return step;
+  const refused = change.check ? await change.check(trx, trainee) : null;
+  if (refused) return { ok: false, message: refused };
+  const stamp = now.toISOString();
+  const updated = await trx
+    .updateTable('trainees')
+    .set({ state: step.to, state_detail: JSON.stringify(change.detail), updated_at: stamp })
+    .where('id', '=', trainee.id)
+    .where('state', '=', trainee.state)
+    .where('updated_at', '=', row.updated_at)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1)
+    return {
+      ok: false,
+      message: 'The trainee’s record changed while you were working on it. Check it and try again',
     };
-    const { trainee: toTrainee, provider } = step.transition.notify;
-    const emails: { to: string; template: TemplateName; personalisation: Record<string, string> }[] = [];
-    if (toTrainee) emails.push({ to: await traineeEmail(trx, trainee), template: toTrainee, personalisation });
-    if (provider)
-      for (const to of await traineeManagers(trx, trainee.providerId))
-        emails.push({ to, template: provider, personalisation });
-    await enqueueEmails(trx, emails, now);
-    return { ok: true };
-  });
+  await recordAudit(
+    trx,
+    {
+      actorUserId: scope.userId,
+      providerId: trainee.providerId,
+      applicationId: null,
+      traineeId: trainee.id,
+      action: change.event,
+      from: trainee.state,
+      to: step.to,
+      detail: change.detail,
+    },
+    now,
+  );
+  const extra = change.then ? await change.then(trx, trainee) : {};
+  const personalisation = {
+    traineeName: trainee.name,
+    providerName: trainee.providerName,
+    serviceUrl: change.serviceUrl,
+    traineeId: String(trainee.id),
+    ...change.personalisation,
+    ...extra,
+  };
+  const { trainee: toTrainee, provider, admins } = step.transition.notify;
+  const emails: { to: string; template: TemplateName; personalisation: Record<string, string> }[] = [];
+  if (toTrainee) emails.push({ to: await traineeEmail(trx, trainee), template: toTrainee, personalisation });
+  if (provider)
+    for (const to of await traineeManagers(trx, trainee.providerId))
+      emails.push({ to, template: provider, personalisation });
+  if (admins)
+    for (const { email } of await trx.selectFrom('users').select('email').where('role', '=', 'admin').execute())
+      emails.push({ to: email, template: admins, personalisation });
+  await enqueueEmails(trx, emails, now);
+  return { ok: true };
 }
 
 // ——— The provider's list ———

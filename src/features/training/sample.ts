@@ -77,6 +77,8 @@ interface SampleTrainee {
   deferAt?: number;
   withdrawAt?: number;
   recommendAt?: number;
+  /** The placement ends on the Friday of this many weeks in (default: with the course). */
+  placementWeeks?: number;
 }
 
 const FULL_WEEK = [0, 1, 2, 3, 4].map((weekday) => ({ weekday }));
@@ -134,6 +136,7 @@ export const SAMPLE_TRAINEES: readonly SampleTrainee[] = [
     reflections: [6, 18],
     interimReview: 12,
     finalReview: 25,
+    placementWeeks: 26,
   },
   {
     email: 'sample.trainee7@example.com',
@@ -150,6 +153,7 @@ export const SAMPLE_TRAINEES: readonly SampleTrainee[] = [
     interimReview: 13,
     finalReview: 27,
     recommendAt: 27,
+    placementWeeks: 28,
   },
   {
     email: 'sample.trainee4@example.com',
@@ -440,7 +444,11 @@ async function seedTrainee(
       subjects: ['Mathematics'],
       trainingCountry: country,
       criteriaVersion: criteria,
-      placement: { mentorId, startDate: start, endDate: end },
+      placement: {
+        mentorId,
+        startDate: start,
+        endDate: t.placementWeeks ? addDays(start, t.placementWeeks * 7 - 3) : end,
+      },
       isSample: true,
     },
     ctx.serviceUrl,
@@ -624,7 +632,13 @@ async function seedTrainee(
         await changeTraineeState(
           db,
           ctx.manager,
-          { trainee: await current(), event: 'recommend', detail: {}, personalisation: {}, serviceUrl: ctx.serviceUrl },
+          {
+            trainee: await current(),
+            event: 'recommend',
+            detail: { date: addDays(weekOf(t.finalReview ?? w), 2) },
+            personalisation: { outcomeDate: govukDate(addDays(weekOf(t.finalReview ?? w), 2)) },
+            serviceUrl: ctx.serviceUrl,
+          },
           earliest(at(addDays(monday, 3), '10:00:00'), ctx.now),
         ),
       );

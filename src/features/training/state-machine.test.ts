@@ -10,7 +10,7 @@ import {
 } from './state-machine.ts';
 
 const STATES = Object.keys(TRAINEE_STATES) as TraineeState[];
-const EVENTS: TraineeEvent[] = ['defer', 'reinstate', 'withdraw', 'recommend', 'return-to-training'];
+const EVENTS: TraineeEvent[] = ['defer', 'reinstate', 'withdraw', 'recommend', 'return-to-training', 'award', 'revoke'];
 const ACTORS: TraineeActor[] = ['provider', 'admin'];
 
 /** The table as the issue states it: (state, event, actor) → the state after, for every allowed triple. */
@@ -21,6 +21,8 @@ const ALLOWED: Record<string, TraineeState> = {
   'deferred|withdraw|provider': 'withdrawn',
   'in-training|recommend|provider': 'recommended',
   'recommended|return-to-training|admin': 'in-training',
+  'recommended|award|admin': 'awarded',
+  'awarded|revoke|admin': 'revoked',
 };
 
 describe('the trainee state machine', () => {
@@ -38,14 +40,17 @@ describe('the trainee state machine', () => {
           }
           checked++;
         }
-    expect(checked).toBe(40);
+    expect(checked).toBe(84);
   });
 
   it('offers each side only the steps it may take', () => {
     expect(traineeEvents('in-training', 'provider').map((t) => t.event)).toEqual(['defer', 'withdraw', 'recommend']);
     expect(traineeEvents('deferred', 'provider').map((t) => t.event)).toEqual(['reinstate', 'withdraw']);
     expect(traineeEvents('withdrawn', 'provider')).toEqual([]);
-    expect(traineeEvents('recommended', 'admin').map((t) => t.event)).toEqual(['return-to-training']);
+    expect(traineeEvents('recommended', 'admin').map((t) => t.event)).toEqual(['return-to-training', 'award']);
+    expect(traineeEvents('awarded', 'admin').map((t) => t.event)).toEqual(['revoke']);
+    expect(traineeEvents('awarded', 'provider')).toEqual([]);
+    expect(traineeEvents('revoked', 'admin')).toEqual([]);
   });
 
   it('tells someone at every step', () => {

@@ -11,12 +11,14 @@ export const TRAINEE_STATES = {
   deferred: 'Deferred',
   withdrawn: 'Withdrawn',
   recommended: 'Recommended for award',
+  awarded: 'Awarded iQTS',
+  revoked: 'Award revoked',
 } as const;
 export type TraineeState = keyof typeof TRAINEE_STATES;
 export const isTraineeState = (s: string): s is TraineeState => Object.hasOwn(TRAINEE_STATES, s);
 
 export type TraineeActor = 'provider' | 'admin';
-export type TraineeEvent = 'defer' | 'reinstate' | 'withdraw' | 'recommend' | 'return-to-training';
+export type TraineeEvent = 'defer' | 'reinstate' | 'withdraw' | 'recommend' | 'return-to-training' | 'award' | 'revoke';
 
 export interface TraineeTransition {
   event: TraineeEvent;
@@ -24,7 +26,8 @@ export interface TraineeTransition {
   from: readonly TraineeState[];
   to: TraineeState;
   label: string;
-  notify: { trainee?: TemplateName; provider?: TemplateName };
+  /** Who is told: the trainee, the provider's users who manage trainees, the DfE's admins. */
+  notify: { trainee?: TemplateName; provider?: TemplateName; admins?: TemplateName };
 }
 
 export const TRAINEE_TRANSITIONS: readonly TraineeTransition[] = [
@@ -58,7 +61,11 @@ export const TRAINEE_TRANSITIONS: readonly TraineeTransition[] = [
     from: ['in-training'],
     to: 'recommended',
     label: 'Recommend for award',
-    notify: { trainee: 'recommended-for-award' },
+    notify: {
+      trainee: 'recommended-for-award',
+      provider: 'recommended-for-award-provider',
+      admins: 'recommended-for-award-dfe',
+    },
   },
   {
     event: 'return-to-training',
@@ -67,6 +74,22 @@ export const TRAINEE_TRANSITIONS: readonly TraineeTransition[] = [
     to: 'in-training',
     label: 'Return to training',
     notify: { trainee: 'returned-to-training', provider: 'returned-to-training-provider' },
+  },
+  {
+    event: 'award',
+    actor: 'admin',
+    from: ['recommended'],
+    to: 'awarded',
+    label: 'Award iQTS',
+    notify: { trainee: 'iqts-awarded', provider: 'iqts-awarded-provider' },
+  },
+  {
+    event: 'revoke',
+    actor: 'admin',
+    from: ['awarded'],
+    to: 'revoked',
+    label: 'Revoke the award',
+    notify: { trainee: 'award-revoked', provider: 'award-revoked-provider' },
   },
 ];
 
