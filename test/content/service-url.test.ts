@@ -20,8 +20,8 @@ describe('one public address, SERVICE_URL, for every absolute link', () => {
     const locs = [...res.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
     for (const path of ['/', '/what-is-qts', '/eligibility', '/providers', '/placement-schools', '/accessibility'])
       expect(locs, path).toContain(`${SERVICE_URL}${path}`);
-    // Only pages this service answers: there is no check of a teacher's record yet.
-    expect(locs).not.toContain(`${SERVICE_URL}/check-a-teachers-record`);
+    // The public check of a teacher's record is one of the service's own pages; every page listed answers.
+    expect(locs).toContain(`${SERVICE_URL}/check-a-teachers-record`);
     expect(locs.every((l) => l.startsWith(`${SERVICE_URL}/`))).toBe(true);
     for (const loc of locs) {
       const path = loc.slice(SERVICE_URL.length);
