@@ -122,6 +122,63 @@ describe('content lint', () => {
     ).toMatch(/no alt text/);
   });
 
+  describe('the hero header', () => {
+    const withImage = (fm: string) => ({
+      'index.md': page(`title: Home\nimage: media/x.jpg\n${fm}`),
+      'images.yaml': 'media/x.jpg:\n  alt: "A globe"\n  source: "made here"\n',
+      'media/x.jpg': Buffer.from([0xff, 0xd8]),
+    });
+    const messages = (files: Record<string, string | Buffer>) => errors(files).map((p) => [p.line, p.message]);
+
+    it('accepts every hero key with allow-listed colours', () => {
+      expect(
+        messages(
+          withImage(
+            'heading: Teach\nsubtitle: Train anywhere\nsubtitle_link: /\nsubtitle_button: Start\ntitle_paragraph: Some text\ntitle_bg_color: yellow\nhero_bg_color: white\nhero_blend_content: true',
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it('a button needs both subtitle_link and subtitle_button', () => {
+      expect(messages(withImage('subtitle_button: Start'))).toEqual([
+        [4, 'subtitle_button needs a subtitle_link for the button to go to'],
+      ]);
+      expect(messages(withImage('subtitle_link: /'))).toEqual([
+        [4, 'subtitle_link needs a subtitle_button: the text of the button that links there'],
+      ]);
+    });
+
+    it('a subtitle_link is a page on this site or an https address', () => {
+      const bad = 'subtitle_link must be a path on this site (starting /) or an https:// address';
+      for (const href of ['http://example.com', 'javascript:alert(1)', '//example.com', 'apply', 'https://'])
+        expect(messages(withImage(`subtitle_link: "${href}"\nsubtitle_button: Go`)), href).toEqual([
+          [4, `subtitle_link: ${bad}`],
+        ]);
+      expect(messages(withImage('subtitle_link: https://www.gov.uk/apply\nsubtitle_button: Go'))).toEqual([]);
+      expect(messages(withImage('subtitle_link: /apply\nsubtitle_button: Go'))).toEqual([
+        [4, 'internal link /apply is not a page'],
+      ]);
+    });
+
+    it('an unknown colour is an error; hero_blend_content is a boolean', () => {
+      const found = messages(withImage('title_bg_color: red\nhero_bg_color: "#fff"\nhero_blend_content: sometimes'));
+      expect(found).toEqual([
+        [4, expect.stringMatching(/^title_bg_color: title_bg_color must be one of white, grey, yellow, /)],
+        [5, expect.stringMatching(/^hero_bg_color: hero_bg_color must be one of white, grey, /)],
+        [6, expect.stringMatching(/^hero_blend_content: /)],
+      ]);
+    });
+
+    it('hero keys without an image are not shown: a warning each', () => {
+      const found = warnings({ 'index.md': page('title: Home\nsubtitle: A line\ntitle_bg_color: yellow') });
+      expect(found.map((p) => p.message)).toEqual([
+        'subtitle is shown on blog posts (pages under /blog/) and in a hero header (a page with an image): it is not shown here',
+        'title_bg_color is part of the hero header, shown only on a page with an image: it is not shown here',
+      ]);
+    });
+  });
+
   it('reports duplicate navigation numbers among siblings only', () => {
     const found = errors({
       'a.md': page('title: A\nnavigation: 10'),
