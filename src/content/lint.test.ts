@@ -170,6 +170,29 @@ describe('content lint', () => {
       ]);
     });
 
+    it('a refused link or colour never reaches the page, which still renders', () => {
+      const tree = loadContentTree(
+        writeContent(withImage('subtitle_link: "javascript:alert(1)"\nsubtitle_button: Go\ntitle_bg_color: "red; x"')),
+      );
+      const html = buildContentSite(tree, views).get('/')!.body.raw.toString('utf8');
+      expect(html).toContain('<h1 class="govuk-heading-xl app-hero__title app-hero__title--gitlilac');
+      expect(html).not.toContain('javascript:');
+      expect(html).not.toContain('red; x');
+    });
+
+    it('a blog post with an image has its subtitle in the hero, then its date', () => {
+      const tree = loadContentTree(
+        writeContent({
+          ...withImage(''),
+          'blog/post.md': page('title: A post\ndate: "2026-03-26"\nsubtitle: A line\nimage: media/x.jpg'),
+        }),
+      );
+      const html = buildContentSite(tree, views).get('/blog/post')!.body.raw.toString('utf8');
+      expect(html.match(/A line/g)).toHaveLength(1);
+      expect(html).toMatch(/<p class="govuk-body-l app-hero__subtitle app-blog-subtitle">A line<\/p>/);
+      expect(html.indexOf('app-hero__subtitle')).toBeLessThan(html.indexOf('26 March 2026'));
+    });
+
     it('hero keys without an image are not shown: a warning each', () => {
       const found = warnings({ 'index.md': page('title: Home\nsubtitle: A line\ntitle_bg_color: yellow') });
       expect(found.map((p) => p.message)).toEqual([
