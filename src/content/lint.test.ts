@@ -170,6 +170,13 @@ describe('content lint', () => {
       ]);
     });
 
+    it('an unknown variable in the subtitle or paragraph is an error with its line', () => {
+      expect(messages(withImage('subtitle: From $nope$\ntitle_paragraph: Also $nada$'))).toEqual([
+        [4, 'undefined variable $nope$'],
+        [5, 'undefined variable $nada$'],
+      ]);
+    });
+
     it('a refused link or colour never reaches the page, which still renders', () => {
       const tree = loadContentTree(
         writeContent(withImage('subtitle_link: "javascript:alert(1)"\nsubtitle_button: Go\ntitle_bg_color: "red; x"')),

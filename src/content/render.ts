@@ -552,12 +552,24 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
         name !== undefined && isHeroColour(name) ? name : fallback;
       const titleColour = colour(fm.title_bg_color, DEFAULT_TITLE_COLOUR);
       const heroColour = colour(fm.hero_bg_color, DEFAULT_HERO_COLOUR);
+      /** Variables filled in a hero text; an unknown one is an error, as in the body. */
+      const filled = (key: 'subtitle' | 'title_paragraph', text: string): string => {
+        const result = fillVariables(text, tree.values);
+        for (const name of result.unknown)
+          problems.push({
+            severity: 'error',
+            file: page.file,
+            line: lineOf(page, `${key}:`),
+            message: `undefined variable $${name}$`,
+          });
+        return result.text;
+      };
       let paragraphHtml = '';
       if (fm.title_paragraph) {
         const before = env.rawHtml!.length;
         const linksBefore = env.links!.length;
         paragraphHtml = md.renderInline(
-          fillVariables(fm.title_paragraph, tree.values).text,
+          filled('title_paragraph', fm.title_paragraph),
           env as unknown as Record<string, unknown>,
         );
         const line = lineOf(page, 'title_paragraph:');
@@ -569,7 +581,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
         if (raws.length > 0) paragraphHtml = sanitizeContentHtml(paragraphHtml);
         texts.push(stripTags(paragraphHtml));
       }
-      const subtitle = fm.subtitle ? fillVariables(fm.subtitle, tree.values).text : null;
+      const subtitle = fm.subtitle ? filled('subtitle', fm.subtitle) : null;
       hero = {
         src: image.urlPath,
         alt: image.alt,
