@@ -1,11 +1,16 @@
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
 import { componentKeys } from './components.ts';
+import { HERO_COLOUR_NAMES, isHeroColour, isHeroLink } from './hero.ts';
 
 /** A partial reference: a path beginning `content/`, without the underscore and extension. */
 const partialRef = z
   .string()
   .regex(/^content\/[A-Za-z0-9_\-/]+$/, 'must be a path beginning content/ without the underscore and extension');
+
+/** A hero colour: one of the documented names (src/content/hero.ts), never a free class name. */
+const heroColour = (key: string) =>
+  z.string().refine(isHeroColour, `${key} must be one of ${HERO_COLOUR_NAMES.join(', ')}`);
 
 /** Front matter as the seed pages use it. Unknown keys are errors: editors' typos must not go unseen. */
 export const frontMatterSchema = z.strictObject({
@@ -33,6 +38,16 @@ export const frontMatterSchema = z.strictObject({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be a quoted ISO date such as "2021-08-06"')
     .optional(),
   image: z.string().min(1).optional(),
+  /** The hero header (shown only with `image`): a button under the subtitle, a paragraph, colours. */
+  subtitle_link: z
+    .string()
+    .refine(isHeroLink, 'subtitle_link must be a path on this site (starting /) or an https:// address')
+    .optional(),
+  subtitle_button: z.string().trim().min(1).optional(),
+  title_paragraph: z.string().trim().min(1).optional(),
+  title_bg_color: heroColour('title_bg_color').optional(),
+  hero_bg_color: heroColour('hero_bg_color').optional(),
+  hero_blend_content: z.boolean().optional(),
   backlink: z.string().min(1).optional(),
   keywords: z.array(z.string().trim().min(1)).optional(),
   noindex: z.boolean().optional(),

@@ -122,6 +122,93 @@ describe('content lint', () => {
     ).toMatch(/no alt text/);
   });
 
+  describe('the hero header', () => {
+    const withImage = (fm: string) => ({
+      'index.md': page(`title: Home\nimage: media/x.jpg\n${fm}`),
+      'images.yaml': 'media/x.jpg:\n  alt: "A globe"\n  source: "made here"\n',
+      'media/x.jpg': Buffer.from([0xff, 0xd8]),
+    });
+    const messages = (files: Record<string, string | Buffer>) => errors(files).map((p) => [p.line, p.message]);
+
+    it('accepts every hero key with allow-listed colours', () => {
+      expect(
+        messages(
+          withImage(
+            'heading: Teach\nsubtitle: Train anywhere\nsubtitle_link: /\nsubtitle_button: Start\ntitle_paragraph: Some text\ntitle_bg_color: yellow\nhero_bg_color: white\nhero_blend_content: true',
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it('a button needs both subtitle_link and subtitle_button', () => {
+      expect(messages(withImage('subtitle_button: Start'))).toEqual([
+        [4, 'subtitle_button needs a subtitle_link for the button to go to'],
+      ]);
+      expect(messages(withImage('subtitle_link: /'))).toEqual([
+        [4, 'subtitle_link needs a subtitle_button: the text of the button that links there'],
+      ]);
+    });
+
+    it('a subtitle_link is a page on this site or an https address', () => {
+      const bad = 'subtitle_link must be a path on this site (starting /) or an https:// address';
+      for (const href of ['http://example.com', 'javascript:alert(1)', '//example.com', 'apply', 'https://'])
+        expect(messages(withImage(`subtitle_link: "${href}"\nsubtitle_button: Go`)), href).toEqual([
+          [4, `subtitle_link: ${bad}`],
+        ]);
+      expect(messages(withImage('subtitle_link: https://www.gov.uk/apply\nsubtitle_button: Go'))).toEqual([]);
+      expect(messages(withImage('subtitle_link: /apply\nsubtitle_button: Go'))).toEqual([
+        [4, 'internal link /apply is not a page'],
+      ]);
+    });
+
+    it('an unknown colour is an error; hero_blend_content is a boolean', () => {
+      const found = messages(withImage('title_bg_color: red\nhero_bg_color: "#fff"\nhero_blend_content: sometimes'));
+      expect(found).toEqual([
+        [4, expect.stringMatching(/^title_bg_color: title_bg_color must be one of white, grey, yellow, /)],
+        [5, expect.stringMatching(/^hero_bg_color: hero_bg_color must be one of white, grey, /)],
+        [6, expect.stringMatching(/^hero_blend_content: /)],
+      ]);
+    });
+
+    it('an unknown variable in the subtitle or paragraph is an error with its line', () => {
+      expect(messages(withImage('subtitle: From $nope$\ntitle_paragraph: Also $nada$'))).toEqual([
+        [4, 'undefined variable $nope$'],
+        [5, 'undefined variable $nada$'],
+      ]);
+    });
+
+    it('a refused link or colour never reaches the page, which still renders', () => {
+      const tree = loadContentTree(
+        writeContent(withImage('subtitle_link: "javascript:alert(1)"\nsubtitle_button: Go\ntitle_bg_color: "red; x"')),
+      );
+      const html = buildContentSite(tree, views).get('/')!.body.raw.toString('utf8');
+      expect(html).toContain('<h1 class="govuk-heading-xl app-hero__title app-hero__title--gitlilac');
+      expect(html).not.toContain('javascript:');
+      expect(html).not.toContain('red; x');
+    });
+
+    it('a blog post with an image has its subtitle in the hero, then its date', () => {
+      const tree = loadContentTree(
+        writeContent({
+          ...withImage(''),
+          'blog/post.md': page('title: A post\ndate: "2026-03-26"\nsubtitle: A line\nimage: media/x.jpg'),
+        }),
+      );
+      const html = buildContentSite(tree, views).get('/blog/post')!.body.raw.toString('utf8');
+      expect(html.match(/A line/g)).toHaveLength(1);
+      expect(html).toMatch(/<p class="govuk-body-l app-hero__subtitle app-blog-subtitle">A line<\/p>/);
+      expect(html.indexOf('app-hero__subtitle')).toBeLessThan(html.indexOf('26 March 2026'));
+    });
+
+    it('hero keys without an image are not shown: a warning each', () => {
+      const found = warnings({ 'index.md': page('title: Home\nsubtitle: A line\ntitle_bg_color: yellow') });
+      expect(found.map((p) => p.message)).toEqual([
+        'subtitle is shown on blog posts (pages under /blog/) and in a hero header (a page with an image): it is not shown here',
+        'title_bg_color is part of the hero header, shown only on a page with an image: it is not shown here',
+      ]);
+    });
+  });
+
   it('reports duplicate navigation numbers among siblings only', () => {
     const found = errors({
       'a.md': page('title: A\nnavigation: 10'),

@@ -30,6 +30,14 @@ import {
   type PostSummary,
 } from './blog.ts';
 import { fillVariables } from './variables.ts';
+import {
+  DEFAULT_HERO_COLOUR,
+  DEFAULT_TITLE_COLOUR,
+  HERO_COLOURS,
+  isHeroColour,
+  isHeroLink,
+  type HeroColour,
+} from './hero.ts';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -185,7 +193,19 @@ export interface PageModel {
   canonicalPath: string;
   breadcrumbs: { text: string; href: string }[];
   backLink: { href: string; text: string } | null;
-  hero: { src: string; alt: string; html: string } | null;
+  /** With `image`: the hero header (title, subtitle, paragraph, button, picture); without, a plain h1. */
+  hero: {
+    src: string;
+    alt: string;
+    html: string;
+    subtitle: string | null;
+    paragraphHtml: string;
+    /** On a dark hero the button is GOV.UK's inverse button. */
+    button: { text: string; href: string; inverse: boolean } | null;
+    /** Classes for the colours: names from the allow-list, never free text (no inline styles). */
+    classes: string;
+    titleClasses: string;
+  } | null;
   bodyHtml: string;
   accordion: {
     id: string;
@@ -489,9 +509,79 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   }
 
   let hero: PageModel['hero'] = null;
+  // The hero header's keys: read only with `image` (as the original); a button needs both halves.
+  const heroKeys = [
+    'subtitle_link',
+    'subtitle_button',
+    'title_paragraph',
+    'title_bg_color',
+    'hero_bg_color',
+    'hero_blend_content',
+  ] as const;
+  if (!fm.image)
+    for (const key of heroKeys)
+      if (fm[key] !== undefined)
+        problems.push({
+          severity: 'warning',
+          file: page.file,
+          line: lineOf(page, `${key}:`),
+          message: `${key} is part of the hero header, shown only on a page with an image: it is not shown here`,
+        });
+  if (fm.subtitle_button !== undefined && fm.subtitle_link === undefined)
+    problems.push({
+      severity: 'error',
+      file: page.file,
+      line: lineOf(page, 'subtitle_button:'),
+      message: 'subtitle_button needs a subtitle_link for the button to go to',
+    });
+  if (fm.subtitle_link !== undefined && fm.subtitle_button === undefined)
+    problems.push({
+      severity: 'error',
+      file: page.file,
+      line: lineOf(page, 'subtitle_link:'),
+      message: 'subtitle_link needs a subtitle_button: the text of the button that links there',
+    });
+  if (fm.image && fm.subtitle_link?.startsWith('/') && isHeroLink(fm.subtitle_link))
+    env.links!.push(
+      Object.assign({ href: fm.subtitle_link, line: lineOf(page, 'subtitle_link:') }, { file: page.file }),
+    );
   if (fm.image) {
     const image = registeredImage(fm.image, lineOf(page, 'image'));
-    if (image)
+    if (image) {
+      const colour = (name: string | undefined, fallback: HeroColour): HeroColour =>
+        name !== undefined && isHeroColour(name) ? name : fallback;
+      const titleColour = colour(fm.title_bg_color, DEFAULT_TITLE_COLOUR);
+      const heroColour = colour(fm.hero_bg_color, DEFAULT_HERO_COLOUR);
+      /** Variables filled in a hero text; an unknown one is an error, as in the body. */
+      const filled = (key: 'subtitle' | 'title_paragraph', text: string): string => {
+        const result = fillVariables(text, tree.values);
+        for (const name of result.unknown)
+          problems.push({
+            severity: 'error',
+            file: page.file,
+            line: lineOf(page, `${key}:`),
+            message: `undefined variable $${name}$`,
+          });
+        return result.text;
+      };
+      let paragraphHtml = '';
+      if (fm.title_paragraph) {
+        const before = env.rawHtml!.length;
+        const linksBefore = env.links!.length;
+        paragraphHtml = md.renderInline(
+          filled('title_paragraph', fm.title_paragraph),
+          env as unknown as Record<string, unknown>,
+        );
+        const line = lineOf(page, 'title_paragraph:');
+        for (const link of env.links!.slice(linksBefore)) Object.assign(link, { line, file: page.file });
+        const raws = env.rawHtml!.splice(before);
+        for (const raw of raws)
+          for (const finding of checkRawHtml(raw.content))
+            problems.push({ severity: 'error', file: page.file, line, message: finding.message });
+        if (raws.length > 0) paragraphHtml = sanitizeContentHtml(paragraphHtml);
+        texts.push(stripTags(paragraphHtml));
+      }
+      const subtitle = fm.subtitle ? filled('subtitle', fm.subtitle) : null;
       hero = {
         src: image.urlPath,
         alt: image.alt,
@@ -503,9 +593,28 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
             height: image.height ?? 500,
             sources: image.sources,
           },
-          { lazy: false, sizes: '(min-width: 641px) 640px, 100vw' },
+          { lazy: false, sizes: '(min-width: 641px) 50vw, 100vw', className: 'app-hero__picture' },
         ),
+        subtitle,
+        paragraphHtml,
+        button:
+          // Front matter that failed the schema still renders: never a link the lint refused.
+          fm.subtitle_link && fm.subtitle_button && isHeroLink(fm.subtitle_link)
+            ? {
+                text: fm.subtitle_button,
+                href: fm.subtitle_link,
+                inverse: HERO_COLOURS[heroColour].text === 'light',
+              }
+            : null,
+        classes: [
+          'app-hero',
+          `app-hero--${heroColour}`,
+          `app-hero--text-${HERO_COLOURS[heroColour].text}`,
+          ...(fm.hero_blend_content ? ['app-hero--blend'] : []),
+        ].join(' '),
+        titleClasses: `app-hero__title app-hero__title--${titleColour} app-hero--text-${HERO_COLOURS[titleColour].text}`,
       };
+    }
   }
 
   for (const name of components.keys()) {
@@ -561,12 +670,15 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     };
   } else {
     for (const key of ['author', 'subtitle', 'tags', 'closing_paragraph'] as const)
-      if (fm[key] !== undefined)
+      if (fm[key] !== undefined && !(key === 'subtitle' && fm.image))
         problems.push({
           severity: 'warning',
           file: page.file,
           line: lineOf(page, `${key}:`),
-          message: `${key} is for blog posts (pages under /blog/): it is not shown here`,
+          message:
+            key === 'subtitle'
+              ? 'subtitle is shown on blog posts (pages under /blog/) and in a hero header (a page with an image): it is not shown here'
+              : `${key} is for blog posts (pages under /blog/): it is not shown here`,
         });
   }
 

@@ -238,6 +238,43 @@ describe('the content-format fixture tree', () => {
       expect([img.attr('width'), img.attr('height')]).toEqual(['1200', '500']);
     });
 
+    it('a page with image and the hero keys shows the hero header: heading, subtitle, paragraph, button, colours', () => {
+      const $ = page('/hero');
+      const hero = $('main .app-hero');
+      expect(hero.attr('class')).toBe('app-hero app-hero--purple app-hero--text-light app-hero--blend');
+      expect($('h1')).toHaveLength(1);
+      expect(hero.find('h1').text()).toBe('Teach in England from anywhere');
+      expect(hero.find('h1').attr('class')).toBe(
+        'govuk-heading-xl app-hero__title app-hero__title--yellow app-hero--text-dark',
+      );
+      expect(hero.find('.app-hero__subtitle').text()).toBe('Sample fees start at £7,950 a year');
+      expect(hero.find('.app-hero__paragraph').html()).toBe(
+        'A sample paragraph under the subtitle, with <a href="/guides" class="govuk-link">a link to the guides</a>.',
+      );
+      const button = hero.find('a.govuk-button');
+      expect([button.text(), button.attr('href'), button.attr('class')]).toEqual([
+        'Check your eligibility',
+        '/eligibility',
+        'govuk-button app-hero__button govuk-button--inverse',
+      ]);
+      expect(hero.find('picture img').attr('alt')).toMatch(/^An illustration of a globe/);
+      expect($('main [style]').length).toBe(0);
+    });
+
+    it('a page with image only: the hero has the title as its h1 in the default colours and no button', () => {
+      const $ = page('/images');
+      expect($('.app-hero').attr('class')).toBe('app-hero app-hero--grey app-hero--text-dark');
+      expect($('.app-hero h1').text()).toBe('Images from the register');
+      expect($('.app-hero h1').hasClass('app-hero__title--gitlilac')).toBe(true);
+      expect($('.app-hero .app-hero__subtitle, .app-hero .govuk-button, .app-hero__paragraph').length).toBe(0);
+    });
+
+    it('a page without image has the plain h1 and no hero', () => {
+      const $ = page('/components');
+      expect($('.app-hero').length).toBe(0);
+      expect($('main .govuk-grid-column-two-thirds > h1.govuk-heading-xl').length).toBe(1);
+    });
+
     it('an image placed in the body by $name$ is lazy-loaded, and every variant is served', () => {
       const $ = page('/images');
       const img = $('main .app-figure img');

@@ -124,6 +124,7 @@ describe('components and Markdown on the format fixture pages', () => {
       '/blog/tag/training',
       '/blog/sample-post-12',
       '/images',
+      '/hero',
     ]) {
       await page.goto(path);
       expect(await axeViolations(page), path).toEqual([]);
@@ -136,6 +137,48 @@ describe('components and Markdown on the format fixture pages', () => {
     await page.getByRole('link', { name: 'Footnote 1', exact: true }).click();
     await page.waitForURL(/#fn:fees$/);
     expect(cspViolations).toEqual([]);
+  });
+
+  /**
+   * axe needs JavaScript in the page, so the page as a browser without JavaScript builds it
+   * (its DOM, scripts removed) is checked in a page whose own scripts never run.
+   */
+  const axeWithoutJavaScript = async (path: string) => {
+    const { page: off } = await fixture.newPage({ javaScriptEnabled: false });
+    await off.goto(path);
+    const html = (await off.content()).replace(/<script\b[\s\S]*?<\/script>/g, '');
+    expect(html).not.toContain('govuk-frontend-supported');
+    const { page } = await fixture.newPage();
+    await page.route(`**${path}`, (route) => route.fulfill({ body: html, contentType: 'text/html' }));
+    await page.route('**/*.js', (route) => route.abort());
+    await page.goto(path);
+    return axeViolations(page);
+  };
+
+  it('the hero header, JavaScript on and off: readable colours, its button goes to the link, zero axe violations', async () => {
+    expect(await axeWithoutJavaScript('/hero'), 'without JavaScript').toEqual([]);
+    expect(await axeWithoutJavaScript('/images'), 'without JavaScript').toEqual([]);
+    for (const javaScriptEnabled of [true, false]) {
+      const { page, cspViolations } = await fixture.newPage({ javaScriptEnabled });
+      await page.goto('/hero');
+      if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
+      const hero = page.locator('.app-hero');
+      expect(await hero.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(84, 49, 159)');
+      const heading = page.getByRole('heading', { level: 1, name: 'Teach in England from anywhere' });
+      expect(await heading.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 221, 0)');
+      expect(await heading.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(11, 12, 12)');
+      const subtitle = page.getByText('Sample fees start at £7,950 a year');
+      expect(await subtitle.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 255, 255)');
+      expect(
+        await page
+          .getByRole('img', { name: /^An illustration of a globe/ })
+          .first()
+          .isVisible(),
+      ).toBe(true);
+      await page.getByRole('button', { name: 'Check your eligibility' }).click();
+      await page.waitForURL(/\/eligibility(\/|$)/);
+      expect(cspViolations).toEqual([]);
+    }
   });
 
   it('without JavaScript: the same components and the footnote are there and readable', async () => {
