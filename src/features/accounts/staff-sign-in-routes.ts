@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
+import { countRequest } from '../../db/rate-limits.ts';
 import type { Database } from '../../db/schema.ts';
 import { currentUser } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
@@ -8,7 +9,7 @@ import { fieldError, parseForm } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import { isStaffEmail, signInStaffUser, userById } from './repository.ts';
 import { codeForm, emailForm, homeFor, PENDING_STAFF_EMAIL, safeReturn, signedIn } from './routes.ts';
-import { CODE_MINUTES, sendSignInCode, verifySignInCode } from './sign-in.ts';
+import { CODE_MINUTES, MAX_CODES_PER_IP, sendSignInCode, verifySignInCode, WINDOW_MINUTES } from './sign-in.ts';
 
 const START = '/provider/sign-in';
 const CODE = '/provider/sign-in/code';
@@ -17,8 +18,8 @@ export const NO_STAFF_ACCOUNT =
   'There is no provider, mentor or DfE account for this email address. Check the address, or ask a colleague who manages users to add you';
 
 /**
- * Sign-in for provider staff and DfE admins: the same emailed code as candidates, but only
- * for an address that already has a provider or DfE account. It never creates an account;
+ * Sign-in for provider staff, mentors and DfE admins: the same emailed code as candidates, but
+ * only for an address that already has such an account. It never creates an account;
  * an address without one is told so (a colleague who manages users, or DfE, adds people).
  */
 export function registerStaffSignInRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
@@ -35,6 +36,17 @@ export function registerStaffSignInRoutes(app: FastifyInstance, db: Kysely<Datab
   });
 
   app.post(START, async (request, reply) => {
+    // This page says whether an address has a staff account, so it is limited per IP address
+    // (in the database, shared by every process) before anything is looked up.
+    const limit = await countRequest(db, `staff-sign-in:${request.ip}`, MAX_CODES_PER_IP, WINDOW_MINUTES * 60);
+    if (!limit.allowed) {
+      const minutes = Math.max(1, Math.ceil(limit.retryAfter / 60));
+      return renderPage(reply.code(429).header('retry-after', String(limit.retryAfter)), 'error.njk', {
+        pageTitle: 'Too many sign-in attempts',
+        heading: 'You have tried to sign in too many times',
+        paragraphs: [`Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`],
+      });
+    }
     const form = parseForm(emailForm, request.body);
     const typed = typeof form.values['email'] === 'string' ? form.values['email'].slice(0, 320) : '';
     const refuse = (problems: { errors: unknown; fieldErrors: unknown }) =>

@@ -8,7 +8,8 @@ import { renderPage } from '../../platform/render.ts';
 import { govukDate } from '../../shared/dates.ts';
 import { countryName } from '../../shared/format.ts';
 import { dateIds, dateParts, isoDate, withDates } from '../training/forms.ts';
-import { awardByCode, checkRecord, countRequest, type Award } from './repository.ts';
+import { countRequest } from '../../db/rate-limits.ts';
+import { awardByCode, checkRecord, type Award } from './repository.ts';
 import { VERIFY_CODE_PATTERN } from './trn.ts';
 
 /**
