@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
 import { lockProvider } from '../../db/locks.ts';
 import type { Database } from '../../db/schema.ts';
@@ -56,6 +56,24 @@ const permissionColumns = (permissions: readonly ProviderPermission[]) =>
 
 export const describePermissions = (permissions: readonly ProviderPermission[]): string =>
   permissions.map((p) => PROVIDER_PERMISSIONS[p]).join(', ') || 'View applications only';
+
+/**
+ * The account for an address, made with this role when there is none (once, however many
+ * ask at once). An existing account keeps its role: the caller refuses another kind.
+ */
+export async function accountFor(
+  trx: Kysely<Database> | Transaction<Database>,
+  input: { email: string; name: string | null; role: Role },
+  now: Date,
+): Promise<{ id: number; role: string }> {
+  const stamp = now.toISOString();
+  await trx
+    .insertInto('users')
+    .values({ email: input.email, name: input.name, role: input.role, created_at: stamp, last_signed_in_at: null })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
+  return trx.selectFrom('users').select(['id', 'role']).where('email', '=', input.email).executeTakeFirstOrThrow();
+}
 
 export async function userById(db: Kysely<Database>, id: number): Promise<User | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -244,16 +262,7 @@ export async function addProviderUser(
       .where('status', '=', 'approved')
       .executeTakeFirst();
     if (!provider) return { ok: false, field: 'providerId', message: 'Choose a provider from the list' };
-    await trx
-      .insertInto('users')
-      .values({ email: input.email, name: null, role: 'provider', created_at: stamp, last_signed_in_at: null })
-      .onConflict((oc) => oc.column('email').doNothing())
-      .execute();
-    const user = await trx
-      .selectFrom('users')
-      .select(['id', 'role'])
-      .where('email', '=', input.email)
-      .executeTakeFirstOrThrow();
+    const user = await accountFor(trx, { email: input.email, name: null, role: 'provider' }, now);
     if (user.role !== 'provider') {
       return {
         ok: false,

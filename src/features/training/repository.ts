@@ -13,6 +13,7 @@ import {
   type MentorScope,
   type ProviderScope,
 } from '../../shared/scope.ts';
+import { accountFor } from '../accounts/repository.ts';
 import { activePartnerSchool, schoolPlace } from '../placement-schools/repository.ts';
 import { dayProblem, halvesOf, longDate, type DayEntry, type DayStatus } from './day-log.ts';
 import { checkDays, type CheckedDay, type DayRow, type ImportTrainee, type RowProblem } from './import.ts';
@@ -459,16 +460,7 @@ export async function inviteMentor(
   if (!school) return { ok: false, field: 'schoolId', message: 'Select one of your partner schools' };
   const stamp = now.toISOString();
   return db.transaction().execute(async (trx): Promise<WriteResult<number>> => {
-    await trx
-      .insertInto('users')
-      .values({ email: input.email, name: input.name, role: 'mentor', created_at: stamp, last_signed_in_at: null })
-      .onConflict((oc) => oc.column('email').doNothing())
-      .execute();
-    const user = await trx
-      .selectFrom('users')
-      .select(['id', 'role'])
-      .where('email', '=', input.email)
-      .executeTakeFirstOrThrow();
+    const user = await accountFor(trx, { email: input.email, name: input.name, role: 'mentor' }, now);
     if (user.role !== 'mentor')
       return {
         ok: false,
