@@ -9,6 +9,7 @@ import * as training from './migrations/0011-training.ts';
 import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts';
 import * as apiTokens from './migrations/0017-api-tokens.ts';
 import * as awards from './migrations/0018-awards.ts';
+import * as timeZones from './migrations/0019-time-zones.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0013-provider-public-facts': providerPublicFacts,
   '0017-api-tokens': apiTokens,
   '0018-awards': awards,
+  '0019-time-zones': timeZones,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -84,6 +84,8 @@ export interface UserTable {
   is_sample: Generated<number>;
   created_at: string;
   last_signed_in_at: string | null;
+  /** IANA zone the user reads times in; null: not chosen yet (see shared/zoned-time.ts). */
+  time_zone: string | null;
 }
 
 export interface ProviderMembershipTable {
