@@ -160,6 +160,8 @@ export interface OutboxTable {
   sent_at: string | null;
   transport_id: string | null;
   created_at: string;
+  /** JSON EmailAttachment[] (notifications/outbox.ts); null: none. */
+  attachments: string | null;
 }
 
 /** A scheduled job shared by every process: when it is next due, and who holds it now. */

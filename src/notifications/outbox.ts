@@ -15,10 +15,19 @@ import { renderEmail, type Personalisation, type TemplateName } from './template
  */
 export type OutboxRow = Selectable<OutboxTable>;
 
+/** A small text file sent with an email, such as a calendar invitation (.ics). */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 export interface OutboxEmail {
   to: string;
   template: TemplateName;
   personalisation: Personalisation;
+  /** Sent as files by SMTP; the email's body should also link to them, as Notify sends text only. */
+  attachments?: EmailAttachment[];
 }
 
 export type OutboxWriter = Kysely<Database> | Transaction<Database>;
@@ -44,6 +53,7 @@ const pendingRow = (email: OutboxEmail, stamp: string) => {
     sent_at: null,
     transport_id: null,
     created_at: stamp,
+    attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
   };
 };
 
@@ -249,4 +259,9 @@ export async function recentEmails(db: Kysely<Database>, limit: number) {
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+}
+
+/** The files an outbox row carries. */
+export function rowAttachments(row: Pick<OutboxRow, 'attachments'>): EmailAttachment[] {
+  return row.attachments ? (JSON.parse(row.attachments) as EmailAttachment[]) : [];
 }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import nodemailer from 'nodemailer';
 import { NotifyClient } from 'notifications-node-client';
+import type { EmailAttachment } from './outbox.ts';
 import type { Personalisation, TemplateName } from './templates.ts';
 
 /** One email, as the outbox hands it to a transport. `reference` names the outbox row, never a person. */
@@ -12,6 +13,7 @@ export interface EmailMessage {
   template: string;
   personalisation: Personalisation;
   reference: string;
+  attachments?: EmailAttachment[];
 }
 
 /** One way of delivering an email. `send` resolves with the transport's id for it, or throws. */
@@ -103,6 +105,11 @@ export function smtpTransport(url: string, from: string, options: SmtpOptions = 
         to: message.to,
         subject: message.subject,
         text: message.body,
+        attachments: (message.attachments ?? []).map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: a.content,
+        })),
         headers: { 'X-Outbox-Reference': message.reference },
       });
       return { id: info.messageId || message.reference };

@@ -7,6 +7,7 @@ import {
   recordFailure,
   recordSent,
   releaseClaims,
+  rowAttachments,
   type OutboxRow,
 } from './outbox.ts';
 import type { Personalisation } from './templates.ts';
@@ -120,6 +121,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           template: row.template,
           personalisation: parsePersonalisation(row.personalisation),
           reference: `outbox-${row.id}`,
+          attachments: rowAttachments(row),
         }),
         sendTimeoutMs,
       );

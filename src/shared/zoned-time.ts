@@ -187,3 +187,11 @@ export function proposeZone(place: {
   }
   return undefined;
 }
+
+/**
+ * The zone a signed-in reader sees times in: the one they chose or were proposed, else
+ * England's (providers work in England; the label always names the zone, so nobody is misled).
+ */
+export function readerZone(user: { time_zone?: string | null } | null | undefined): string {
+  return safeZone(user?.time_zone ?? undefined);
+}

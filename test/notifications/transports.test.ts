@@ -54,6 +54,21 @@ describe('SMTP transport', () => {
     expect(result.id).toBe(mail.headers.get('message-id'));
   });
 
+  it('sends a calendar file with the email, as the recipient’s mail program would receive it', async () => {
+    const transport = smtpTransport(smtp.url, 'no-reply@example.org');
+    const before = smtp.received.length;
+    await transport.send({
+      ...message('kiri@example.org'),
+      attachments: [
+        { filename: 'interview.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' },
+      ],
+    });
+    const mail = smtp.received[before]!;
+    expect(mail.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+    expect(mail.raw).toMatch(/filename=interview\.ics/);
+    expect(mail.raw).toMatch(/Content-Type: text\/calendar/);
+  });
+
   it('fails, with the server’s status, when the server refuses the recipient', async () => {
     smtp.rejectRecipients.add('gone@example.org');
     const error = await smtpTransport(smtp.url, 'no-reply@example.org')
