@@ -1,8 +1,10 @@
 import formbody from '@fastify/formbody';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { loadContentTree } from './content/load.ts';
 import { primaryNavigation } from './content/render.ts';
+import { contentFastPath, type FastPath } from './content/fast-path.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, ContentSite } from './content/site.ts';
 import type { ContentData } from './content/components.ts';
@@ -87,7 +89,13 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     serviceUrl: config.serviceUrl,
   });
 
+  // Content pages are answered before Fastify once the app is ready (content/fast-path.ts).
+  let fastPath: FastPath | undefined;
   const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!fastPath?.(request, response)) handler(request, response);
+      }),
     logger:
       config.logLevel === 'silent'
         ? false
@@ -152,6 +160,27 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   registerAssets(app, site.images);
   registerContentRoutes(app, site, config.serviceUrl);
+  const logsRequests = ['info', 'debug', 'trace'].includes(config.logLevel);
+  if (!logsRequests) {
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    app.addHook('onReady', (done) => {
+      // The content routes' handlers, as the router holds them: a path is ours when it routes there.
+      const contentRoutes = new Set(
+        ['/', '/*'].map((url) => app.findRoute({ method: 'GET', url })?.handler).filter((h) => h !== undefined),
+      );
+      fastPath = contentFastPath({
+        site,
+        securityHeaders: headers,
+        routesToContent: (path) => contentRoutes.has(app.findRoute({ method: 'GET', url: path })?.handler),
+        closing: () => closing,
+      });
+      done();
+    });
+  }
 
   // Browsers and crawlers ask for /favicon.ico whatever a page links to.
   const favicon = config.govukBrand ? `${assets.govukAssetBase}/images/favicon.ico` : assets.favicon;
