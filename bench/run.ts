@@ -14,6 +14,7 @@ import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
 import { publicCheck } from './scenarios/public-check.ts';
 import { trainingProgress } from './scenarios/training-progress.ts';
+import { twoProcesses } from './scenarios/two-processes.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, results: { type: 'string' } },
@@ -30,6 +31,7 @@ const scenarios: { id: string; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 'application-submit', run: applicationSubmit },
   { id: 'training-progress', run: trainingProgress },
   { id: 'public-check', run: publicCheck },
+  { id: 'two-processes', run: twoProcesses },
 ];
 const only = values.only?.split(',');
 
