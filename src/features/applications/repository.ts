@@ -248,6 +248,29 @@ async function people(
   };
 }
 
+/** The emails of the provider's users who make decisions, one a line: a correlated subquery of `applications as a`. */
+function deciderEmails(trx: Transaction<Database>) {
+  const emails = isPostgres(trx) ? sql`string_agg(u.email, E'\n')` : sql`group_concat(u.email, char(10))`;
+  return sql<string | null>`(select ${emails} from provider_memberships m inner join users u on u.id = m.user_id
+    where m.provider_id = a.provider_id and m.can_make_decisions = 1)`;
+}
+
+function peopleFrom(
+  app: Pick<Selectable<ApplicationTable>, 'candidate_name'>,
+  candidateEmail: string,
+  providerName: string | null,
+  contactEmail: string | null,
+  deciders: string | null,
+): People {
+  const staff = deciders ? deciders.split('\n') : [];
+  return {
+    candidateEmail,
+    candidateName: app.candidate_name ?? 'Candidate',
+    providerName: providerName ?? 'the provider',
+    providerEmails: [...new Set([...staff, ...(contactEmail ? [contactEmail] : [])])],
+  };
+}
+
 export type ChangeResult = { ok: true; application: Application } | { ok: false; message: string };
 
 type Settable = Partial<
@@ -294,13 +317,26 @@ export async function changeState(
   return db
     .transaction()
     .execute(async (trx): Promise<ChangeResult> => {
-      let q = trx.selectFrom('applications').selectAll().where('id', '=', req.applicationId);
+      // The application and everyone its emails go to, in one query: the hot path of every decision.
+      let q = trx
+        .selectFrom('applications as a')
+        .innerJoin('users as cu', 'cu.id', 'a.candidate_id')
+        .leftJoin('providers as p', 'p.id', 'a.provider_id')
+        .selectAll('a')
+        .select([
+          'cu.email as candidate_email',
+          'p.name as provider_name',
+          'p.contact_email as provider_contact_email',
+          deciderEmails(trx).as('decider_emails'),
+        ])
+        .where('a.id', '=', req.applicationId);
       q =
         scope.kind === 'candidate'
-          ? q.where('candidate_id', '=', scope.candidateId)
-          : q.where('provider_id', 'in', scopeProviderIds(scope));
-      const row = await q.executeTakeFirst();
-      if (!row) return { ok: false, message: 'Application not found' };
+          ? q.where('a.candidate_id', '=', scope.candidateId)
+          : q.where('a.provider_id', 'in', scopeProviderIds(scope));
+      const found = await q.executeTakeFirst();
+      if (!found) return { ok: false, message: 'Application not found' };
+      const { candidate_email, provider_name, provider_contact_email, decider_emails, ...row } = found;
       const step = transition(row.status as ApplicationState, req.event, scope.kind);
       if (!step.ok) return step;
       const stamp = now.toISOString();
@@ -331,7 +367,11 @@ export async function changeState(
         now,
       );
       const after = { ...row, ...set, status: step.to, updated_at: stamp };
-      const who = await people(trx, after);
+      // Choosing a provider changes who is told: look them up again then.
+      const who =
+        (set.provider_id ?? row.provider_id) === row.provider_id
+          ? peopleFrom(after, candidate_email, provider_name, provider_contact_email, decider_emails)
+          : await people(trx, after);
       const base = {
         candidateName: who.candidateName,
         providerName: who.providerName,
