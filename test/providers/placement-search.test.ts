@@ -201,6 +201,16 @@ for (const engine of engines) {
         return schools.find((s) => s.name === name);
       };
       const reykjavik = { lat: 64.1466, lon: -21.9426 };
+      const fjordSchool = {
+        name: 'Fjord Test School',
+        town: 'Reykjavik',
+        country: 'IS',
+        lat: 64.14,
+        lon: -21.93,
+        phases: null,
+        languages: null,
+        verified: true,
+      };
       const akureyri = { lat: 65.6885, lon: -18.1262 };
       // Imported.
       await importSchools(d.db, warwick, csv([['Harbour Test School', 'Reykjavik', 'IS', 64.15, -21.95]]));
@@ -210,18 +220,8 @@ for (const engine of engines) {
       expect(await near(reykjavik, 'Harbour Test School')).toBeUndefined();
       expect(await near(akureyri, 'Harbour Test School')).toMatchObject({ lat: 65.69, lon: -18.13 });
       // Added by a provider; then the same school added by a second provider is one school with two partners.
-      const schoolId = await addPartnerSchool(
-        d.db,
-        warwick,
-        { name: 'Fjord Test School', town: 'Reykjavik', country: 'IS', lat: 64.14, lon: -21.93 },
-        true,
-      );
-      await addPartnerSchool(
-        d.db,
-        sampleProviders[0]!,
-        { name: 'Fjord Test School', town: 'Reykjavik', country: 'IS', lat: 64.14, lon: -21.93 },
-        true,
-      );
+      const schoolId = await addPartnerSchool(d.db, warwick, fjordSchool, true);
+      await addPartnerSchool(d.db, sampleProviders[0]!, fjordSchool, true);
       const fjord = await near(reykjavik, 'Fjord Test School');
       expect(fjord?.id).toBe(schoolId);
       expect(fjord?.providers.map((p) => p.id).sort()).toEqual([warwick, sampleProviders[0]!].sort());
@@ -238,12 +238,7 @@ for (const engine of engines) {
       expect(await near(reykjavik, 'Fjord Test School', warwick)).toBeUndefined();
       expect(await near(reykjavik, 'Fjord Test School', sampleProviders[0]!)).toBeDefined();
       // And added again by Warwick: found under Warwick again.
-      await addPartnerSchool(
-        d.db,
-        warwick,
-        { name: 'Fjord Test School', town: 'Reykjavik', country: 'IS', lat: 64.14, lon: -21.93 },
-        true,
-      );
+      await addPartnerSchool(d.db, warwick, fjordSchool, true);
       expect(await near(reykjavik, 'Fjord Test School', warwick)).toBeDefined();
     });
   });

@@ -91,6 +91,15 @@ export async function schoolsNear(
     }
   }
   within.sort((a, b) => a.km - b.km || a.id - b.id);
+  return nearbyPage(db, within, query);
+}
+
+/** The page of the nearest-first list asked for, each school with its details and approved partners. */
+export async function nearbyPage(
+  db: Kysely<Database>,
+  within: { id: number; km: number }[],
+  query: Pick<NearbyQuery, 'offset' | 'limit'>,
+): Promise<{ total: number; schools: NearbySchool[] }> {
   const page = within.slice(query.offset, query.offset + query.limit);
   if (page.length === 0) return { total: within.length, schools: [] };
 
