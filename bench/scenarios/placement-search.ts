@@ -63,6 +63,9 @@ export async function openSeeded(
   const schema = engine === 'postgres' ? `bench_schools_${size}` : undefined;
   const handle = await connectDatabase(url, schema ? { schema } : {});
   await migrateToLatest(handle);
+  // A migration that rewrote rows leaves PostgreSQL's visibility map and statistics stale
+  // until autovacuum comes by: index-only scans would visit the table meanwhile.
+  if (engine === 'postgres') await sql`vacuum analyze`.execute(handle.db);
   await loadReferenceProviders(handle.db);
   const have = Number(
     (

@@ -69,13 +69,16 @@ export async function schoolsNear(
   db: Kysely<Database>,
   query: NearbyQuery,
 ): Promise<{ total: number; schools: NearbySchool[] }> {
-  const boxes = boundingBoxes(query.point, query.radiusKm);
+  // The approved providers (a handful) as a list, checked inside the index scan.
+  const approved = (await db.selectFrom('providers').select('id').where('status', '=', 'approved').execute())
+    .map((p) => p.id)
+    .filter((id) => query.providerId === undefined || id === query.providerId);
+  if (approved.length === 0) return { total: 0, schools: [] };
   const perBox = await Promise.all(
-    boxes.map((box) =>
+    boundingBoxes(query.point, query.radiusKm).map((box) =>
       activePartnershipsIn(db, box)
         .select(['p.school_id', 'p.school_lat', 'p.school_lon'])
-        .where('p.provider_id', 'in', db.selectFrom('providers').select('id').where('status', '=', 'approved'))
-        .$if(query.providerId !== undefined, (qb) => qb.where('p.provider_id', '=', query.providerId!))
+        .where('p.provider_id', 'in', approved)
         .execute(),
     ),
   );
