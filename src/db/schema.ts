@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 UTC text
@@ -73,6 +73,10 @@ export interface PartnershipTable {
   started_on: string | null;
   ended_on: string | null;
   is_sample: Generated<number>;
+  /** The school's position and 0.1° latitude strip, copied by the database (migration 0026) for the distance search. */
+  school_lat: ColumnType<number, never, never>;
+  school_lon: ColumnType<number, never, never>;
+  school_strip: ColumnType<number, never, never>;
 }
 
 export interface UserTable {
