@@ -720,9 +720,10 @@ export interface RenderedSite {
   pages: RenderedPage[];
   problems: Problem[];
   images: ContentImage[];
+  /** Each page's and each problem's place in the whole site's order, to merge shares back into it. */
+  places: { pages: number[]; problems: number[] };
 }
 
-/** Renders every page of a tree to complete HTML. A page that fails is reported, never thrown. */
 /** What rendering one page needs: built once for a tree. */
 export function renderContext(
   tree: ContentTree,
@@ -827,25 +828,50 @@ export function renderBlogList(ctx: ModelContext, list: BlogListPage): RenderedP
   };
 }
 
+/**
+ * One thread's share of a site rendered on several: the pages whose place in the site's
+ * order, counted from 0, leaves `index` when divided by `count`.
+ */
+export interface SiteShare {
+  index: number;
+  count: number;
+}
+
+/** Renders every page of a tree (or one share of them) to complete HTML. A page that fails is reported, never thrown. */
 export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
+  share: SiteShare = { index: 0, count: 1 },
 ): RenderedSite {
   const ctx = renderContext(tree, views, data);
   const pages: RenderedPage[] = [];
   const problems: Problem[] = [];
-  for (const list of blogLists(ctx)) pages.push(renderBlogList(ctx, list));
+  const places: RenderedSite['places'] = { pages: [], problems: [] };
+  let place = -1;
+  const mine = () => ++place % share.count === share.index;
+  const placed = () => {
+    while (places.pages.length < pages.length) places.pages.push(place);
+    while (places.problems.length < problems.length) places.problems.push(place);
+  };
+  for (const list of blogLists(ctx)) {
+    if (!mine()) continue;
+    pages.push(renderBlogList(ctx, list));
+    placed();
+  }
   for (const page of tree.pages.values()) {
     if (page.path === '/blog' && (ctx.posts?.length ?? 0) > 0) continue; // the generated index shows it
+    if (!mine()) continue;
     if (!page.frontMatterOk && !page.frontMatter.title) {
       for (const p of page.frontMatterProblems)
         problems.push({ severity: 'error', file: page.file, line: p.line, message: p.message });
+      placed();
       continue;
     }
     const result = renderPage(ctx, page);
     problems.push(...result.problems);
     if (result.page) pages.push(result.page);
+    placed();
   }
-  return { pages, problems, images: ctx.imageList };
+  return { pages, problems, images: ctx.imageList, places };
 }

@@ -1,71 +1,163 @@
 /**
- * npm run content:build -- [--content DIR] [--out DIR] — renders every page of a content
- * tree to static HTML with its assets, for a CDN or a preview. Reports each page that
+ * npm run content:build -- [--content DIR] [--out DIR] [--threads N] — renders every page of a
+ * content tree to static HTML with its assets, for a CDN or a preview. Reports each page that
  * fails, with the reason, and exits 1 if any did.
+ *
+ * A large tree is rendered on every core: this thread and worker threads (running this same
+ * file) each render and write one share of the pages. A small tree is rendered here alone,
+ * where starting workers would cost more than they save. `--threads 1` forces one thread.
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContentTree } from '../load.ts';
-import { primaryNavigation, renderSite } from '../render.ts';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { loadContentTree, type ContentTree } from '../load.ts';
+import { primaryNavigation, renderSite, type Problem, type RenderedSite, type SiteShare } from '../render.ts';
 import { loadConfig } from '../../config.ts';
 import { loadManifest } from '../../platform/assets.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { createViews } from '../../platform/views.ts';
-import { sitemapXml } from '../site.ts';
+import { sitemapXml, type SitemapEntry } from '../site.ts';
 import { atomFeed, blogPosts, FEED_PATH } from '../blog.ts';
 import { listedReferenceProviders } from '../../features/providers/reference-data.ts';
 
-const { values } = parseArgs({
-  options: {
-    content: { type: 'string', default: 'content' },
-    out: { type: 'string', default: 'dist/site' },
-    // The same public address as the service: SERVICE_URL, or where it would listen.
-    'public-url': { type: 'string', default: loadConfig().serviceUrl },
-  },
-  allowPositionals: true,
-});
-const contentDir = resolve(values.content!);
-const outDir = resolve(values.out!);
-const started = performance.now();
+/** Below this many pages, one thread: a worker's start-up (loading the modules again) outweighs its share. */
+const SMALL_TREE = 200;
 
-try {
-  const tree = loadContentTree(contentDir);
+interface ShareJob {
+  contentDir: string;
+  outDir: string;
+  publicUrl: string;
+  share: SiteShare;
+}
+
+/** What a share sends back: no HTML (it is written already), only what the sitemap and the report need. */
+interface ShareResult {
+  pages: (SitemapEntry & { place: number })[];
+  problems: (Problem & { place: number })[];
+}
+
+/** Renders one share of the site and writes its pages; `tree` is passed when this thread has loaded it already. */
+function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite; result: ShareResult } {
+  const tree = loaded ?? loadContentTree(job.contentDir);
   const views = createViews({
     assets: loadManifest(),
     govukBrand: process.env['GOVUK_BRAND'] === 'true',
     primaryNavigation: primaryNavigation(tree),
-    serviceUrl: values['public-url']!.replace(/\/+$/, ''),
+    serviceUrl: job.publicUrl,
   });
   // The running service reads providers from its database; the export, from the reference file that fills it.
-  const site = renderSite(tree, views, { providers: listedReferenceProviders() });
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  const site = renderSite(tree, views, { providers: listedReferenceProviders() }, job.share);
   for (const page of site.pages) {
-    const file = page.path === '/' ? join(outDir, 'index.html') : join(outDir, page.path, 'index.html');
+    const file = page.path === '/' ? join(job.outDir, 'index.html') : join(job.outDir, page.path, 'index.html');
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, page.html);
   }
-  cpSync(fromRoot('dist/assets'), join(outDir, 'assets'), { recursive: true });
-  for (const file of site.images.flatMap((image) => image.files)) {
-    mkdirSync(dirname(join(outDir, file.urlPath)), { recursive: true });
-    cpSync(file.file, join(outDir, file.urlPath));
+  return {
+    site,
+    result: {
+      pages: site.pages.map((p, i) => ({
+        path: p.path,
+        ...(p.date ? { date: p.date } : {}),
+        noindex: p.noindex,
+        place: site.places.pages[i]!,
+      })),
+      problems: site.problems.map((p, i) => ({ ...p, place: site.places.problems[i]! })),
+    },
+  };
+}
+
+/** Starts a worker thread on this file for one share. */
+function shareOnWorker(job: ShareJob): Promise<ShareResult> {
+  return new Promise((done, fail) => {
+    const url = new URL(import.meta.url);
+    // Run from source (npm run content:build, the tests), the worker registers tsx before loading this file.
+    const worker = url.pathname.endsWith('.ts')
+      ? new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true, workerData: job },
+        )
+      : new Worker(url, { workerData: job });
+    worker.once('message', done);
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`a render thread stopped (exit code ${code})`)));
+  });
+}
+
+/** Shares back in the whole site's order: the same pages, sitemap and report as one thread gives. */
+const inSiteOrder = <T extends { place: number }>(items: T[]): T[] =>
+  items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => a.item.place - b.item.place || a.i - b.i)
+    .map((x) => x.item);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      content: { type: 'string', default: 'content' },
+      out: { type: 'string', default: 'dist/site' },
+      // The same public address as the service: SERVICE_URL, or where it would listen.
+      'public-url': { type: 'string', default: loadConfig().serviceUrl },
+      // Render threads; by default every core for a large tree, one for a small one.
+      threads: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const contentDir = resolve(values.content!);
+  const outDir = resolve(values.out!);
+  const publicUrl = values['public-url']!.replace(/\/+$/, '');
+  const started = performance.now();
+
+  try {
+    const tree = loadContentTree(contentDir);
+    const threads = values.threads
+      ? Math.max(1, Math.floor(Number(values.threads)) || 1)
+      : tree.pages.size < SMALL_TREE
+        ? 1
+        : availableParallelism();
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    const job = (index: number): ShareJob => ({ contentDir, outDir, publicUrl, share: { index, count: threads } });
+    const workers = Array.from({ length: threads - 1 }, (_, i) => shareOnWorker(job(i + 1)));
+    // Settled now, so a worker's failure is reported once, after this thread's share.
+    const settled = Promise.allSettled(workers);
+    const own = renderShare(job(0), tree);
+    const shares = [own.result];
+    for (const outcome of await settled) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      shares.push(outcome.value);
+    }
+    const pages = inSiteOrder(shares.flatMap((s) => s.pages));
+    const problems = inSiteOrder(shares.flatMap((s) => s.problems));
+
+    cpSync(fromRoot('dist/assets'), join(outDir, 'assets'), { recursive: true });
+    for (const file of own.site.images.flatMap((image) => image.files)) {
+      mkdirSync(dirname(join(outDir, file.urlPath)), { recursive: true });
+      cpSync(file.file, join(outDir, file.urlPath));
+    }
+    writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(pages, publicUrl));
+    const posts = blogPosts(tree);
+    if (posts.length > 0) {
+      const title = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
+      writeFileSync(join(outDir, FEED_PATH), atomFeed(posts, publicUrl, title));
+    }
+    const errors = problems.filter((p) => p.severity === 'error');
+    const failed = new Set(errors.map((p) => p.file));
+    for (const problem of errors) console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `content build: ${pages.length} pages written to ${values.out} in ${ms} ms on ${threads} thread${threads === 1 ? '' : 's'}; ${failed.size} file${failed.size === 1 ? '' : 's'} with errors`,
+    );
+    process.exit(failed.size > 0 ? 1 : 0);
+  } catch (error) {
+    console.error(`content build: ${(error as Error).message}`);
+    process.exit(1);
   }
-  writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(site.pages, values['public-url']!.replace(/\/+$/, '')));
-  const posts = blogPosts(tree);
-  if (posts.length > 0) {
-    const title = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
-    writeFileSync(join(outDir, FEED_PATH), atomFeed(posts, values['public-url']!.replace(/\/+$/, ''), title));
-  }
-  const failed = new Set(site.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-  for (const problem of site.problems.filter((p) => p.severity === 'error'))
-    console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
-  const ms = Math.round(performance.now() - started);
-  console.log(
-    `content build: ${site.pages.length} pages written to ${values.out} in ${ms} ms; ${failed.size} file${failed.size === 1 ? '' : 's'} with errors`,
-  );
-  process.exit(failed.size > 0 ? 1 : 0);
-} catch (error) {
-  console.error(`content build: ${(error as Error).message}`);
-  process.exit(1);
+}
+
+if (isMainThread) void main();
+else {
+  // A worker: render its share, send back what the main thread needs, and end.
+  parentPort!.postMessage(renderShare(workerData as ShareJob).result);
 }
