@@ -245,6 +245,8 @@ export interface ModelContext {
   posts?: PostSummary[];
   /** Development only: show editors, in the page, what could not be rendered (a Ruby partial). */
   devNotices?: boolean;
+  /** The static export's layouts rendered once, by their layout values (see pageInShell). */
+  shells?: Map<string, string[] | null>;
 }
 
 /** Everything a content page shows, with the problems found on the way (the lint reports them). */
@@ -758,7 +760,7 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
   try {
     const model = buildPageModel(ctx, page);
     problems.push(...model.problems);
-    const html = ctx.views.render('content/page.njk', model);
+    const html = ctx.shells ? pageInShell(ctx, model, ctx.shells) : ctx.views.render('content/page.njk', model);
     return {
       page: {
         path: page.path,
@@ -783,6 +785,66 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
     });
     return { problems };
   }
+}
+
+// Markers for a page's own values in a layout rendered once: characters no page's text has.
+const SHELL_TITLE = '\u0001title\u0001';
+const SHELL_DESCRIPTION = '\u0001description\u0001';
+const SHELL_CANONICAL = '\u0001canonical\u0001';
+const SHELL_BODY = '\u0001body\u0001';
+const SHELL_MARKERS = /(\u0001(?:title|description|canonical|body)\u0001)/;
+/** The views' own autoescape (nunjucks lib.escape), for the values spliced into a layout. */
+const VIEW_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '&#92;',
+};
+const escapeLikeViews = (value: unknown) => String(value).replace(/[&"'<>\\]/g, (ch) => VIEW_ESCAPES[ch]!);
+
+/**
+ * A content page as content/page.njk renders it, the same bytes, but with the layout around it
+ * rendered once for all the pages that share its layout values (robots, navigation state,
+ * breadcrumbs, back link, whether there is a description): the page's title, description,
+ * canonical path and body are spliced into it. The layout is most of a page's template time.
+ */
+function pageInShell(ctx: ModelContext, model: PageModel, shells: Map<string, string[] | null>): string {
+  const { views } = ctx;
+  const serviceName = String(views.getGlobal('serviceName'));
+  const navItems = views.getFilter('navItems') as (items: unknown, current: string) => unknown;
+  // A title equal to the service's name changes the <title> itself: such a page is rendered whole.
+  if (String(model.pageTitle) === serviceName) return views.render('content/page.njk', model);
+  const key = JSON.stringify([
+    model.noindex,
+    !!model.description,
+    !!model.canonicalPath,
+    navItems(views.getGlobal('primaryNavigation'), model.currentPath),
+    model.breadcrumbs,
+    model.backLink,
+  ]);
+  if (!shells.has(key)) {
+    const html = views.render('content/page-shell.njk', {
+      ...model,
+      pageTitle: SHELL_TITLE,
+      description: model.description ? SHELL_DESCRIPTION : model.description,
+      canonicalPath: model.canonicalPath ? SHELL_CANONICAL : model.canonicalPath,
+      shellBody: SHELL_BODY,
+    });
+    const parts = html.split(SHELL_MARKERS);
+    // Only a layout with its body marked exactly once can be spliced; any other renders whole.
+    shells.set(key, parts.filter((p) => p === SHELL_BODY).length === 1 ? parts : null);
+  }
+  const shell = shells.get(key);
+  if (!shell) return views.render('content/page.njk', model);
+  const values: Record<string, string> = {
+    [SHELL_TITLE]: escapeLikeViews(model.pageTitle),
+    [SHELL_DESCRIPTION]: escapeLikeViews(model.description),
+    [SHELL_CANONICAL]: escapeLikeViews(model.canonicalPath),
+    [SHELL_BODY]: views.render('content/page-body.njk', model),
+  };
+  return shell.map((part, i) => (i % 2 === 1 ? values[part]! : part)).join('');
 }
 
 /** The blog's generated index and tag pages (none without posts); `blog.md`, if there is one, names the index. */
@@ -842,9 +904,14 @@ export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
-  share: SiteShare = { index: 0, count: 1 },
+  options: { share?: SiteShare; wholePages?: boolean } = {},
 ): RenderedSite {
-  const ctx = renderContext(tree, views, data);
+  const share = options.share ?? { index: 0, count: 1 };
+  // The export renders each distinct layout once, unless asked to render every page whole (the reference).
+  const ctx = {
+    ...renderContext(tree, views, data),
+    ...(options.wholePages ? {} : { shells: new Map<string, string[] | null>() }),
+  };
   const pages: RenderedPage[] = [];
   const problems: Problem[] = [];
   const places: RenderedSite['places'] = { pages: [], problems: [] };

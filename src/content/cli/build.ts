@@ -5,7 +5,9 @@
  *
  * A large tree is rendered on every core: this thread and worker threads (running this same
  * file) each render and write one share of the pages. A small tree is rendered here alone,
- * where starting workers would cost more than they save. `--threads 1` forces one thread.
+ * where starting workers would cost more than they save. `--threads 1` forces one thread;
+ * `--reference` renders on one thread with each page's whole template (no layout rendered once),
+ * the rendering the faster ones must equal byte for byte.
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,6 +32,7 @@ interface ShareJob {
   outDir: string;
   publicUrl: string;
   share: SiteShare;
+  wholePages: boolean;
 }
 
 /** What a share sends back: no HTML (it is written already), only what the sitemap and the report need. */
@@ -48,7 +51,7 @@ function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite;
     serviceUrl: job.publicUrl,
   });
   // The running service reads providers from its database; the export, from the reference file that fills it.
-  const site = renderSite(tree, views, { providers: listedReferenceProviders() }, job.share);
+  const site = renderSite(tree, views, { providers: listedReferenceProviders() }, job);
   for (const page of site.pages) {
     const file = page.path === '/' ? join(job.outDir, 'index.html') : join(job.outDir, page.path, 'index.html');
     mkdirSync(dirname(file), { recursive: true });
@@ -101,6 +104,8 @@ async function main(): Promise<void> {
       'public-url': { type: 'string', default: loadConfig().serviceUrl },
       // Render threads; by default every core for a large tree, one for a small one.
       threads: { type: 'string' },
+      // The reference rendering: one thread, each page rendered whole by its template, as the service serves it.
+      reference: { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -111,14 +116,22 @@ async function main(): Promise<void> {
 
   try {
     const tree = loadContentTree(contentDir);
-    const threads = values.threads
-      ? Math.max(1, Math.floor(Number(values.threads)) || 1)
-      : tree.pages.size < SMALL_TREE
-        ? 1
-        : availableParallelism();
+    const threads = values.reference
+      ? 1
+      : values.threads
+        ? Math.max(1, Math.floor(Number(values.threads)) || 1)
+        : tree.pages.size < SMALL_TREE
+          ? 1
+          : availableParallelism();
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
-    const job = (index: number): ShareJob => ({ contentDir, outDir, publicUrl, share: { index, count: threads } });
+    const job = (index: number): ShareJob => ({
+      contentDir,
+      outDir,
+      publicUrl,
+      share: { index, count: threads },
+      wholePages: values.reference!,
+    });
     const workers = Array.from({ length: threads - 1 }, (_, i) => shareOnWorker(job(i + 1)));
     // Settled now, so a worker's failure is reported once, after this thread's share.
     const settled = Promise.allSettled(workers);
