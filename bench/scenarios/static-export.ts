@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../../src/shared/paths.ts';
 import { workDir, type BenchContext } from '../lib/context.ts';
@@ -19,18 +20,34 @@ export async function staticExport(ctx: BenchContext): Promise<ScenarioResult> {
 
   const ours: number[] = [];
   const eleventy: number[] = [];
-  for (let r = 1; r <= ctx.rounds; r++) {
-    const out = join(workDir, 'export-ours-out');
+  // The same build forced onto one thread and onto every core, in the same rounds: what the threads give.
+  const cores = availableParallelism();
+  const oneThread: number[] = [];
+  const allThreads: number[] = [];
+  const build = (extra: string[]) => {
     const started = performance.now();
-    execFileSync(process.execPath, [fromRoot('dist/src/content/cli/build.js'), '--content', oursIn, '--out', out], {
-      cwd: fromRoot('.'),
-      stdio: 'pipe',
-    });
-    ours.push(performance.now() - started);
+    execFileSync(
+      process.execPath,
+      [
+        fromRoot('dist/src/content/cli/build.js'),
+        '--content',
+        oursIn,
+        '--out',
+        join(workDir, 'export-ours-out'),
+        ...extra,
+      ],
+      { cwd: fromRoot('.'), stdio: 'pipe' },
+    );
+    return performance.now() - started;
+  };
+  for (let r = 1; r <= ctx.rounds; r++) {
+    ours.push(build([]));
     const e = await buildEleventy(elevIn, join(workDir, 'export-eleventy-out'));
     eleventy.push(e.ms);
+    oneThread.push(build(['--threads', '1']));
+    allThreads.push(build(['--threads', String(cores)]));
     console.log(
-      `  round ${r}: iQTS content:build ${Math.round(ours.at(-1)!)} ms, Eleventy ${Math.round(e.ms)} ms (${e.pages} pages)`,
+      `  round ${r}: iQTS content:build ${Math.round(ours.at(-1)!)} ms (1 thread ${Math.round(oneThread.at(-1)!)} ms, ${cores} threads ${Math.round(allThreads.at(-1)!)} ms), Eleventy ${Math.round(e.ms)} ms (${e.pages} pages)`,
     );
   }
   const ratio = median(eleventy) / median(ours);
@@ -41,6 +58,8 @@ export async function staticExport(ctx: BenchContext): Promise<ScenarioResult> {
     contenders: [
       contender('iQTS content:build (accordion, partials, variables)', 'ms', ours),
       contender('Eleventy + @x-govuk/govuk-eleventy-plugin', 'ms', eleventy),
+      contender('iQTS content:build --threads 1', 'ms', oneThread),
+      contender(`iQTS content:build --threads ${cores}`, 'ms', allThreads),
     ],
     goals: [{ label: 'Eleventy time ÷ iQTS time', value: ratio, goal: '≥ 3', met: ratio >= 3 }],
   };

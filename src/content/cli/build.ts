@@ -4,13 +4,13 @@
  * fails, with the reason, and exits 1 if any did.
  *
  * A large tree is rendered on every core: this thread and worker threads (running this same
- * file) each render and write one share of the pages. A small tree is rendered here alone,
- * where starting workers would cost more than they save. `--threads 1` forces one thread;
+ * file) each render and write one share of the pages. A small tree, or a busy machine, is
+ * rendered here alone, where starting workers would cost more than they save. `--threads 1` forces one thread;
  * `--reference` renders on one thread with each page's whole template (no layout rendered once),
  * the rendering the faster ones must equal byte for byte.
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -23,9 +23,23 @@ import { createViews } from '../../platform/views.ts';
 import { sitemapXml, type SitemapEntry } from '../site.ts';
 import { atomFeed, blogPosts, FEED_PATH } from '../blog.ts';
 import { listedReferenceProviders } from '../../features/providers/reference-data.ts';
+import type { ContentData } from '../components.ts';
 
 /** Below this many pages, one thread: a worker's start-up (loading the modules again) outweighs its share. */
 const SMALL_TREE = 200;
+
+/**
+ * Every core for a large tree, when there are cores to spare: a worker costs the start-up again
+ * (about 0.7 s of CPU: the modules, the tree, the templates), which pays only if it gets a core
+ * of its own. On a machine already busy (its load average at or above its cores) a second thread
+ * only competes with the first, so the export stays on one.
+ */
+function defaultThreads(pages: number): number {
+  const cores = availableParallelism();
+  if (pages < SMALL_TREE || cores < 2) return 1;
+  const idle = Math.floor(cores - loadavg()[0]!);
+  return Math.max(1, Math.min(cores, idle));
+}
 
 interface ShareJob {
   contentDir: string;
@@ -50,8 +64,15 @@ function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite;
     primaryNavigation: primaryNavigation(tree),
     serviceUrl: job.publicUrl,
   });
-  // The running service reads providers from its database; the export, from the reference file that fills it.
-  const site = renderSite(tree, views, { providers: listedReferenceProviders() }, job);
+  // The running service reads providers from its database; the export, from the reference file that fills it
+  // (read only if a page shows them: parsing it is a good part of a small export's time).
+  let providers: ContentData['providers'] | undefined;
+  const data: ContentData = {
+    get providers() {
+      return (providers ??= listedReferenceProviders());
+    },
+  };
+  const site = renderSite(tree, views, data, job);
   for (const page of site.pages) {
     const file = page.path === '/' ? join(job.outDir, 'index.html') : join(job.outDir, page.path, 'index.html');
     mkdirSync(dirname(file), { recursive: true });
@@ -120,9 +141,7 @@ async function main(): Promise<void> {
       ? 1
       : values.threads
         ? Math.max(1, Math.floor(Number(values.threads)) || 1)
-        : tree.pages.size < SMALL_TREE
-          ? 1
-          : availableParallelism();
+        : defaultThreads(tree.pages.size);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     const job = (index: number): ShareJob => ({
