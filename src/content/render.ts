@@ -787,12 +787,12 @@ export function renderPage(ctx: ModelContext, page: ContentPage): { page?: Rende
   }
 }
 
-// Markers for a page's own values in a layout rendered once: characters no page's text has.
-const SHELL_TITLE = '\u0001title\u0001';
-const SHELL_DESCRIPTION = '\u0001description\u0001';
-const SHELL_CANONICAL = '\u0001canonical\u0001';
-const SHELL_BODY = '\u0001body\u0001';
-const SHELL_MARKERS = /(\u0001(?:title|description|canonical|body)\u0001)/;
+// Markers for a page's own values in a layout rendered once: a private-use character, which no page's text has.
+const SHELL_TITLE = '\uE000title\uE000';
+const SHELL_DESCRIPTION = '\uE000description\uE000';
+const SHELL_CANONICAL = '\uE000canonical\uE000';
+const SHELL_BODY = '\uE000body\uE000';
+const SHELL_MARKERS = /(\uE000(?:title|description|canonical|body)\uE000)/;
 /** The views' own autoescape (nunjucks lib.escape), for the values spliced into a layout. */
 const VIEW_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -899,7 +899,7 @@ export interface SiteShare {
   count: number;
 }
 
-/** Renders every page of a tree (or one share of them) to complete HTML. A page that fails is reported, never thrown. */
+/** Renders every page of a tree (or one share of them) to complete HTML. A failing page is reported, never thrown. */
 export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
