@@ -245,6 +245,8 @@ export interface ModelContext {
   posts?: PostSummary[];
   /** Development only: show editors, in the page, what could not be rendered (a Ruby partial). */
   devNotices?: boolean;
+  /** false: leave out the plain text and sections site search reads (the static export has no search). */
+  searchText?: boolean;
   /** The static export's layouts rendered once, by their layout values (see pageInShell). */
   shells?: Map<string, string[] | null>;
 }
@@ -256,6 +258,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
   const problems: Problem[] = [];
   const env: RenderEnv = newRenderEnv(['main-content', 'steps', 'related-content', 'similar-posts'], tree.glossary);
   const texts: string[] = [];
+  const plain = ctx.searchText === false ? () => '' : stripTags;
   const { components, clashes } = declaredComponentsWithClashes(fm as Record<string, unknown>);
   for (const name of clashes)
     problems.push({
@@ -387,7 +390,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
         message: 'more than one h1: the page title is the h1, so start body headings at ##',
       });
     }
-    texts.push(stripTags(html));
+    texts.push(plain(html));
     // Links found in this fragment are attributed to this file for the lint.
     for (const link of env.links!.slice(linksBefore)) (link as { file?: string }).file = file;
     return html;
@@ -420,7 +423,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     if (partial.kind === 'njk') {
       try {
         const html = ctx.views.renderString(partial.source, {});
-        texts.push(stripTags(html));
+        texts.push(plain(html));
         return html;
       } catch (error) {
         problems.push({
@@ -447,7 +450,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
       const stepId = `step-${index + 1}`;
       env.markdownItAnchor.slugs[stepId] = true;
       const content = renderPartial(step.partial, `step "${title}"`);
-      stepSections.push({ id: slug, title, text: stripTags(content) });
+      stepSections.push({ id: slug, title, text: plain(content) });
       const number = numbered ? `<span class="app-step-number">${index + 1}.</span> ` : '';
       return {
         heading: { html: number + escapeHtml(title) },
@@ -581,7 +584,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
           for (const finding of checkRawHtml(raw.content))
             problems.push({ severity: 'error', file: page.file, line, message: finding.message });
         if (raws.length > 0) paragraphHtml = sanitizeContentHtml(paragraphHtml);
-        texts.push(stripTags(paragraphHtml));
+        texts.push(plain(paragraphHtml));
       }
       const subtitle = fm.subtitle ? filled('subtitle', fm.subtitle) : null;
       hero = {
@@ -705,7 +708,7 @@ export function buildPageModel(ctx: ModelContext, page: ContentPage): PageModel 
     lastUpdated: fm.date && !post ? formatDate(fm.date) : null,
     post,
     text: texts.join(' '),
-    sections: [...h2Sections(bodyHtml), ...stepSections],
+    sections: ctx.searchText === false ? [] : [...h2Sections(bodyHtml), ...stepSections],
     usesData,
     problems,
     env,
@@ -904,12 +907,13 @@ export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
-  options: { share?: SiteShare; wholePages?: boolean } = {},
+  options: { share?: SiteShare; wholePages?: boolean; searchText?: boolean } = {},
 ): RenderedSite {
   const share = options.share ?? { index: 0, count: 1 };
   // The export renders each distinct layout once, unless asked to render every page whole (the reference).
   const ctx = {
     ...renderContext(tree, views, data),
+    ...(options.searchText === false ? { searchText: false } : {}),
     ...(options.wholePages ? {} : { shells: new Map<string, string[] | null>() }),
   };
   const pages: RenderedPage[] = [];

@@ -72,7 +72,8 @@ function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite;
       return (providers ??= listedReferenceProviders());
     },
   };
-  const site = renderSite(tree, views, data, job);
+  // A static site has no search: the pages' plain text and sections are not made.
+  const site = renderSite(tree, views, data, { ...job, searchText: false });
   for (const page of site.pages) {
     const file = page.path === '/' ? join(job.outDir, 'index.html') : join(job.outDir, page.path, 'index.html');
     mkdirSync(dirname(file), { recursive: true });
