@@ -364,7 +364,7 @@ export async function changeState(
 
 class StaleChange extends Error {}
 
-/** A provider's first decision (an offer or a rejection) is kept with its whole days since submission, for the national figures. */
+/** A provider's first decision (an offer or a rejection), with whole days since submission: for national figures. */
 function firstDecision(
   row: Selectable<ApplicationTable>,
   event: ApplicationEvent,
