@@ -9,6 +9,7 @@ import { machineFacts, writeResults, type ScenarioResult } from './lib/report.ts
 import { applicationSubmit } from './scenarios/application-submit.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { contentPage } from './scenarios/content-page.ts';
+import { dashboard } from './scenarios/dashboard.ts';
 import { pageWeight } from './scenarios/page-weight.ts';
 import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
@@ -30,6 +31,7 @@ const scenarios: { id: string; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 'application-submit', run: applicationSubmit },
   { id: 'training-progress', run: trainingProgress },
   { id: 'public-check', run: publicCheck },
+  { id: 'dashboard', run: dashboard },
 ];
 const only = values.only?.split(',');
 

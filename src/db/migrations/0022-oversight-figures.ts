@@ -42,10 +42,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       where decided_at is not null`.execute(db);
   }
 
+  // By date submitted (the monthly series, and any figure narrowed to dates) …
   await db.schema
     .createIndex('applications_figures')
     .on('applications')
     .columns(['submitted_at', 'provider_id', 'country', 'status', 'decision_days'])
+    .execute();
+  // … and by provider, status and days to decision, in the order those figures group by.
+  await db.schema
+    .createIndex('applications_decisions')
+    .on('applications')
+    .columns(['provider_id', 'status', 'decision_days', 'submitted_at', 'country'])
     .execute();
   await db.schema
     .createIndex('trainees_figures')
@@ -76,7 +83,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const index of ['placements_trainee_school', 'awards_figures', 'trainees_figures', 'applications_figures'])
+  for (const index of [
+    'placements_trainee_school',
+    'awards_figures',
+    'trainees_figures',
+    'applications_decisions',
+    'applications_figures',
+  ])
     await sql`drop index ${sql.id(index)}`.execute(db);
   await db.schema.alterTable('applications').dropColumn('decision_days').execute();
   await db.schema.alterTable('applications').dropColumn('decided_at').execute();
