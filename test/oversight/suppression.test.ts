@@ -14,11 +14,15 @@ describe('small numbers in the open statistics', () => {
     expect(suppressCount(12345)).toEqual({ value: 12345, text: '12,345' });
   });
 
-  it('in a group with a published total, one hidden cell takes the next smallest with it', () => {
+  it('in a group with a published total, hidden cells must add up to 5 or more', () => {
+    // One hidden: the total minus the rest would give it, so the next smallest goes too.
     expect(suppressGroup([10, 4, 7]).map((s) => s.text)).toEqual(['10', 'fewer than 5', 'withheld']);
-    // Two hidden already: neither can be worked out alone.
-    expect(suppressGroup([10, 4, 0]).map((s) => s.text)).toEqual(['10', 'fewer than 5', 'fewer than 5']);
+    // Two hidden adding up to 4: still derivable as a pair, so another goes.
+    expect(suppressGroup([10, 4, 0]).map((s) => s.text)).toEqual(['withheld', 'fewer than 5', 'fewer than 5']);
+    // Two hidden adding up to 5 or more: no more.
+    expect(suppressGroup([10, 4, 3]).map((s) => s.text)).toEqual(['10', 'fewer than 5', 'fewer than 5']);
     expect(suppressGroup([5, 6]).map((s) => s.text)).toEqual(['5', '6']);
+    expect(suppressGroup([0, 0]).map((s) => s.text)).toEqual(['fewer than 5', 'fewer than 5']);
     expect(suppressGroup([10, 4], false).map((s) => s.text)).toEqual(['10', 'fewer than 5']);
   });
 

@@ -116,14 +116,14 @@ export function monthChart(spec: ChartSpec): string {
         `<text class="app-figure-chart__tick" x="${margin.left - 6}" y="${f1(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-GB')}</text>`,
     )
     .join('');
-  // About five month names fit a phone's width.
-  const every = Math.max(1, Math.ceil(spec.data.length / 5));
-  const last = spec.data.length - 1;
-  const named = (i: number) => i % every === 0 || (i === last && last % every >= every / 2);
+  // Four or five month names fit a phone's width.
+  const every = Math.max(1, Math.ceil(spec.data.length / 4));
+  // Names centred under their month; ended at the right edge so none is cut off.
+  const anchor = (x: number) => (x > WIDTH - 40 ? 'end' : 'middle');
   const names = spec.data
     .map((d, i) =>
-      named(i)
-        ? `<text class="app-figure-chart__tick" x="${f1(cx(i))}" y="${height - margin.bottom + 18}" text-anchor="middle">${escapeHtml(shortMonth(d.label))}</text>`
+      i % every === 0
+        ? `<text class="app-figure-chart__tick" x="${f1(cx(i))}" y="${height - margin.bottom + 18}" text-anchor="${anchor(cx(i))}">${escapeHtml(shortMonth(d.label))}</text>`
         : '',
     )
     .join('');

@@ -2,8 +2,8 @@
  * Small numbers in the open statistics. Any count under 5 (0 included) is shown as
  * "fewer than 5", so no one can be picked out; and anything built on a hidden count is
  * hidden with it: a rate whose parts (or their difference) are small, a percentile of
- * fewer than 5 values, and a second cell in a group whose total is published (otherwise
- * the hidden one is the total minus the rest). Pure.
+ * fewer than 5 values, and further cells in a group whose total is published until the
+ * hidden ones add up to 5 or more (otherwise the total minus the rest gives them away). Pure.
  */
 export const THRESHOLD = 5;
 export const FEWER_THAN = `fewer than ${THRESHOLD}`;
@@ -22,18 +22,21 @@ export function suppressCount(count: number): Shown {
 }
 
 /**
- * Counts that add up to a total the page also shows. Each count under 5 is hidden; when
- * only one is, it could be worked out from the total, so the next smallest is hidden too.
+ * Counts that add up to a total the page also shows. Each count under 5 is hidden; then, while
+ * the hidden ones add up to under 5 (the total minus the rest would give that small sum, or
+ * the one hidden count itself), the smallest shown count is withheld too.
  */
 export function suppressGroup(counts: readonly number[], totalShown = true): Shown[] {
   const shown = counts.map(suppressCount);
-  const hidden = shown.filter((s) => s.value === null).length;
-  if (totalShown && hidden === 1 && counts.length > 1) {
+  if (!totalShown) return shown;
+  const hiddenSum = () => counts.reduce((sum, c, i) => (shown[i]!.value === null ? sum + c : sum), 0);
+  while (shown.some((s) => s.value === null) && hiddenSum() < THRESHOLD) {
     let smallest = -1;
     shown.forEach((s, i) => {
       if (s.value !== null && (smallest === -1 || counts[i]! < counts[smallest]!)) smallest = i;
     });
-    if (smallest !== -1) shown[smallest] = { value: null, text: 'withheld' };
+    if (smallest === -1) break;
+    shown[smallest] = { value: null, text: 'withheld' };
   }
   return shown;
 }
