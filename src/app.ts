@@ -27,6 +27,8 @@ import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { registerOversightAdminRoutes } from './features/oversight/admin-routes.ts';
+import { registerOversightPublicRoutes } from './features/oversight/public-routes.ts';
 import { registerPolicyPages } from './features/policies/routes.ts';
 import { registerMentorRoutes } from './features/training/mentor-routes.ts';
 import { registerTrainingProviderRoutes } from './features/training/provider-routes.ts';
@@ -205,6 +207,8 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   // The finders read only: no session, no cookie.
   registerProviderRoutes(app, database.db);
   registerApiRoutes(app, database.db);
+  // The open statistics: national figures with small numbers withheld, no session.
+  registerOversightPublicRoutes(app, database.db);
 
   // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
   await app.register(async (forms) => {
@@ -243,6 +247,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);
       registerAwardAdminRoutes(admin, database.db, config);
+      registerOversightAdminRoutes(admin, database.db);
     });
   });
 

@@ -133,6 +133,10 @@ export interface ApplicationTable {
   submitted_at: string | null;
   updated_at: string;
   created_at: string;
+  /** When the provider first decided (an offer or a rejection); null: not yet. */
+  decided_at: string | null;
+  /** Whole days from submission to that decision: kept so the national figures need no date arithmetic. */
+  decision_days: number | null;
 }
 
 export interface AuditEventTable {

@@ -344,7 +344,7 @@ export async function changeState(
       const set = { ...req.set, ...extra?.set };
       const updated = await trx
         .updateTable('applications')
-        .set({ ...set, status: step.to, updated_at: stamp })
+        .set({ ...set, ...firstDecision(row, req.event, now), status: step.to, updated_at: stamp })
         .where('id', '=', row.id)
         .where('status', '=', row.status)
         .where('updated_at', '=', row.updated_at)
@@ -403,6 +403,17 @@ export async function changeState(
 }
 
 class StaleChange extends Error {}
+
+/** A provider's first decision (an offer or a rejection), with whole days since submission: for national figures. */
+function firstDecision(
+  row: Selectable<ApplicationTable>,
+  event: ApplicationEvent,
+  now: Date,
+): { decided_at?: string; decision_days?: number } {
+  if ((event !== 'make-offer' && event !== 'reject') || row.decided_at !== null || row.submitted_at === null) return {};
+  const days = Math.floor((now.getTime() - new Date(row.submitted_at).getTime()) / 86_400_000);
+  return { decided_at: now.toISOString(), decision_days: Math.max(0, days) };
+}
 
 /**
  * Proposes a placement school: one of the provider's active partner schools, or the school
