@@ -43,12 +43,14 @@ import { DEFAULT_COHORT_CAP, MAX_COHORT_CAP, offerCohort } from './cohort-cap.ts
 const PAGE_SIZE = 25;
 
 const listQuery = z.object({
-  status: z
-    .enum(Object.keys(APPROVAL_STATES) as [ApprovalState, ...ApprovalState[]], {
-      error: 'Choose a status from the list',
-    })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  status: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(Object.keys(APPROVAL_STATES) as [ApprovalState, ...ApprovalState[]], {
+        error: 'Choose a status from the list',
+      })
+      .optional(),
+  ),
   page: z
     .string()
     .regex(/^[1-9]\d{0,5}$/, 'Enter a page number')
