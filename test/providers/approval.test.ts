@@ -262,6 +262,27 @@ for (const engine of engines) {
       }
     });
 
+    it('content pages that list providers follow a suspension at once', async () => {
+      const IQTS = '/non-uk-teachers/international-qualified-teacher-status';
+      const listed = async () => {
+        const page = $(await t.app.inject(IQTS));
+        return page('.app-provider-list a')
+          .map((_, el) => page(el).text())
+          .get();
+      };
+      expect(await listed()).toContain('University of Derby');
+      const { id } = await db()
+        .selectFrom('providers')
+        .select('id')
+        .where('slug', '=', 'university-of-derby')
+        .executeTakeFirstOrThrow();
+      const res = await step('suspend', { expected: 'approved', ...TODAY_PARTS, reason: 'Content check' }, id);
+      expect(res.statusCode).toBe(303);
+      expect(await listed()).not.toContain('University of Derby');
+      await step('lift-suspension', { expected: 'suspended', ...TODAY_PARTS, reason: 'Content check over' }, id);
+      expect(await listed()).toContain('University of Derby');
+    });
+
     it('a stale or disallowed step is refused with a clear message, and nothing changes', async () => {
       expect(await status()).toBe('suspended');
       const before = (await auditRows()).length;

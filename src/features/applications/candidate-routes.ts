@@ -404,7 +404,7 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       },
       serviceUrl: config.serviceUrl,
     });
-    // Refused in the transaction (the provider was suspended a moment ago): still a draft, and the candidate is told why.
+    // Refused in the transaction (the provider was suspended a moment ago): still a draft; the candidate is told why.
     if (!result.ok && (await candidateApplication(db, scope, current.reference))?.status === 'draft')
       return renderCheck(request, reply, current, [result.message]);
     // A concurrent submit of the same draft lost the race: the application is submitted all the same.
