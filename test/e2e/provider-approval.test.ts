@@ -21,7 +21,11 @@ beforeAll(async () => {
   h = await startBrowser();
   const db = h.server.database.db;
   await seedSampleData(db, 0);
-  const row = await db.selectFrom('providers').select(['id', 'name']).where('slug', '=', SLUG).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('providers')
+    .select(['id', 'name'])
+    .where('slug', '=', SLUG)
+    .executeTakeFirstOrThrow();
   providerId = row.id;
   providerName = row.name;
   await db
