@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeState } from '../../src/features/applications/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { offerCohort } from '../../src/features/providers/cohort-cap.ts';
+import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { seedSampleTrainees } from '../../src/features/training/sample.ts';
 import { today } from '../../src/shared/dates.ts';
 import { providerScope } from '../../src/shared/scope.ts';
@@ -279,6 +280,9 @@ for (const engine of engines) {
       const res = await step('suspend', { expected: 'approved', ...TODAY_PARTS, reason: 'Content check' }, id);
       expect(res.statusCode).toBe(303);
       expect(await listed()).not.toContain('University of Derby');
+      // Loading DfE's list again (every start) keeps the DfE's decision recorded here.
+      await loadReferenceProviders(db());
+      expect(await status(id)).toBe('suspended');
       await step('lift-suspension', { expected: 'suspended', ...TODAY_PARTS, reason: 'Content check over' }, id);
       expect(await listed()).toContain('University of Derby');
     });
