@@ -5,7 +5,7 @@ import { offerCohort } from '../../src/features/providers/cohort-cap.ts';
 import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { seedSampleTrainees } from '../../src/features/training/sample.ts';
 import { today } from '../../src/shared/dates.ts';
-import { providerScope } from '../../src/shared/scope.ts';
+import { candidateScope, providerScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication } from '../helpers/applications.ts';
@@ -354,6 +354,34 @@ for (const engine of engines) {
         .where('id', '=', first.id)
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'offer', offer_cohort: offerCohort(today()) });
+    });
+
+    it('a submit that races a suspension is refused inside its transaction, and stays a draft', async () => {
+      const candidate = new FormClient(t.app);
+      await signIn(candidate, db(), 'racing.submit@example.org');
+      await completeApplication(candidate, undefined, SLUG);
+      const draft = await db()
+        .selectFrom('applications as a')
+        .innerJoin('users as u', 'u.id', 'a.candidate_id')
+        .select(['a.id', 'a.candidate_id'])
+        .where('u.email', '=', 'racing.submit@example.org')
+        .executeTakeFirstOrThrow();
+      // Suspended after the page's own check passed: the transaction sees it.
+      await db().updateTable('providers').set({ status: 'suspended' }).where('id', '=', providerId).execute();
+      const result = await changeState(db(), candidateScope(draft.candidate_id), {
+        applicationId: draft.id,
+        event: 'submit',
+        set: { provider_id: providerId, submitted_at: new Date().toISOString() },
+        serviceUrl: SERVICE,
+      });
+      expect(result).toEqual({ ok: false, message: 'This provider is not taking new applications at the moment' });
+      const row = await db()
+        .selectFrom('applications')
+        .select('status')
+        .where('id', '=', draft.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('draft');
+      await db().updateTable('providers').set({ status: 'approved' }).where('id', '=', providerId).execute();
     });
 
     it('the cohort cap: a DfE override with a reason, audited; an offer past it is refused with the limit', async () => {
