@@ -24,6 +24,7 @@ import { registerApiTokenRoutes } from './features/api/token-routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
+import { registerProviderAdminRoutes } from './features/providers/admin-routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
@@ -248,6 +249,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
       registerAdminRoutes(admin, database.db, config);
       registerAwardAdminRoutes(admin, database.db, config);
       registerOversightAdminRoutes(admin, database.db);
+      registerProviderAdminRoutes(admin, database.db, config);
     });
   });
 

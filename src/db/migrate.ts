@@ -10,6 +10,7 @@ import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts
 import * as apiTokens from './migrations/0017-api-tokens.ts';
 import * as awards from './migrations/0018-awards.ts';
 import * as timeZones from './migrations/0019-time-zones.ts';
+import * as providerApproval from './migrations/0020-provider-approval.ts';
 import * as oversightFigures from './migrations/0022-oversight-figures.ts';
 import * as placementSearchIndex from './migrations/0026-placement-search-index.ts';
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0017-api-tokens': apiTokens,
   '0018-awards': awards,
   '0019-time-zones': timeZones,
+  '0020-provider-approval': providerApproval,
   '0022-oversight-figures': oversightFigures,
   '0026-placement-search-index': placementSearchIndex,
 };

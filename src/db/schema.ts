@@ -44,6 +44,8 @@ export interface ProviderTable {
   start_months: string | null;
   /** JSON PublicFacts (features/providers/model.ts): what the provider's own pages say, with sources. */
   public_facts: string | null;
+  /** Trainees the provider may take in one cohort: 200 unless the DfE permits more. */
+  cohort_cap: Generated<number>;
   source: string;
   is_sample: Generated<number>;
   created_at: string;
@@ -130,6 +132,8 @@ export interface ApplicationTable {
   rejection: string | null;
   withdrawal_reason: string | null;
   placement_school_id: number | null;
+  /** The cohort an offer counts towards ("2026 to 2027"), set when the offer is made. */
+  offer_cohort: string | null;
   submitted_at: string | null;
   updated_at: string;
   created_at: string;

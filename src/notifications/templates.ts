@@ -57,6 +57,10 @@ const TRAINEE = ['traineeName', 'providerName', 'serviceUrl'] as const;
 const traineeFooter = (p: { serviceUrl: string }) =>
   `Sign in to see your training record:\n${base(p.serviceUrl)}/training\n\n${SERVICE}`;
 
+const PROVIDER_APPROVAL = ['providerName', 'serviceUrl', 'date', 'reason'] as const;
+const providerAreaFooter = (p: { serviceUrl: string }) =>
+  `Sign in to your provider account:\n${base(p.serviceUrl)}/provider/sign-in\n\n${SERVICE}`;
+
 const lines = (...paragraphs: (string | false | undefined)[]) =>
   paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
 
@@ -464,6 +468,91 @@ export const TEMPLATES = {
         p.reason,
         `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
         SERVICE,
+      ),
+  }),
+  'provider-approved': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your provider is approved to offer iQTS',
+    body: (p) =>
+      lines(
+        `The Department for Education has approved ${p.providerName} to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can now find you in the service and apply to you.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-suspended': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your approval to offer iQTS is suspended',
+    body: (p) =>
+      lines(
+        `The Department for Education has suspended ${p.providerName}'s approval to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'While you are suspended, candidates cannot apply to you and you cannot make new offers. ' +
+          'You keep your trainees and the applications you already have: you can still interview or reject, ' +
+          'and offers you have made stand.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-suspension-lifted': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your suspension has been lifted',
+    body: (p) =>
+      lines(
+        `The Department for Education has lifted ${p.providerName}'s suspension from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can apply to you again and you can make offers.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-approval-withdrawn': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your approval to offer iQTS has been withdrawn',
+    body: (p) =>
+      lines(
+        `The Department for Education has withdrawn ${p.providerName}'s approval to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can no longer apply to you and you cannot make new offers. Your trainees and their records are kept.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-provision-ended': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'You are no longer listed as offering iQTS',
+    body: (p) =>
+      lines(
+        `The Department for Education has recorded that ${p.providerName} no longer offers iQTS, from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can no longer apply to you and you cannot make new offers. Your trainees and their records are kept.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-application-recorded': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your application to offer iQTS has been recorded',
+    body: (p) =>
+      lines(
+        `The Department for Education has recorded ${p.providerName}'s application to offer iQTS, on ${p.date}.`,
+        `Note: ${p.reason}`,
+        'Candidates cannot apply to you until you are approved. We will email you with the decision.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-cohort-cap-changed': template({
+    required: ['providerName', 'serviceUrl', 'cap', 'reason'],
+    subject: () => 'Your iQTS cohort limit has changed',
+    body: (p) =>
+      lines(
+        `The Department for Education has set ${p.providerName}'s cohort limit to ${p.cap} trainees.`,
+        `Reason: ${p.reason}`,
+        'You cannot make an offer that would take a cohort past this limit.',
+        providerAreaFooter(p),
       ),
   }),
 } satisfies Record<string, EmailTemplate>;

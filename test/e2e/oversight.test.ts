@@ -40,7 +40,10 @@ for (const js of [true, false]) {
       };
       await signIn(page, known.emails.admin);
       await page.goto('/admin');
-      await page.getByRole('link', { name: 'National dashboard' }).click();
+      await page
+        .getByRole('navigation', { name: 'DfE administration' })
+        .getByRole('link', { name: 'Dashboard' })
+        .click();
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('National dashboard');
       expect(await page.getByRole('img', { name: 'Applications by status' }).count()).toBe(1);
       expect((await cell(page, 'applications-by-status', 'Awaiting decision'))?.trim()).toBe('3');

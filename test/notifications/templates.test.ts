@@ -64,6 +64,13 @@ describe('email templates', () => {
         'iqts-awarded-provider',
         'award-revoked',
         'award-revoked-provider',
+        'provider-approved',
+        'provider-suspended',
+        'provider-suspension-lifted',
+        'provider-approval-withdrawn',
+        'provider-provision-ended',
+        'provider-application-recorded',
+        'provider-cohort-cap-changed',
       ].sort(),
     );
   });

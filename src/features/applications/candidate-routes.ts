@@ -17,6 +17,7 @@ import { countryOptions, countryName } from '../../shared/format.ts';
 import { countryByCode } from '../../shared/places/countries.ts';
 import { today } from '../../shared/dates.ts';
 import { coverageIncludes, describeCoverage } from '../providers/coverage.ts';
+import { takesApplications } from '../providers/approval.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
 import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
 import { findPlaces } from '../../shared/places/places.ts';
@@ -104,7 +105,9 @@ function candidateLocation(answers: Answers) {
 /** Why this provider cannot receive this application, or null when it can. */
 export function providerProblem(provider: Provider | undefined, answers: Answers, date = today()): string | null {
   if (!provider) return 'Choose a training provider';
-  if (provider.status !== 'approved')
+  // A suspended provider is not taking new applications; the candidate is told only that fact.
+  if (provider.status === 'suspended') return `${provider.name} is not taking new applications at the moment`;
+  if (!takesApplications(provider.status))
     return `${provider.name} is not currently approved to offer iQTS, so it cannot receive applications`;
   if (answers['where-you-live']?.['uk-nation'] === 'england')
     return 'iQTS is for people who live outside England. You told us you live in England';
@@ -401,6 +404,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       },
       serviceUrl: config.serviceUrl,
     });
+    // Refused in the transaction (the provider was suspended a moment ago): still a draft; the candidate is told why.
+    if (!result.ok && (await candidateApplication(db, scope, current.reference))?.status === 'draft')
+      return renderCheck(request, reply, current, [result.message]);
     // A concurrent submit of the same draft lost the race: the application is submitted all the same.
     return reply.redirect(`/applications/${current.reference}${result.ok ? '?submitted=1' : ''}`, 303);
   });

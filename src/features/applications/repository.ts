@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
+import { lockProvider } from '../../db/locks.ts';
 import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { ApplicationTable, Database } from '../../db/schema.ts';
 import { enqueueEmails } from '../../notifications/outbox.ts';
 import { scopeProviderIds, type CandidateScope, type ProviderScope } from '../../shared/scope.ts';
 import { addPartnerSchool, schoolSummary } from '../placement-schools/repository.ts';
+import { placesTaken } from '../providers/approval-repository.ts';
+import { notTakingApplications } from '../providers/approval.ts';
+import { cohortCapProblem, offerCohort } from '../providers/cohort-cap.ts';
 import type { SchoolRow } from '../placement-schools/import.ts';
 import type { Answers } from './sections.ts';
 import { transition, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
@@ -285,6 +289,7 @@ type Settable = Partial<
     | 'candidate_name'
     | 'country'
     | 'phase'
+    | 'offer_cohort'
   >
 >;
 
@@ -340,8 +345,9 @@ export async function changeState(
       const step = transition(row.status as ApplicationState, req.event, scope.kind);
       if (!step.ok) return step;
       const stamp = now.toISOString();
+      const guarded = await providerGuard(trx, req.event, req.set?.provider_id ?? row.provider_id, now);
       const extra = req.within ? await req.within(trx, row) : undefined;
-      const set = { ...req.set, ...extra?.set };
+      const set = { ...req.set, ...guarded, ...extra?.set };
       const updated = await trx
         .updateTable('applications')
         .set({ ...set, ...firstDecision(row, req.event, now), status: step.to, updated_at: stamp })
@@ -392,6 +398,7 @@ export async function changeState(
       return { ok: true, application: fromRow(after) };
     })
     .catch((error: unknown) => {
+      if (error instanceof ProviderRefusal) return { ok: false, message: error.message };
       if (error instanceof StaleChange) {
         return {
           ok: false,
@@ -403,6 +410,49 @@ export async function changeState(
 }
 
 class StaleChange extends Error {}
+/** The provider cannot take this step now (not approved, or its cohort is full). */
+class ProviderRefusal extends Error {}
+
+/**
+ * Only an approved provider receives applications and makes offers, and an offer must fit
+ * within the provider's cohort cap. Checked inside the change's transaction with the
+ * provider's row locked (PostgreSQL; SQLite's transactions already take the write lock),
+ * so a suspension and an offer, or two offers for the last place, happen one after the
+ * other: the second sees the first. A suspended provider keeps its applications: it can
+ * still interview, reject, and see through offers already made.
+ */
+async function providerGuard(
+  trx: Transaction<Database>,
+  event: ApplicationEvent,
+  providerId: number | null,
+  now: Date,
+): Promise<Settable> {
+  if ((event !== 'submit' && event !== 'make-offer') || providerId === null) return {};
+  if (event === 'submit') {
+    let q = trx.selectFrom('providers').select('status').where('id', '=', providerId);
+    if (isPostgres(trx)) q = q.forShare();
+    const p = await q.executeTakeFirst();
+    const problem = p ? notTakingApplications(p.status) : 'Choose a training provider';
+    if (problem) throw new ProviderRefusal(problem);
+    return {};
+  }
+  await lockProvider(trx, providerId);
+  const p = await trx
+    .selectFrom('providers')
+    .select(['status', 'cohort_cap'])
+    .where('id', '=', providerId)
+    .executeTakeFirstOrThrow();
+  if (p.status === 'suspended')
+    throw new ProviderRefusal(
+      'Your approval to offer iQTS is suspended, so you cannot make new offers. You can still invite candidates to interview or reject applications',
+    );
+  if (p.status !== 'approved')
+    throw new ProviderRefusal('You are not approved to offer iQTS, so you cannot make new offers');
+  const cohort = offerCohort(now.toISOString().slice(0, 10));
+  const problem = cohortCapProblem(await placesTaken(trx, providerId, cohort), p.cohort_cap, cohort);
+  if (problem) throw new ProviderRefusal(problem);
+  return { offer_cohort: cohort };
+}
 
 /** A provider's first decision (an offer or a rejection), with whole days since submission: for national figures. */
 function firstDecision(
