@@ -64,6 +64,12 @@ describe('email templates', () => {
         'iqts-awarded-provider',
         'award-revoked',
         'award-revoked-provider',
+        'decision-due-reminder-provider',
+        'offer-response-reminder',
+        'application-rejected-by-default',
+        'application-rejected-by-default-provider',
+        'offer-declined-by-default',
+        'offer-declined-by-default-provider',
       ].sort(),
     );
   });

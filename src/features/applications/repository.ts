@@ -8,7 +8,8 @@ import { scopeProviderIds, type CandidateScope, type ProviderScope } from '../..
 import { addPartnerSchool, schoolSummary } from '../placement-schools/repository.ts';
 import type { SchoolRow } from '../placement-schools/import.ts';
 import type { Answers } from './sections.ts';
-import { transition, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
+import { syncDeadlines } from '../deadlines/repository.ts';
+import { transition, type ApplicationEvent, type ApplicationState, type Transition } from './state-machine.ts';
 
 /**
  * Applications in the database: the only module that reads or writes `applications`.
@@ -210,14 +211,14 @@ export async function chooseProvider(
   return Number(result.numUpdatedRows) === 1;
 }
 
-interface People {
+export interface People {
   candidateEmail: string;
   candidateName: string;
   providerName: string;
   providerEmails: string[];
 }
 
-async function people(
+export async function people(
   trx: Transaction<Database>,
   app: Pick<Selectable<ApplicationTable>, 'candidate_id' | 'provider_id' | 'candidate_name'>,
 ): Promise<People> {
@@ -303,52 +304,8 @@ export async function changeState(
       if (!row) return { ok: false, message: 'Application not found' };
       const step = transition(row.status as ApplicationState, req.event, scope.kind);
       if (!step.ok) return step;
-      const stamp = now.toISOString();
       const extra = req.within ? await req.within(trx, row) : undefined;
-      const set = { ...req.set, ...extra?.set };
-      const updated = await trx
-        .updateTable('applications')
-        .set({ ...set, status: step.to, updated_at: stamp })
-        .where('id', '=', row.id)
-        .where('status', '=', row.status)
-        .where('updated_at', '=', row.updated_at)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) {
-        // Undo anything `within` wrote: the change did not happen.
-        throw new StaleChange();
-      }
-      await recordAudit(
-        trx,
-        {
-          actorUserId: scope.userId,
-          providerId: row.provider_id ?? set.provider_id ?? null,
-          applicationId: row.id,
-          action: req.event,
-          from: row.status,
-          to: step.to,
-          detail: extra?.detail ?? req.detail,
-        },
-        now,
-      );
-      const after = { ...row, ...set, status: step.to, updated_at: stamp };
-      const who = await people(trx, after);
-      const base = {
-        candidateName: who.candidateName,
-        providerName: who.providerName,
-        reference: after.reference,
-        serviceUrl: req.serviceUrl,
-        ...req.personalisation,
-        ...extra?.personalisation,
-      };
-      const { candidate, provider } = step.transition.notify;
-      await enqueueEmails(
-        trx,
-        [
-          ...(candidate ? [{ to: who.candidateEmail, template: candidate, personalisation: base }] : []),
-          ...(provider ? who.providerEmails.map((to) => ({ to, template: provider, personalisation: base })) : []),
-        ],
-        now,
-      );
+      const after = await applyStep(trx, row, step.to, step.transition, scope.userId, req, extra, now);
       return { ok: true, application: fromRow(after) };
     })
     .catch((error: unknown) => {
@@ -362,7 +319,111 @@ export async function changeState(
     });
 }
 
-class StaleChange extends Error {}
+export class StaleChange extends Error {}
+
+/**
+ * Writes one allowed step: the conditional update, the audit row, the deadlines it opens or
+ * closes, and its emails, all in the caller's transaction. Throws StaleChange when the
+ * application changed since it was read, so the whole transaction is undone.
+ */
+async function applyStep(
+  trx: Transaction<Database>,
+  row: Selectable<ApplicationTable>,
+  to: ApplicationState,
+  t: Transition,
+  actorUserId: number | null,
+  req: Omit<ChangeRequest, 'applicationId' | 'within'>,
+  extra: { set: Settable; personalisation?: Record<string, string>; detail?: unknown } | undefined,
+  now: Date,
+): Promise<Selectable<ApplicationTable>> {
+  const stamp = now.toISOString();
+  const set = { ...req.set, ...extra?.set };
+  const updated = await trx
+    .updateTable('applications')
+    .set({ ...set, status: to, updated_at: stamp })
+    .where('id', '=', row.id)
+    .where('status', '=', row.status)
+    .where('updated_at', '=', row.updated_at)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    // Undo anything `within` wrote: the change did not happen.
+    throw new StaleChange();
+  }
+  await recordAudit(
+    trx,
+    {
+      actorUserId,
+      providerId: row.provider_id ?? set.provider_id ?? null,
+      applicationId: row.id,
+      action: req.event,
+      from: row.status,
+      to,
+      detail: extra?.detail ?? req.detail,
+    },
+    now,
+  );
+  const after = { ...row, ...set, status: to, updated_at: stamp };
+  // Deadlines the step closes or opens; what it opens is said in its emails.
+  const deadlineWords = await syncDeadlines(trx, after, req.event, now);
+  const who = await people(trx, after);
+  const base = {
+    candidateName: who.candidateName,
+    providerName: who.providerName,
+    reference: after.reference,
+    serviceUrl: req.serviceUrl,
+    ...deadlineWords,
+    ...req.personalisation,
+    ...extra?.personalisation,
+  };
+  const { candidate, provider } = t.notify;
+  await enqueueEmails(
+    trx,
+    [
+      ...(candidate ? [{ to: who.candidateEmail, template: candidate, personalisation: base }] : []),
+      ...(provider ? who.providerEmails.map((to) => ({ to, template: provider, personalisation: base })) : []),
+    ],
+    now,
+  );
+  return after;
+}
+
+/**
+ * A step the service takes itself (a deadline passed: "by default"), inside the caller's
+ * transaction: no person acts, the audit row says so, and both sides are emailed. Nothing
+ * happens (false) when the application has already moved on.
+ */
+export async function changeStateByDefault(
+  trx: Transaction<Database>,
+  req: {
+    applicationId: number;
+    event: 'reject-by-default' | 'decline-by-default';
+    serviceUrl: string;
+    personalisation: Record<string, string>;
+    detail: Record<string, unknown>;
+  },
+  now = new Date(),
+): Promise<boolean> {
+  const row = await trx.selectFrom('applications').selectAll().where('id', '=', req.applicationId).executeTakeFirst();
+  if (!row) return false;
+  const step = transition(row.status as ApplicationState, req.event, 'system');
+  if (!step.ok) return false;
+  await applyStep(
+    trx,
+    row,
+    step.to,
+    step.transition,
+    null,
+    {
+      event: req.event,
+      serviceUrl: req.serviceUrl,
+      personalisation: req.personalisation,
+      detail: { byDefault: true, ...req.detail },
+    },
+    undefined,
+    now,
+  );
+  return true;
+}
 
 /**
  * Proposes a placement school: one of the provider's active partner schools, or the school
