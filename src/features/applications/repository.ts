@@ -480,7 +480,8 @@ export interface ListFilters {
   country?: string;
   phase?: 'primary' | 'secondary';
   q?: string;
-  sort: 'newest' | 'oldest';
+  /** deadline: the open deadline due soonest first; those with none last. */
+  sort: 'newest' | 'oldest' | 'deadline';
   page: number;
 }
 
@@ -512,10 +513,19 @@ export async function listApplications(
     );
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  let rows = q
-    .selectAll()
-    .orderBy('submitted_at', f.sort === 'newest' ? 'desc' : 'asc')
-    .orderBy('id', 'desc');
+  let rows =
+    f.sort === 'deadline'
+      ? q
+          .selectAll()
+          .orderBy(
+            sql`coalesce((select min(d.due_at) from deadlines d where d.application_id = applications.id and d.closed_at is null), '9999')`,
+          )
+          .orderBy('submitted_at', 'asc')
+          .orderBy('id', 'desc')
+      : q
+          .selectAll()
+          .orderBy('submitted_at', f.sort === 'newest' ? 'desc' : 'asc')
+          .orderBy('id', 'desc');
   if (limit !== null) rows = rows.limit(limit).offset((f.page - 1) * limit);
   return { total, applications: (await rows.execute()).map(fromRow) };
 }

@@ -127,10 +127,12 @@ async function sendReminder(db: Kysely<Database>, row: DeadlineRow, now: Date, s
   if (!rule) return false;
   const dueAt = new Date(row.due_at);
   const times = reminderTimes(rule, { lastDay: row.last_day, zone: row.zone, dueAt }, new Date(row.opened_at));
-  let index = -1;
+  // The row says a reminder is due: the latest one whose time has come (earlier ones a stopped
+  // service missed are skipped), else the next in order.
+  let index = row.reminders_sent < times.length ? row.reminders_sent : -1;
   for (let i = row.reminders_sent; i < times.length; i++) if (times[i]!.at <= now) index = i;
   return db.transaction().execute(async (trx) => {
-    const next = index >= 0 ? times[index + 1]?.at : times[row.reminders_sent]?.at;
+    const next = index >= 0 ? times[index + 1]?.at : undefined;
     const moved = await trx
       .updateTable('deadlines')
       .set({

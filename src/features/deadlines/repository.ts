@@ -151,3 +151,20 @@ export async function openDeadlinesFor(
   }
   return byApplication;
 }
+
+/** The zone a signed-in user reads times in (their choice, else England's). */
+export async function zoneOfUser(db: Kysely<Database>, userId: number): Promise<string> {
+  return readerZone(await db.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst());
+}
+
+/** The deadline whose passing decided the application, if one did ("by default"). */
+export async function passedDeadline(db: Kysely<Database>, applicationId: number): Promise<OpenDeadline | undefined> {
+  const row = await db
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('closed_by', '=', 'default')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row ? toOpen(row) : undefined;
+}
