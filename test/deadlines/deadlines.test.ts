@@ -138,7 +138,9 @@ for (const engine of engines) {
       expect(mail!.body).toContain(`Respond by ${said}`);
 
       // The provider reads it in London time and in the candidate's.
-      const box = $(await provider.get(view))('[data-testid="deadline-offer-response"]').text().replace(/\s+/g, ' ');
+      const box = $(await provider.get(view))('[data-testid="deadline-offer-response"]')
+        .text()
+        .replace(/\s+/g, ' ');
       expect(box).toContain(`must respond by ${deadlineInZone(ENGLAND, new Date(open.due_at))}`);
       expect(box).toContain(`for them: ${said}`);
     });
@@ -229,7 +231,9 @@ for (const engine of engines) {
       const [closed] = await deadlineRows(a.id);
       expect(closed).toMatchObject({ closed_by: 'default' });
       expect(closed!.applied_at).not.toBeNull();
-      expect((await emails('application-rejected-by-default')).filter((m) => m.body.includes(a.reference))).toHaveLength(1);
+      expect(
+        (await emails('application-rejected-by-default')).filter((m) => m.body.includes(a.reference)),
+      ).toHaveLength(1);
       expect(
         (await emails('application-rejected-by-default-provider')).filter((m) => m.body.includes(a.reference)),
       ).toHaveLength(1);
@@ -253,9 +257,7 @@ for (const engine of engines) {
         .where('id', '=', row!.id)
         .execute();
       await runDeadlines(db(), { serviceUrl: SERVICE_URL });
-      expect((await emails('application-rejected-by-default')).filter((m) => m.body.includes(a.reference))).toEqual(
-        [],
-      );
+      expect((await emails('application-rejected-by-default')).filter((m) => m.body.includes(a.reference))).toEqual([]);
       // No zone chosen: England's, named.
       const page = $(await a.candidate.get(`/applications/${a.reference}`));
       expect(page('[data-testid="by-default"]').length).toBe(0);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueEmails } from '../../notifications/outbox.ts';
@@ -48,7 +48,8 @@ export async function claimDue(
 ): Promise<DeadlineRow[]> {
   const stamp = now.toISOString();
   const token = randomUUID();
-  const free = (eb: any) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', stamp)]);
+  const free = (eb: ExpressionBuilder<Database, 'deadlines'>) =>
+    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', stamp)]);
   let due = db
     .selectFrom('deadlines')
     .select('id')
@@ -58,15 +59,17 @@ export async function claimDue(
     .orderBy('due_at')
     .limit(batch);
   if (isPostgres(db)) due = due.forUpdate().skipLocked();
-  return db
-    .updateTable('deadlines')
-    .set({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), lease_token: token })
-    .where('id', 'in', due)
-    // Checked again on the row itself: another runner may have claimed it since the pick.
-    .where('closed_at', 'is', null)
-    .where(free)
-    .returningAll()
-    .execute();
+  return (
+    db
+      .updateTable('deadlines')
+      .set({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), lease_token: token })
+      .where('id', 'in', due)
+      // Checked again on the row itself: another runner may have claimed it since the pick.
+      .where('closed_at', 'is', null)
+      .where(free)
+      .returningAll()
+      .execute()
+  );
 }
 
 /** Gives back a claim this run could not finish, so the next run need not wait for the lease. */
@@ -162,7 +165,10 @@ async function sendReminder(db: Kysely<Database>, row: DeadlineRow, now: Date, s
       serviceUrl,
     };
     if (rule.kind === 'provider-decision') {
-      const left = timeLeftText('Decide', timeLeft({ lastDay: row.last_day, dueAt, zone: row.zone }, rule.period.unit, now));
+      const left = timeLeftText(
+        'Decide',
+        timeLeft({ lastDay: row.last_day, dueAt, zone: row.zone }, rule.period.unit, now),
+      );
       await enqueueEmails(
         trx,
         who.providerEmails.map((to) => ({

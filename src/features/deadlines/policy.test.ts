@@ -71,7 +71,11 @@ describe("a provider's decision: 20 working days, ending 11:59pm in England", ()
       ['on-the-day', '2027-04-09T08:00:00.000Z'],
     ]);
     // A last day just after Easter: 2 working days before Tuesday 30 March 2027 is Wednesday 24th.
-    const easter = reminderTimes(decision, { lastDay: '2027-03-30', zone: ENGLAND, dueAt: endOfDay('2027-03-30', ENGLAND) }, opened);
+    const easter = reminderTimes(
+      decision,
+      { lastDay: '2027-03-30', zone: ENGLAND, dueAt: endOfDay('2027-03-30', ENGLAND) },
+      opened,
+    );
     expect(easter[0]!.at.toISOString()).toBe('2027-03-24T09:00:00.000Z');
   });
 

@@ -92,7 +92,9 @@ export const DEADLINE_POLICIES: readonly DeadlinePolicy[] = [
 /** The version in force on a date (England's). Before the first version, the first applies. */
 export function policyInForce(at: Date, policies: readonly DeadlinePolicy[] = DEADLINE_POLICIES): DeadlinePolicy {
   const today = localToday(ENGLAND, at);
-  const inForce = [...policies].filter((p) => p.inForceFrom <= today).sort((a, b) => (a.inForceFrom < b.inForceFrom ? 1 : -1));
+  const inForce = [...policies]
+    .filter((p) => p.inForceFrom <= today)
+    .sort((a, b) => (a.inForceFrom < b.inForceFrom ? 1 : -1));
   return inForce[0] ?? policies[0]!;
 }
 
@@ -116,9 +118,7 @@ export function kindsClosedBy(state: ApplicationState): DeadlineKind[] {
 const shift = (date: string, period: Period, sign: 1 | -1, holidays: BankHolidays): string => {
   if (period.count === 0) return date;
   if (period.unit === 'days') return addDays(date, sign * period.count);
-  return sign === 1
-    ? addWorkingDays(date, period.count, holidays)
-    : subtractWorkingDays(date, period.count, holidays);
+  return sign === 1 ? addWorkingDays(date, period.count, holidays) : subtractWorkingDays(date, period.count, holidays);
 };
 
 /**
@@ -156,7 +156,8 @@ export function endOfDay(date: string, zone: string): Date {
   for (let minutes = 23 * 60 + 58; minutes >= 0; minutes--) {
     const t = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
     const found = localToUtc(date, t, zone);
-    if (found.kind !== 'skipped') return new Date((found.kind === 'exact' ? found.instant : found.later).getTime() + 59_000);
+    if (found.kind !== 'skipped')
+      return new Date((found.kind === 'exact' ? found.instant : found.later).getTime() + 59_000);
   }
   // A day the zone skipped entirely (Samoa's 30 December 2011): the deadline is the day before's end.
   return endOfDay(addDays(date, -1), zone);
@@ -189,7 +190,8 @@ export function deadlineFor(
     lastDay,
     dueAt: endOfDay(lastDay, zone),
     zone,
-    holidaysKnown: rule.period.unit === 'days' || (holidaysKnownFor(opened, holidays) && holidaysKnownFor(lastDay, holidays)),
+    holidaysKnown:
+      rule.period.unit === 'days' || (holidaysKnownFor(opened, holidays) && holidaysKnownFor(lastDay, holidays)),
   };
 }
 
@@ -207,7 +209,10 @@ export function reminderTimes(
   holidays: BankHolidays = englandBankHolidays(),
 ): { id: string; at: Date }[] {
   return rule.reminders
-    .map((r) => ({ id: r.id, at: instantAt(shift(deadline.lastDay, r.before, -1, holidays), REMINDER_TIME, deadline.zone) }))
+    .map((r) => ({
+      id: r.id,
+      at: instantAt(shift(deadline.lastDay, r.before, -1, holidays), REMINDER_TIME, deadline.zone),
+    }))
     .filter((r) => r.at > openedAt && r.at < deadline.dueAt)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { englandBankHolidays } from './bank-holidays.ts';
-import { addWorkingDays, holidaysKnownFor, isWorkingDay, subtractWorkingDays, workingDaysBetween } from './working-days.ts';
+import {
+  addWorkingDays,
+  holidaysKnownFor,
+  isWorkingDay,
+  subtractWorkingDays,
+  workingDaysBetween,
+} from './working-days.ts';
 
 describe("England's bank holidays (shipped from the GOV.UK feed)", () => {
   it('has the England and Wales dates from 2025 to 2027, substitute days included', () => {
