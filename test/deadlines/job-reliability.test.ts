@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeState } from '../../src/features/applications/repository.ts';
 import { LEASE_MS, leasedCount, runDeadlines } from '../../src/features/deadlines/job.ts';
 import { DEADLINE_POLICIES } from '../../src/features/deadlines/policy.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
+import { candidateScope } from '../../src/shared/scope.ts';
 import { engines, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.ts';
 
 /**
@@ -142,6 +144,50 @@ for (const engine of engines) {
       expect(applied).toBe(ids.length);
       await appliedOnce(ids);
     }, 120_000);
+
+    it('a candidate answering as the job declines: each offer is accepted or declined by default, never both', async () => {
+      const now = new Date();
+      const ids = await passedDeadlines(0, 20, now);
+      const apps = await database.db
+        .selectFrom('applications')
+        .select(['id', 'candidate_id', 'reference'])
+        .where('id', 'in', ids)
+        .execute();
+      await Promise.all([
+        ...apps.map((a) =>
+          changeState(database.db, candidateScope(a.candidate_id), {
+            applicationId: a.id,
+            event: 'accept-offer',
+            serviceUrl: SERVICE_URL,
+          }),
+        ),
+        ...Array.from({ length: 10 }, () => runDeadlines(database.db, { serviceUrl: SERVICE_URL, now, batch: 2 })),
+      ]);
+      for (;;) if (!(await runDeadlines(database.db, { serviceUrl: SERVICE_URL, now })).claimed) break;
+      const after = await database.db
+        .selectFrom('applications as a')
+        .innerJoin('deadlines as d', 'd.application_id', 'a.id')
+        .select(['a.id', 'a.status', 'a.reference', 'd.closed_by'])
+        .where('a.id', 'in', ids)
+        .execute();
+      const audits = await database.db
+        .selectFrom('audit_events')
+        .select(['application_id', 'action'])
+        .where('application_id', 'in', ids)
+        .execute();
+      for (const a of after) {
+        const actions = audits.filter((e) => e.application_id === a.id).map((e) => e.action);
+        if (a.status === 'declined') {
+          expect(a.closed_by).toBe('default');
+          expect(actions).toEqual(['decline-by-default']);
+        } else {
+          expect(a.status, a.reference).toBe('conditions-pending');
+          expect(a.closed_by).toBe('decided');
+          expect(actions).toEqual(['accept-offer']);
+        }
+      }
+      expect(after).toHaveLength(ids.length);
+    }, 60_000);
 
     it('a run that fails between claiming and finishing leaves nothing half done; the rows come back when the lease lapses', async () => {
       const now = new Date();

@@ -4,7 +4,7 @@ import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueEmails } from '../../notifications/outbox.ts';
 import { deadlineInZone, ENGLAND, readerZone } from '../../shared/zoned-time.ts';
-import { changeStateByDefault, people } from '../applications/repository.ts';
+import { changeStateByDefault, people, StaleChange } from '../applications/repository.ts';
 import type { ApplicationState } from '../applications/state-machine.ts';
 import { reminderTimes, timeLeft, timeLeftText } from './policy.ts';
 import { ruleOf, type DeadlineRow } from './repository.ts';
@@ -91,6 +91,10 @@ async function applyDefault(db: Kysely<Database>, row: DeadlineRow, now: Date, s
   const event = rule.whenPassed as 'reject-by-default' | 'decline-by-default';
   return db.transaction().execute(async (trx) => {
     const stamp = now.toISOString();
+    // Rows are locked in the order a person's step locks them (the application, then its
+    // deadlines), so a candidate answering at this moment waits or wins, and never deadlocks.
+    if (isPostgres(db))
+      await trx.selectFrom('applications').select('id').where('id', '=', row.application_id).forUpdate().execute();
     const closed = await trx
       .updateTable('deadlines')
       .set({ closed_at: stamp, closed_by: 'default', applied_at: stamp, lease_until: null, lease_token: null })
@@ -214,6 +218,12 @@ export async function runDeadlines(db: Kysely<Database>, options: DeadlineRunOpt
       } else if (await sendReminder(db, row, now, options.serviceUrl)) counts.reminded++;
     } catch (error) {
       if (error instanceof LostClaim) continue;
+      // The application changed at that moment (the candidate answered, the provider decided):
+      // nothing was written; the next run sees the deadline closed, or tries again.
+      if (error instanceof StaleChange) {
+        await release(db, row).catch(() => undefined);
+        continue;
+      }
       await release(db, row).catch(() => undefined);
       throw error;
     }
