@@ -75,12 +75,15 @@ export const TEMPLATES = {
 
   'application-submitted-candidate': template({
     required: APPLICATION,
+    optional: ['decideBy'],
     subject: (p) => `You have submitted your application to ${p.providerName}`,
     body: (p) =>
       lines(
         `Dear ${p.candidateName},`,
         `You have submitted your application to ${p.providerName}. Your application reference is ${p.reference}.`,
         `${p.providerName} will review your application and tell you their decision. They may invite you to an interview first.`,
+        p.decideBy &&
+          `They must decide by ${p.decideBy}. If they have not, your application will be rejected by default and we will email you.`,
         candidateFooter(p),
       ),
   }),

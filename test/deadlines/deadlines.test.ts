@@ -78,6 +78,9 @@ for (const engine of engines) {
       // The provider's email says the deadline, London time.
       const [mail] = (await emails('application-submitted-provider')).filter((m) => m.body.includes(a.reference));
       expect(mail!.body).toContain(`Decide by ${deadlineInZone(ENGLAND, expected.dueAt)}`);
+      // The candidate's, in Lagos time.
+      const [own] = (await emails('application-submitted-candidate')).filter((m) => m.body.includes(a.reference));
+      expect(own!.body).toContain(`They must decide by ${deadlineInZone('Africa/Lagos', expected.dueAt)}`);
     });
 
     it('the provider’s list shows each deadline as a tag, sorts by it from the URL, and says "Overdue" plainly', async () => {

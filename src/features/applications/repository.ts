@@ -364,7 +364,7 @@ async function applyStep(
   );
   const after = { ...row, ...set, status: to, updated_at: stamp };
   // Deadlines the step closes or opens; what it opens is said in its emails.
-  const deadlineWords = await syncDeadlines(trx, after, req.event, now);
+  const { forCandidate, ...deadlineWords } = await syncDeadlines(trx, after, req.event, now);
   const who = await people(trx, after);
   const base = {
     candidateName: who.candidateName,
@@ -379,7 +379,10 @@ async function applyStep(
   await enqueueEmails(
     trx,
     [
-      ...(candidate ? [{ to: who.candidateEmail, template: candidate, personalisation: base }] : []),
+      // The candidate reads a deadline in their own zone; provider staff in England's.
+      ...(candidate
+        ? [{ to: who.candidateEmail, template: candidate, personalisation: { ...base, ...forCandidate } }]
+        : []),
       ...(provider ? who.providerEmails.map((to) => ({ to, template: provider, personalisation: base })) : []),
     ],
     now,

@@ -40,6 +40,8 @@ export interface DeadlineWords {
   decideBy?: string;
   /** The candidate's offer deadline, in the candidate's zone. */
   respondBy?: string;
+  /** The same, each in the candidate's zone, for the emails to the candidate. */
+  forCandidate?: { decideBy?: string; respondBy?: string };
 }
 
 /**
@@ -94,8 +96,14 @@ export async function syncDeadlines(
         applied_at: null,
       })
       .execute();
-    if (rule.kind === 'provider-decision') words.decideBy = deadlineInZone(ENGLAND, deadline.dueAt);
-    else words.respondBy = deadlineInZone(candidateZone, deadline.dueAt);
+    const forCandidate = deadlineInZone(candidateZone, deadline.dueAt);
+    if (rule.kind === 'provider-decision') {
+      words.decideBy = deadlineInZone(ENGLAND, deadline.dueAt);
+      words.forCandidate = { ...words.forCandidate, decideBy: forCandidate };
+    } else {
+      words.respondBy = forCandidate;
+      words.forCandidate = { ...words.forCandidate, respondBy: forCandidate };
+    }
   }
   return words;
 }
