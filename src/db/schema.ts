@@ -331,6 +331,7 @@ export interface Database {
   teachers: TeacherTable;
   awards: AwardTable;
   check_rate_limits: CheckRateLimitTable;
+  deadlines: DeadlineTable;
 }
 
 export interface TeacherTable {
@@ -368,4 +369,30 @@ export interface CheckRateLimitTable {
   bucket: string;
   window_start: number;
   hits: number;
+}
+
+/** A deadline on an application (features/deadlines): open while closed_at is null. */
+export interface DeadlineTable {
+  id: Generated<number>;
+  application_id: number;
+  /** provider-decision | offer-response */
+  kind: string;
+  policy_version: string;
+  /** The IANA zone whose 11:59pm on last_day is due_at. */
+  zone: string;
+  last_day: string;
+  due_at: string;
+  opened_at: string;
+  reminders_sent: Generated<number>;
+  /** When the next reminder is due; null: none left. */
+  next_reminder_at: string | null;
+  /** The scheduled job's claim on the row, until then. */
+  lease_until: string | null;
+  /** Which claim holds the row: only that claim may finish it. */
+  lease_token: string | null;
+  closed_at: string | null;
+  /** decided | default */
+  closed_by: string | null;
+  /** When the service took the default step. */
+  applied_at: string | null;
 }

@@ -79,23 +79,29 @@ export const TEMPLATES = {
 
   'application-submitted-candidate': template({
     required: APPLICATION,
+    optional: ['decideBy'],
     subject: (p) => `You have submitted your application to ${p.providerName}`,
     body: (p) =>
       lines(
         `Dear ${p.candidateName},`,
         `You have submitted your application to ${p.providerName}. Your application reference is ${p.reference}.`,
         `${p.providerName} will review your application and tell you their decision. They may invite you to an interview first.`,
+        p.decideBy &&
+          `They must decide by ${p.decideBy}. If they have not, your application will be rejected by default and we will email you.`,
         candidateFooter(p),
       ),
   }),
 
   'application-submitted-provider': template({
     required: APPLICATION,
+    optional: ['decideBy'],
     subject: (p) => `New application: ${p.reference}`,
     body: (p) =>
       lines(
         `${p.candidateName} has applied to ${p.providerName}.`,
         `Application reference: ${p.reference}`,
+        p.decideBy &&
+          `Decide by ${p.decideBy}. If you have not made an offer or rejected the application by then, it will be rejected by default.`,
         providerFooter(p),
       ),
   }),
@@ -114,7 +120,7 @@ export const TEMPLATES = {
 
   'offer-made': template({
     required: APPLICATION,
-    optional: ['conditions'],
+    optional: ['conditions', 'respondBy'],
     subject: (p) => `You have an offer from ${p.providerName}`,
     body: (p) =>
       lines(
@@ -123,6 +129,8 @@ export const TEMPLATES = {
         hasItems(p.conditions)
           ? `The offer has these conditions:\n\n${bulletList(p.conditions)}`
           : 'The offer has no conditions.',
+        p.respondBy &&
+          `Respond by ${p.respondBy}. If you have not accepted or declined the offer by then, it will be declined by default.`,
         candidateFooter(p, 'Sign in to accept or decline the offer'),
       ),
   }),
@@ -553,6 +561,75 @@ export const TEMPLATES = {
         `Reason: ${p.reason}`,
         'You cannot make an offer that would take a cohort past this limit.',
         providerAreaFooter(p),
+      ),
+  }),
+
+  // Deadlines (features/deadlines): reminders before, and the step taken by default after.
+  'decision-due-reminder-provider': template({
+    required: [...APPLICATION, 'decideBy', 'timeLeft'],
+    subject: (p) => `${p.timeLeft}: application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName}’s application to ${p.providerName} (${p.reference}) is waiting for a decision.`,
+        `Decide by ${p.decideBy}. If you have not made an offer or rejected the application by then, it will be rejected by default and the candidate told.`,
+        providerFooter(p),
+      ),
+  }),
+
+  'offer-response-reminder': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Respond to your offer from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You have not yet accepted or declined the offer from ${p.providerName} (application ${p.reference}).`,
+        `Respond by ${p.respondBy}. If you have not responded by then, the offer will be declined by default.`,
+        candidateFooter(p, 'Sign in to accept or decline the offer'),
+      ),
+  }),
+
+  'application-rejected-by-default': template({
+    required: [...APPLICATION, 'decideBy'],
+    subject: (p) => `Update on your application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} did not make a decision on your application (${p.reference}) by ${p.decideBy}, so it has been rejected by default.`,
+        'This is not a judgement of your application. You can apply again, to the same provider or another.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'application-rejected-by-default-provider': template({
+    required: [...APPLICATION, 'decideBy'],
+    subject: (p) => `Rejected by default: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `No decision was made on ${p.candidateName}’s application to ${p.providerName} (${p.reference}) by ${p.decideBy}, so it has been rejected by default.`,
+        'We have told the candidate. They may apply again.',
+        providerFooter(p),
+      ),
+  }),
+
+  'offer-declined-by-default': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Your offer from ${p.providerName} has been declined by default`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You did not accept or decline the offer from ${p.providerName} (application ${p.reference}) by ${p.respondBy}, so it has been declined by default.`,
+        `If you still want to train with ${p.providerName}, contact them or apply again.`,
+        candidateFooter(p),
+      ),
+  }),
+
+  'offer-declined-by-default-provider': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Offer declined by default: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} did not respond to the offer from ${p.providerName} (application ${p.reference}) by ${p.respondBy}, so it has been declined by default.`,
+        providerFooter(p),
       ),
   }),
 } satisfies Record<string, EmailTemplate>;

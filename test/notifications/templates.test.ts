@@ -71,6 +71,12 @@ describe('email templates', () => {
         'provider-provision-ended',
         'provider-application-recorded',
         'provider-cohort-cap-changed',
+        'decision-due-reminder-provider',
+        'offer-response-reminder',
+        'application-rejected-by-default',
+        'application-rejected-by-default-provider',
+        'offer-declined-by-default',
+        'offer-declined-by-default-provider',
       ].sort(),
     );
   });

@@ -47,6 +47,9 @@ import {
   type SectionStatus,
 } from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
+import { openDeadlines, passedDeadline, zoneOfUser } from '../deadlines/repository.ts';
+import { presentDeadline } from '../deadlines/present.ts';
+import { deadlineInZone } from '../../shared/zoned-time.ts';
 
 const withdrawForm = z.object({
   reason: requiredText(
@@ -458,6 +461,13 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
     const events = availableEvents(a.status, 'candidate');
+    // Deadlines in the candidate's own zone.
+    const zone = await zoneOfUser(db, signedInUser(request).id);
+    const now = new Date();
+    const deadlines = (await openDeadlines(db, a.id)).map((d) => presentDeadline(d, { side: 'candidate', zone }, now));
+    const decisionDue = deadlines.find((d) => d.kind === 'provider-decision');
+    const respondBy = deadlines.find((d) => d.kind === 'offer-response');
+    const passed = a.status === 'rejected' || a.status === 'declined' ? await passedDeadline(db, a.id) : undefined;
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
@@ -477,7 +487,13 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       school: school && { ...school, countryName: countryName(school.country) },
       rejectionReasons: a.rejection?.reasons.map((r) => REJECTION_REASONS[r as keyof typeof REJECTION_REASONS] ?? r),
       // Withdrawing has its own "Are you sure?" page; the offer's answers are buttons here.
-      actions: events.filter((t) => t.event !== 'withdraw').map((t) => ({ event: t.event, label: t.label })),
+      decisionDue,
+      respondBy,
+      byDefault: passed && { kind: passed.kind, due: deadlineInZone(zone, passed.dueAt) },
+      // Once the time to answer has passed, the offer waits to be declined by default.
+      actions: events
+        .filter((t) => t.event !== 'withdraw' && !(respondBy?.overdue && t.event.endsWith('-offer')))
+        .map((t) => ({ event: t.event, label: t.label })),
       canWithdraw: events.some((t) => t.event === 'withdraw'),
       cards: answerCards(a.answers, false),
       errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
@@ -521,6 +537,16 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       if (!a) return reply.callNotFound();
       const event = request.params.event;
       if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
+      if (event !== 'withdraw') {
+        const due = (await openDeadlines(db, a.id)).find((d) => d.kind === 'offer-response');
+        if (due && due.dueAt < new Date()) {
+          const zone = await zoneOfUser(db, signedInUser(request).id);
+          return renderApplication(request, reply, a, {
+            field: 'actions',
+            message: `The time to respond to this offer ended at ${deadlineInZone(zone, due.dueAt)}`,
+          });
+        }
+      }
       let set: { withdrawal_reason?: string } = {};
       if (event === 'withdraw') {
         const form = parseForm(withdrawForm, request.body);
