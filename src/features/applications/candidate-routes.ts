@@ -46,6 +46,8 @@ import {
   type SectionStatus,
 } from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
+import { interviewsOf } from '../interviews/repository.ts';
+import { forCandidate, INTERVIEW_STATUSES } from '../interviews/rules.ts';
 
 const withdrawForm = z.object({
   reason: requiredText(
@@ -452,7 +454,14 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
     const events = availableEvents(a.status, 'candidate');
+    const interviews = await interviewsOf(db, candidateOf(request), a.reference);
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
+      interviews: interviews.map((i) => ({
+        href: `/applications/${a.reference}/interviews/${i.id}`,
+        status: i.status,
+        statusText: INTERVIEW_STATUSES[i.status],
+        when: i.startsAt ? forCandidate(i.startsAt, i.candidateZone) : undefined,
+      })),
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
       csrfToken: csrfToken(request),
