@@ -158,7 +158,23 @@ for (const engine of engines) {
         303,
       );
 
-      expect((await provider.post(`${view}/invite-to-interview`, {}, pcsrf)).statusCode).toBe(303);
+      // Inviting proposes a time (features/interviews has the whole interview journey).
+      const next = new Date(Date.now() + 30 * 86_400_000);
+      const invited = await provider.post(
+        `${view}/invite-to-interview`,
+        {
+          zone: 'Europe/London',
+          'slot1-day': String(next.getUTCDate()),
+          'slot1-month': String(next.getUTCMonth() + 1),
+          'slot1-year': String(next.getUTCFullYear()),
+          'slot1-time': '10:00',
+          duration: '45',
+          mode: 'online',
+          link: 'https://meet.example.org/interview',
+        },
+        pcsrf,
+      );
+      expect(invited.statusCode).toBe(303);
       expect(await status()).toBe('Interviewing');
       const noReason = await provider.post(`${view}/reject`, { feedback: 'x' }, pcsrf);
       expect($(noReason)('.govuk-error-summary').text()).toContain('Select at least one reason');

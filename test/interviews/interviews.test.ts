@@ -56,7 +56,7 @@ for (const engine of engines) {
     afterAll(async () => t?.close());
 
     /** A submitted application from a new candidate; the provider's signed-in client. */
-    async function applied(answers = AUCKLAND, providerSlug = 'sample-provider-worldwide-online') {
+    async function applied(answers: Record<string, Record<string, string>> = AUCKLAND, providerSlug = 'sample-provider-worldwide-online') {
       serial++;
       const email = `interview${serial}@example.org`;
       const candidate = new FormClient(t.app);
