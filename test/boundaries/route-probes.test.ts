@@ -187,7 +187,11 @@ for (const engine of engines) {
           { version: '1', slot: slotId?.[1] ?? slotId?.[2] ?? '' },
           await candidate.csrf(interviewPage),
         );
-        const agreed = await db.selectFrom('interviews').select('status').where('id', '=', interviewId).executeTakeFirst();
+        const agreed = await db
+          .selectFrom('interviews')
+          .select('status')
+          .where('id', '=', interviewId)
+          .executeTakeFirst();
         if (agreed?.status !== 'agreed') throw new Error(`interview not agreed: ${agreed?.status}`);
         await staff.post(`${view}/make-offer`, {}, pcsrf);
         await candidate.post(

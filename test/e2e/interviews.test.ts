@@ -26,7 +26,7 @@ async function signIn(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** A submitted application from a candidate in Auckland (typed through the forms, not the browser: not what is tested here). */
+/** A submitted application from a candidate in Auckland, made through the forms without a browser. */
 async function aucklandApplication(email: string): Promise<string> {
   const client = new FormClient(h.server.app);
   await signInClient(client, h.server.database.db, email);
@@ -92,7 +92,9 @@ for (const js of [true, false]) {
       await axe(candidate);
       // The calendar file is offered to download.
       expect(
-        await candidate.getByRole('link', { name: 'Add the interview to your calendar (download a calendar file)' }).getAttribute('href'),
+        await candidate
+          .getByRole('link', { name: 'Add the interview to your calendar (download a calendar file)' })
+          .getAttribute('href'),
       ).toMatch(/^\/applications\/IQTS-[0-9A-Z]{7}\/interviews\/\d+\.ics$/);
 
       await provider.reload();

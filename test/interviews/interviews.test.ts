@@ -56,7 +56,10 @@ for (const engine of engines) {
     afterAll(async () => t?.close());
 
     /** A submitted application from a new candidate; the provider's signed-in client. */
-    async function applied(answers: Record<string, Record<string, string>> = AUCKLAND, providerSlug = 'sample-provider-worldwide-online') {
+    async function applied(
+      answers: Record<string, Record<string, string>> = AUCKLAND,
+      providerSlug = 'sample-provider-worldwide-online',
+    ) {
       serial++;
       const email = `interview${serial}@example.org`;
       const candidate = new FormClient(t.app);
@@ -190,7 +193,11 @@ for (const engine of engines) {
       expect(errorsOf(twice)[0]).toContain('1:30am happens twice');
       expect(
         page('input[name="slot1-which"]')
-          .map((_, r) => page(`label[for="${page(r).attr('id')}"]`).text().trim())
+          .map((_, r) =>
+            page(`label[for="${page(r).attr('id')}"]`)
+              .text()
+              .trim(),
+          )
           .get(),
       ).toEqual(['1:30am British Summer Time (UTC+1)', '1:30am Greenwich Mean Time (UTC)']);
       // What was typed stays.
@@ -211,12 +218,21 @@ for (const engine of engines) {
       const past = await x.provider.post(x.invite, slot('2020-03-16', '9:00am'), csrf);
       expect(past.statusCode).toBe(400);
       expect(errorsOf(past)).toEqual(['The interview time must be in the future']);
-      const tampered = await x.provider.post(x.invite, slot(nextMarch16(), '9:00am', { zone: 'Mars/Olympus_Mons' }), csrf);
+      const tampered = await x.provider.post(
+        x.invite,
+        slot(nextMarch16(), '9:00am', { zone: 'Mars/Olympus_Mons' }),
+        csrf,
+      );
       expect(tampered.statusCode).toBe(400);
       expect(errorsOf(tampered)).toEqual(['Select the time zone of the times you entered']);
       const arrays = await x.provider.post(
         x.invite,
-        { ...slot(nextMarch16(), '25:00'), zone: ['Europe/London', 'UTC'], mode: 'online', link: 'javascript:alert(1)' },
+        {
+          ...slot(nextMarch16(), '25:00'),
+          zone: ['Europe/London', 'UTC'],
+          mode: 'online',
+          link: 'javascript:alert(1)',
+        },
         csrf,
       );
       expect(arrays.statusCode).toBe(400);
@@ -287,15 +303,13 @@ for (const engine of engines) {
       const pform = $(await x.provider.get(newTimes));
       const pversion = pform('input[name="version"]').attr('value')!;
       const pcsrf = await x.provider.csrf(newTimes);
-      expect(
-        (await x.provider.post(newTimes, { ...slot(date, '7:00am'), version: pversion }, pcsrf)).statusCode,
-      ).toBe(303);
+      expect((await x.provider.post(newTimes, { ...slot(date, '7:00am'), version: pversion }, pcsrf)).statusCode).toBe(
+        303,
+      );
       // The old page's version is stale now: a second submit of it changes nothing.
       const stale = await x.provider.post(newTimes, { ...slot(date, '7:30am'), version: pversion }, pcsrf);
       expect(stale.statusCode).toBe(400);
-      expect(errorsOf(stale)).toEqual([
-        'The interview changed while you were looking at it. Check it and try again',
-      ]);
+      expect(errorsOf(stale)).toEqual(['The interview changed while you were looking at it. Check it and try again']);
       const choose = $(await x.candidate.get(page));
       expect(choose('.govuk-radios__label').text().trim()).toContain('at 8:00pm New Zealand Daylight Time (UTC+13)');
       await x.candidate.post(
@@ -323,16 +337,19 @@ for (const engine of engines) {
       const noReason = await x.candidate.post(cancel, { version: await version(cancel), reason: '' }, ccsrf);
       expect(errorsOf(noReason)).toEqual(['Enter why you are cancelling the interview']);
       expect(
-        (await x.candidate.post(cancel, { version: await version(cancel), reason: 'I have accepted another offer' }, ccsrf))
-          .statusCode,
+        (
+          await x.candidate.post(
+            cancel,
+            { version: await version(cancel), reason: 'I have accepted another offer' },
+            ccsrf,
+          )
+        ).statusCode,
       ).toBe(303);
       expect($(await x.provider.get(providerPage))('main').text()).toContain(
         'Cancelled by the candidate: I have accepted another offer',
       );
       // Cancelled: nothing more to do on it, and the provider may invite again.
-      expect((await x.candidate.post(cancel, { version: '99', reason: 'again' }, ccsrf)).statusCode).toBe(
-        400,
-      );
+      expect((await x.candidate.post(cancel, { version: '99', reason: 'again' }, ccsrf)).statusCode).toBe(400);
       const again = await x.provider.post(x.invite, slot(date, '9:00am'), await x.provider.csrf(x.invite));
       expect(again.statusCode, errorsOf(again).join()).toBe(303);
       const audit = await t.database.db
@@ -370,7 +387,13 @@ for (const engine of engines) {
       await signIn(other, t.database.db, OTHER_PROVIDER);
       const providerPage = `/provider/applications/${x.reference}/interviews/${id}`;
       const ycsrf = await y.candidate.csrf(`/applications/${y.reference}`);
-      for (const url of [page, `${page}.ics`, `${page}/cancel`, `/applications/${y.reference}/interviews/${id}`, `/applications/${y.reference}/interviews/${id}.ics`])
+      for (const url of [
+        page,
+        `${page}.ics`,
+        `${page}/cancel`,
+        `/applications/${y.reference}/interviews/${id}`,
+        `/applications/${y.reference}/interviews/${id}.ics`,
+      ])
         expect((await y.candidate.get(url)).statusCode, url).toBe(404);
       expect((await y.candidate.post(`${page}/cancel`, { version: '2', reason: 'x' }, ycsrf)).statusCode).toBe(404);
       for (const url of [providerPage, `${providerPage}.ics`, `${providerPage}/new-times`, `${providerPage}/cancel`])
@@ -415,7 +438,9 @@ for (const engine of engines) {
         .get();
       const ccsrf = await x.candidate.csrf(page);
       const picks = await Promise.all(
-        Array.from({ length: 50 }, (_, k) => x.candidate.post(`${page}/choose`, { version, slot: slots[k % 2]! }, ccsrf)),
+        Array.from({ length: 50 }, (_, k) =>
+          x.candidate.post(`${page}/choose`, { version, slot: slots[k % 2]! }, ccsrf),
+        ),
       );
       expect(picks.filter((r) => r.statusCode === 303).length).toBe(1);
       expect(picks.every((r) => r.statusCode === 303 || r.statusCode === 400)).toBe(true);
@@ -439,7 +464,9 @@ for (const engine of engines) {
       const x = await applied();
       const mine = $(await x.candidate.get('/account'));
       expect(mine('h1').text()).toBe('Your account');
-      expect(mine('[data-testid="zone"]').text()).toMatch(/^Pacific\/Auckland – New Zealand (Daylight|Standard) Time \(UTC\+1[23]\)$/);
+      expect(mine('[data-testid="zone"]').text()).toMatch(
+        /^Pacific\/Auckland – New Zealand (Daylight|Standard) Time \(UTC\+1[23]\)$/,
+      );
       expect(mine('#zone option[selected]').attr('value')).toBe('Pacific/Auckland');
       expect(mine('#zone option').length).toBeGreaterThan(300);
       expect(mine('.app-account a[href="/account"]').text()).toBe('Your account');
@@ -458,7 +485,9 @@ for (const engine of engines) {
       );
       // Interview times follow the chosen zone.
       const sent = await x.provider.post(x.invite, slot(nextMarch16(), '8:00am'), await x.provider.csrf(x.invite));
-      const page = $(await x.candidate.get(`/applications/${x.reference}/interviews/${interviewIdFrom(sent.headers.location)}`));
+      const page = $(
+        await x.candidate.get(`/applications/${x.reference}/interviews/${interviewIdFrom(sent.headers.location)}`),
+      );
       expect(page('.govuk-radios__label').text().trim()).toContain('at 12:00pm Gulf Standard Time (UTC+4)');
       expect($(await x.provider.get('/account'))('[data-testid="zone"]').text()).toMatch(/^Europe\/London – /);
       const anonymous = await t.app.inject('/account');

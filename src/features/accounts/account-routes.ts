@@ -23,7 +23,8 @@ const timeZoneForm = z.object({
 
 const SOURCES: Record<ZoneChoice['source'], string> = {
   chosen: 'You chose this time zone.',
-  'from-where-you-live': 'We suggested this time zone from where your application says you live. Change it if it is wrong.',
+  'from-where-you-live':
+    'We suggested this time zone from where your application says you live. Change it if it is wrong.',
   default: 'This is the time in England, where training providers are. Change it to the time zone where you are.',
 };
 

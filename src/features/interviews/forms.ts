@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { formBody, formErrors, oneOf, optionalText, recordId, requiredText } from '../../platform/forms.ts';
 import type { InterviewDetails } from './repository.ts';
-import { DURATIONS, isMeetingLink, knownZone, readSlots, SLOT_COUNT, type RepeatedTime, type SlotInput } from './rules.ts';
+import {
+  DURATIONS,
+  isMeetingLink,
+  knownZone,
+  readSlots,
+  SLOT_COUNT,
+  type RepeatedTime,
+  type SlotInput,
+} from './rules.ts';
 
 /**
  * The interview forms. The times form has a zone, up to three times typed in it, how long,
@@ -13,10 +21,7 @@ const detailsSchema = z
     zone: z
       .string({ error: 'Select the time zone of the times you entered' })
       .refine((v) => knownZone(v) !== undefined, 'Select the time zone of the times you entered'),
-    duration: oneOf(
-      DURATIONS.map(String) as [string, ...string[]],
-      'Select how long the interview will last',
-    ),
+    duration: oneOf(DURATIONS.map(String) as [string, ...string[]], 'Select how long the interview will last'),
     mode: oneOf(['online', 'in-person'], 'Select whether the interview is online or in person'),
     link: optionalText('The meeting link must be 500 characters or fewer', 500),
     address: optionalText('The address must be 500 characters or fewer', 500),

@@ -45,8 +45,7 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
     if (!REF.test(request.params.reference) || id === undefined) return undefined;
     return interviewOf(db, providerOf(request), request.params.reference, id);
   };
-  const pagePath = (i: { reference: string; id: number }) =>
-    `/provider/applications/${i.reference}/interviews/${i.id}`;
+  const pagePath = (i: { reference: string; id: number }) => `/provider/applications/${i.reference}/interviews/${i.id}`;
   const mayDecide = (request: FastifyRequest, providerId: number) =>
     signedInUser(request).memberships.some((m) => m.providerId === providerId && m.canMakeDecisions);
 
@@ -66,7 +65,11 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
     const repeated = new Map((form?.repeated ?? []).map((r) => [r.slot, r]));
     const action = i ? `${pagePath(i)}/new-times` : `/provider/applications/${target.a.reference}/invite-to-interview`;
     return renderPage(reply.code(form ? 400 : 200), 'interviews/views/provider-times.njk', {
-      pageTitle: i ? (i.status === 'agreed' ? 'Rearrange the interview' : 'Propose new interview times') : 'Invite to interview',
+      pageTitle: i
+        ? i.status === 'agreed'
+          ? 'Rearrange the interview'
+          : 'Propose new interview times'
+        : 'Invite to interview',
       currentPath: '/provider',
       csrfToken: csrfToken(request),
       backLink: { href: i ? pagePath(i) : `/provider/applications/${target.a.reference}` },
@@ -113,13 +116,20 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
     });
   }
 
-  function render(request: FastifyRequest, reply: FastifyReply, i: InterviewView, page: 'interview' | 'cancel', problem?: FormErrors) {
+  function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    i: InterviewView,
+    page: 'interview' | 'cancel',
+    problem?: FormErrors,
+  ) {
     const now = new Date();
     const zone = ownZone(request);
     const canAct = mayDecide(request, i.providerId) && i.applicationStatus === 'interviewing';
     const body = (request.body as Record<string, unknown> | undefined) ?? {};
     return renderPage(reply.code(problem ? 400 : 200), `interviews/views/provider-${page}.njk`, {
-      pageTitle: page === 'cancel' ? 'Are you sure you want to cancel the interview?' : `Interview – ${i.candidateName}`,
+      pageTitle:
+        page === 'cancel' ? 'Are you sure you want to cancel the interview?' : `Interview – ${i.candidateName}`,
       currentPath: '/provider',
       csrfToken: csrfToken(request),
       backLink: { href: page === 'cancel' ? pagePath(i) : `/provider/applications/${i.reference}` },
@@ -140,7 +150,10 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
     });
   }
 
-  const refused = (message: string, href: string): FormErrors => ({ errors: [{ text: message, href }], fieldErrors: {} });
+  const refused = (message: string, href: string): FormErrors => ({
+    errors: [{ text: message, href }],
+    fieldErrors: {},
+  });
 
   // Inviting: the application's "Invite to interview" step, with the times offered.
   app.get<{ Params: { reference: string } }>(
@@ -176,7 +189,12 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
         serviceUrl: config.serviceUrl,
       });
       if (!result.ok)
-        return renderTimes(request, reply, { a, candidateZone }, { ...form, ok: false, ...refused(result.message, '#zone'), repeated: [] });
+        return renderTimes(
+          request,
+          reply,
+          { a, candidateZone },
+          { ...form, ok: false, ...refused(result.message, '#zone'), repeated: [] },
+        );
       return reply.redirect(pagePath({ reference: a.reference, id: result.interviewId }), 303);
     },
   );
@@ -244,7 +262,12 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
       });
       if (result.ok) return reply.redirect(pagePath(i), 303);
       if (result.notFound) return reply.callNotFound();
-      return renderTimes(request, reply, target, { ...form, ok: false, ...refused(result.message, '#zone'), repeated: [] });
+      return renderTimes(request, reply, target, {
+        ...form,
+        ok: false,
+        ...refused(result.message, '#zone'),
+        repeated: [],
+      });
     },
   );
 

@@ -160,7 +160,7 @@ export async function interviewOf(
   return (await scopedInterviews(db, scope, { reference, interviewId }))[0];
 }
 
-/** The provider's people told about an interview: its decision makers (each in their own zone) and its contact address. */
+/** Who at the provider is told: its decision makers (each in their own zone) and its contact address. */
 async function providerPeople(db: Db, providerId: number): Promise<{ email: string; zone: string }[]> {
   const [staff, provider] = await Promise.all([
     db
@@ -455,18 +455,16 @@ export async function chooseTime(
             },
             ...attach(calendarFor(agreed, 'candidate', input.serviceUrl)),
           },
-          ...staff.map(
-            (person): OutboxEmail => ({
-              to: person.email,
-              template: 'interview-agreed-provider',
-              personalisation: {
-                ...p,
-                ...shared,
-                when: forProvider(slot.startsAt, person.zone, interview.candidateZone),
-              },
-              ...attach(calendarFor(agreed, 'provider', input.serviceUrl)),
-            }),
-          ),
+          ...staff.map((person): OutboxEmail => ({
+            to: person.email,
+            template: 'interview-agreed-provider',
+            personalisation: {
+              ...p,
+              ...shared,
+              when: forProvider(slot.startsAt, person.zone, interview.candidateZone),
+            },
+            ...attach(calendarFor(agreed, 'provider', input.serviceUrl)),
+          })),
         ],
       };
     },
@@ -495,22 +493,22 @@ export async function askForOtherTimes(
       if (changed !== 1) throw new Refused({ ok: false, message: STALE });
       // An agreed interview leaves the calendars: the file cancels the one sent before.
       const was = interview.startsAt;
-      const removed = was ? calendarFor(after(interview, { status: 'cancelled' }), 'provider', input.serviceUrl) : undefined;
+      const removed = was
+        ? calendarFor(after(interview, { status: 'cancelled' }), 'provider', input.serviceUrl)
+        : undefined;
       const staff = await providerPeople(trx, interview.providerId);
       return {
         audit: { interviewId: interview.id, rearranged: was?.toISOString() ?? null },
-        emails: staff.map(
-          (person): OutboxEmail => ({
-            to: person.email,
-            template: 'interview-other-times-provider',
-            personalisation: {
-              ...personalisationOf(interview, input.serviceUrl),
-              message: input.message,
-              ...(was ? { when: forProvider(was, person.zone, interview.candidateZone) } : {}),
-            },
-            ...attach(removed),
-          }),
-        ),
+        emails: staff.map((person): OutboxEmail => ({
+          to: person.email,
+          template: 'interview-other-times-provider',
+          personalisation: {
+            ...personalisationOf(interview, input.serviceUrl),
+            message: input.message,
+            ...(was ? { when: forProvider(was, person.zone, interview.candidateZone) } : {}),
+          },
+          ...attach(removed),
+        })),
       };
     },
     now,
@@ -622,19 +620,17 @@ export async function cancelInterview(
             },
             ...attach(calendarFor(cancelled, 'candidate', input.serviceUrl)),
           },
-          ...staff.map(
-            (person): OutboxEmail => ({
-              to: person.email,
-              template: 'interview-cancelled-provider',
-              personalisation: {
-                ...p,
-                cancelledBy: scope.kind === 'candidate' ? 'the candidate' : interview.providerName,
-                reason: input.reason,
-                ...(when ? { when: forProvider(when, person.zone, interview.candidateZone) } : {}),
-              },
-              ...attach(calendarFor(cancelled, 'provider', input.serviceUrl)),
-            }),
-          ),
+          ...staff.map((person): OutboxEmail => ({
+            to: person.email,
+            template: 'interview-cancelled-provider',
+            personalisation: {
+              ...p,
+              cancelledBy: scope.kind === 'candidate' ? 'the candidate' : interview.providerName,
+              reason: input.reason,
+              ...(when ? { when: forProvider(when, person.zone, interview.candidateZone) } : {}),
+            },
+            ...attach(calendarFor(cancelled, 'provider', input.serviceUrl)),
+          })),
         ],
       };
     },

@@ -35,10 +35,16 @@ const REFUSALS: Record<InterviewStep, string> = {
   cancel: 'This interview has already been cancelled',
 };
 
-export function mayTake(step: InterviewStep, side: Side, status: string): { ok: true } | { ok: false; message: string } {
+export function mayTake(
+  step: InterviewStep,
+  side: Side,
+  status: string,
+): { ok: true } | { ok: false; message: string } {
   const rule = INTERVIEW_STEPS[step];
   if (rule.side !== 'either' && rule.side !== side) return { ok: false, message: REFUSALS[step] };
-  return isInterviewStatus(status) && rule.from.includes(status) ? { ok: true } : { ok: false, message: REFUSALS[step] };
+  return isInterviewStatus(status) && rule.from.includes(status)
+    ? { ok: true }
+    : { ok: false, message: REFUSALS[step] };
 }
 
 /** "9:00pm", "21:00", "9pm", "9.30am", "0930" as hours and minutes; undefined when it is not a time. */
@@ -181,7 +187,8 @@ export const forCandidate = (instant: Date, candidateZone: string): string => mo
 /**
  * What a provider user reads: the time in their own zone, and the candidate's time, with the
  * candidate's date when it is another day there:
- * "Tuesday 16 March 2027 at 8:00am Greenwich Mean Time (UTC) (9:00pm New Zealand Daylight Time (UTC+13) for the candidate)".
+ * "Tuesday 16 March 2027 at 8:00am Greenwich Mean Time (UTC)
+ * (9:00pm New Zealand Daylight Time (UTC+13) for the candidate)".
  */
 export function forProvider(instant: Date, readerZone: string, candidateZone: string): string {
   const own = momentInZone(readerZone, instant);
