@@ -180,7 +180,7 @@ export const TEMPLATES = {
       lines(
         p.when
           ? `${p.candidateName} has asked to rearrange their interview with ${p.providerName} on ${p.when} (application ${p.reference}). ` +
-              'The attached file removes it from your calendar.'
+              'If it is in your calendar, the attached file removes it.'
           : `${p.candidateName} has asked ${p.providerName} for other interview times (application ${p.reference}).`,
         `They said:\n${p.message}`,
         `Propose new times:\n${providerInterview(p)}\n\n${SERVICE}`,
@@ -196,7 +196,8 @@ export const TEMPLATES = {
         `Dear ${p.candidateName},`,
         `Your interview with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
         `The reason given:\n${p.reason}`,
-        p.when && 'The attached file removes the interview from your calendar.',
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${candidateInterview(p)}.ics`,
         `See the interview:\n${candidateInterview(p)}\n\n${SERVICE}`,
       ),
   }),
@@ -209,7 +210,8 @@ export const TEMPLATES = {
       lines(
         `The interview of ${p.candidateName} with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
         `The reason given:\n${p.reason}`,
-        p.when && 'The attached file removes the interview from your calendar.',
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${providerInterview(p)}.ics`,
         `See the interview:\n${providerInterview(p)}\n\n${SERVICE}`,
       ),
   }),

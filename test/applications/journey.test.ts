@@ -201,7 +201,7 @@ for (const engine of engines) {
       expect(await status()).toBe('Recruited');
 
       const history = $(await provider.get(view));
-      expect(history('[data-testid="history"] li').length).toBe(6);
+      expect(history('[data-testid="history"] li').length).toBe(7);
       expect(history('[data-testid="history"]').text()).toContain('Offer made → Offer accepted – conditions pending');
       const events = await t.database.db
         .selectFrom('audit_events')
@@ -214,6 +214,8 @@ for (const engine of engines) {
         'propose-placement-school',
         'invite-to-interview',
         'make-offer',
+        // The interview offered but not yet held ends with the offer.
+        'interview-cancel',
         'accept-offer',
         'confirm-conditions-met',
       ]);

@@ -410,6 +410,45 @@ for (const engine of engines) {
       expect($(await x.candidate.get(page))('[data-testid="interview-status"]').text()).toBe('Agreed');
     });
 
+    it('a decision ends the interview stage: an interview still to come is cancelled, one already held stays', async () => {
+      const agree = async () => {
+        const x = await applied();
+        const sent = await x.provider.post(x.invite, slot(nextMarch16(), '8:00am'), await x.provider.csrf(x.invite));
+        const id = interviewIdFrom(sent.headers.location);
+        const page = `/applications/${x.reference}/interviews/${id}`;
+        const choose = $(await x.candidate.get(page));
+        await x.candidate.post(
+          `${page}/choose`,
+          {
+            version: choose('input[name="version"]').attr('value')!,
+            slot: choose('input[name="slot"]').attr('value')!,
+          },
+          await x.candidate.csrf(page),
+        );
+        return { ...x, id, page };
+      };
+      const withdrawn = await agree();
+      const wcsrf = await withdrawn.candidate.csrf(`/applications/${withdrawn.reference}/withdraw`);
+      expect(
+        (await withdrawn.candidate.post(`/applications/${withdrawn.reference}/withdraw`, { reason: 'Moving' }, wcsrf))
+          .statusCode,
+      ).toBe(303);
+      const after = $(await withdrawn.candidate.get(withdrawn.page));
+      expect(after('[data-testid="interview-status"]').text()).toBe('Cancelled');
+      expect(after('main').text()).toContain('The application is no longer at the interview stage');
+      expect(after('a[href$="/cancel"]').length).toBe(0);
+
+      const held = await agree();
+      await t.database.db
+        .updateTable('interviews')
+        .set({ starts_at: '2026-01-05T09:00:00.000Z' })
+        .where('id', '=', held.id)
+        .execute();
+      const view = `/provider/applications/${held.reference}`;
+      expect((await held.provider.post(`${view}/make-offer`, {}, await held.provider.csrf(view))).statusCode).toBe(303);
+      expect($(await held.candidate.get(held.page))('[data-testid="interview-status"]').text()).toBe('Agreed');
+    });
+
     it('50 concurrent invitations make one interview; 50 concurrent picks agree one time, once', async () => {
       const x = await applied();
       const csrf = await x.provider.csrf(x.invite);

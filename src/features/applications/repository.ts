@@ -8,7 +8,8 @@ import { scopeProviderIds, type CandidateScope, type ProviderScope } from '../..
 import { addPartnerSchool, schoolSummary } from '../placement-schools/repository.ts';
 import type { SchoolRow } from '../placement-schools/import.ts';
 import type { Answers } from './sections.ts';
-import { transition, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
+import { closeInterviewsOf } from '../interviews/close.ts';
+import { STATES, transition, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
 
 /**
  * Applications in the database: the only module that reads or writes `applications`.
@@ -330,6 +331,20 @@ export async function changeState(
         },
         now,
       );
+      // The decision ends the interview stage: interviews not yet held are cancelled with it.
+      if (row.status === 'interviewing' && step.to !== 'interviewing') {
+        await closeInterviewsOf(
+          trx,
+          {
+            applicationId: row.id,
+            providerId: row.provider_id,
+            actorUserId: scope.userId,
+            side: scope.kind,
+            state: STATES[step.to].toLowerCase(),
+          },
+          now,
+        );
+      }
       const after = { ...row, ...set, status: step.to, updated_at: stamp };
       const who = await people(trx, after);
       const base = {
