@@ -5,7 +5,7 @@ import { latestCode, signIn as signInClient } from '../helpers/accounts.ts';
 import { FormClient } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
 import { axeViolations, startBrowser, type BrowserHarness } from '../helpers/browser.ts';
-import { nextMarch16, weekdayOf } from '../interviews/dates.ts';
+import { nextLastSunday, nextMarch16, weekdayOf } from '../interviews/dates.ts';
 
 /**
  * A candidate in Auckland and a provider in London agree an interview in the browser, with
@@ -101,6 +101,35 @@ for (const js of [true, false]) {
       expect(await provider.getByTestId('when').textContent()).toBe(providerSees);
       expect(await provider.getByTestId('interview-status').textContent()).toBe('Agreed');
 
+      // Rearranging to a time the clocks show twice: the provider is asked which one.
+      await provider.getByRole('link', { name: 'Rearrange the interview' }).click();
+      await axe(provider);
+      const autumn = nextLastSunday(10);
+      const again = provider.getByRole('group', { name: 'Time 1' });
+      await again.getByLabel('Day').fill(String(Number(autumn.slice(8))));
+      await again.getByLabel('Month').fill('10');
+      await again.getByLabel('Year').fill(autumn.slice(0, 4));
+      await again.getByLabel('Time', { exact: true }).fill('1:30am');
+      await provider.getByLabel('Why are you rearranging the interview?').fill('Our tutor is ill');
+      await provider.getByRole('button', { name: 'Send times to the candidate' }).click();
+      expect(await provider.locator('.govuk-error-summary').textContent()).toContain('1:30am happens twice');
+      await provider.getByRole('radio', { name: '1:30am Greenwich Mean Time (UTC)', exact: true }).check();
+      await axe(provider);
+      await provider.getByRole('button', { name: 'Send times to the candidate' }).click();
+      expect(await provider.getByTestId('times').locator('li').allTextContents()).toEqual([
+        `Sunday ${Number(autumn.slice(8))} October ${autumn.slice(0, 4)} at 1:30am Greenwich Mean Time (UTC) ` +
+          `(2:30pm New Zealand Daylight Time (UTC+13) for the candidate)`,
+      ]);
+      await candidate.reload();
+      await candidate
+        .getByRole('radio', {
+          name: `Sunday ${Number(autumn.slice(8))} October ${autumn.slice(0, 4)} at 2:30pm New Zealand Daylight Time (UTC+13)`,
+          exact: true,
+        })
+        .check();
+      await candidate.getByRole('button', { name: 'Confirm this time' }).click();
+      expect(await candidate.getByTestId('interview-status').textContent()).toBe('Agreed');
+
       // The account page, from the header: the zone proposed from Auckland, changed to Dubai.
       await candidate.getByRole('link', { name: 'Your account' }).click();
       expect(await candidate.getByRole('heading', { level: 1 }).textContent()).toBe('Your account');
@@ -119,8 +148,23 @@ for (const js of [true, false]) {
       await candidate.goto(`/applications/${reference}`);
       await candidate.getByRole('link', { name: /Gulf Standard Time/ }).click();
       expect(await candidate.getByTestId('when').textContent()).toBe(
-        `${weekday} 16 March ${year} at 12:00pm Gulf Standard Time (UTC+4)`,
+        `Sunday ${Number(autumn.slice(8))} October ${autumn.slice(0, 4)} at 5:30am Gulf Standard Time (UTC+4)`,
       );
+
+      // Cancelling, with a reason: the "Are you sure?" page, its error, and the cancelled interview.
+      await candidate.getByRole('link', { name: 'Cancel the interview' }).click();
+      await axe(candidate);
+      await candidate.getByRole('button', { name: 'Cancel the interview' }).click();
+      expect(await candidate.locator('.govuk-error-summary').textContent()).toContain(
+        'Enter why you are cancelling the interview',
+      );
+      await axe(candidate);
+      await candidate.getByLabel('Why are you cancelling the interview?').fill('I have found another course');
+      await candidate.getByRole('button', { name: 'Cancel the interview' }).click();
+      expect(await candidate.getByTestId('interview-status').textContent()).toBe('Cancelled');
+      await provider.reload();
+      expect(await provider.getByTestId('interview-status').textContent()).toBe('Cancelled');
+      await axe(provider);
     }, 240_000);
   });
 }
