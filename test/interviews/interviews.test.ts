@@ -449,6 +449,47 @@ for (const engine of engines) {
       expect($(await held.candidate.get(held.page))('[data-testid="interview-status"]').text()).toBe('Agreed');
     });
 
+    it('every interview form answers arrays, scripts and huge values with a message or a redirect, never a 500', async () => {
+      const x = await applied();
+      const sent = await x.provider.post(x.invite, slot(nextMarch16(), '8:00am'), await x.provider.csrf(x.invite));
+      const id = interviewIdFrom(sent.headers.location);
+      const page = `/applications/${x.reference}/interviews/${id}`;
+      const providerPage = `/provider/applications/${x.reference}/interviews/${id}`;
+      const ccsrf = await x.candidate.csrf(page);
+      const pcsrf = await x.provider.csrf(providerPage);
+      const hostile: Record<string, string | string[]>[] = [
+        { version: ['1', '2'], slot: ['1', '2'], message: ['a', 'b'], reason: ['a', 'b'] },
+        { version: '1'.repeat(400), slot: '9'.repeat(400), message: 'x'.repeat(100_000), reason: 'x'.repeat(5000) },
+        { version: '<script>', slot: "1' or 1=1 --", message: '<script>alert(1)</script>', reason: '\u0000' },
+        {
+          zone: ['Europe/London', 'UTC'],
+          'slot1-day': ['1', '2'],
+          'slot1-time': 'x'.repeat(100_000),
+          'slot1-which': ['earlier', 'later'],
+          duration: '-1',
+          mode: ['online', 'in-person'],
+          link: 'x'.repeat(100_000),
+        },
+      ];
+      for (const form of hostile) {
+        for (const url of [`${page}/choose`, `${page}/other-times`, `${page}/cancel`]) {
+          const res = await x.candidate.post(url, form, ccsrf);
+          expect(res.statusCode, url).toBeLessThan(500);
+        }
+        for (const url of [x.invite, `${providerPage}/new-times`, `${providerPage}/cancel`]) {
+          const res = await x.provider.post(url, form, pcsrf);
+          expect(res.statusCode, url).toBeLessThan(500);
+        }
+      }
+      // Nothing changed: the interview still waits for the candidate, with its one time.
+      const row = await t.database.db
+        .selectFrom('interviews')
+        .select(['status', 'version'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'proposed', version: 1 });
+    });
+
     it('50 concurrent invitations make one interview; 50 concurrent picks agree one time, once', async () => {
       const x = await applied();
       const csrf = await x.provider.csrf(x.invite);

@@ -9,6 +9,7 @@ import { renderPage } from '../../platform/render.ts';
 import { ENGLAND, safeZone } from '../../shared/zoned-time.ts';
 import { zoneLabel, zoneOptions } from '../accounts/time-zone.ts';
 import { providerApplication, type Application } from '../applications/repository.ts';
+import { transition } from '../applications/state-machine.ts';
 import { interviewCalendar } from './calendar.ts';
 import { cancelForm, parseTimesForm, slotInputs, type TimesForm } from './forms.ts';
 import {
@@ -164,6 +165,9 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
       if (!a) return reply.callNotFound();
       const live = (await interviewsOf(db, providerOf(request), a.reference)).find((x) => x.status !== 'cancelled');
       if (live) return reply.redirect(pagePath(live), 303);
+      // Past the interview stage (an offer, a rejection…): nothing to invite to.
+      if (!transition(a.status, 'invite-to-interview', 'provider').ok)
+        return reply.redirect(`/provider/applications/${a.reference}`, 303);
       return renderTimes(request, reply, { a, candidateZone: await zoneOfCandidate(a) });
     },
   );
