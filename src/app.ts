@@ -13,6 +13,7 @@ import type { DatabaseHandle } from './db/connect.ts';
 import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
+import { registerAccountPageRoutes } from './features/accounts/account-routes.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
 import { registerAwardAdminRoutes } from './features/award/admin-routes.ts';
 import { registerAwardCandidateRoutes } from './features/award/candidate-routes.ts';
@@ -25,6 +26,8 @@ import { registerCandidateRoutes } from './features/applications/candidate-route
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
 import { registerProviderAdminRoutes } from './features/providers/admin-routes.ts';
+import { registerInterviewCandidateRoutes } from './features/interviews/candidate-routes.ts';
+import { registerInterviewProviderRoutes } from './features/interviews/provider-routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
@@ -225,17 +228,21 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
+    // Every signed-in person's own account page (their time zone), whatever their role.
+    registerAccountPageRoutes(forms, database.db);
     registerStaffSignInRoutes(forms, database.db, config);
     // The public check of a teacher's record and the certificate's verification link: no sign-in.
     registerAwardPublicRoutes(forms, database.db, config.checkRateLimit);
     // One route group per role: each declares its sign-in and permission check once, here.
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
+      registerInterviewCandidateRoutes(candidate, database.db, config);
       registerTraineeRoutes(candidate, database.db);
       registerAwardCandidateRoutes(candidate, database.db, config);
     });
     await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
       registerProviderAreaRoutes(provider, database.db, config);
+      registerInterviewProviderRoutes(provider, database.db, config);
       registerProviderManagementRoutes(provider, database.db);
       registerProviderUserRoutes(provider, database.db, config);
       registerApiTokenRoutes(provider, database.db);

@@ -12,6 +12,7 @@ import * as awards from './migrations/0018-awards.ts';
 import * as timeZones from './migrations/0019-time-zones.ts';
 import * as providerApproval from './migrations/0020-provider-approval.ts';
 import * as oversightFigures from './migrations/0022-oversight-figures.ts';
+import * as interviews from './migrations/0023-interviews.ts';
 import * as deadlines from './migrations/0024-deadlines.ts';
 import * as placementSearchIndex from './migrations/0026-placement-search-index.ts';
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0019-time-zones': timeZones,
   '0020-provider-approval': providerApproval,
   '0022-oversight-figures': oversightFigures,
+  '0023-interviews': interviews,
   '0024-deadlines': deadlines,
   '0026-placement-search-index': placementSearchIndex,
 };

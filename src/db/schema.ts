@@ -332,6 +332,8 @@ export interface Database {
   awards: AwardTable;
   check_rate_limits: CheckRateLimitTable;
   deadlines: DeadlineTable;
+  interviews: InterviewTable;
+  interview_slots: InterviewSlotTable;
 }
 
 export interface TeacherTable {
@@ -395,4 +397,35 @@ export interface DeadlineTable {
   closed_by: string | null;
   /** When the service took the default step. */
   applied_at: string | null;
+}
+
+/** An interview being arranged or agreed; times are UTC ISO text. */
+export interface InterviewTable {
+  id: Generated<number>;
+  application_id: number;
+  provider_id: number;
+  /** proposed | other-times-requested | agreed | cancelled */
+  status: string;
+  version: Generated<number>;
+  /** The zone the provider typed the times in. */
+  zone: string;
+  duration_minutes: number;
+  /** online | in-person */
+  mode: string;
+  location: string;
+  notes: string | null;
+  /** The agreed time; NULL until the candidate picks one. */
+  starts_at: string | null;
+  candidate_message: string | null;
+  reason: string | null;
+  cancelled_by: string | null;
+  created_by_user_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InterviewSlotTable {
+  id: Generated<number>;
+  interview_id: number;
+  starts_at: string;
 }

@@ -53,6 +53,12 @@ const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your 
 const providerFooter = (p: { serviceUrl: string; reference: string }) =>
   `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
 
+const INTERVIEW = [...APPLICATION, 'interviewId'] as const;
+const candidateInterview = (p: { serviceUrl: string; reference: string; interviewId: string }) =>
+  `${base(p.serviceUrl)}/applications/${p.reference}/interviews/${p.interviewId}`;
+const providerInterview = (p: { serviceUrl: string; reference: string; interviewId: string }) =>
+  `${base(p.serviceUrl)}/provider/applications/${p.reference}/interviews/${p.interviewId}`;
+
 const TRAINEE = ['traineeName', 'providerName', 'serviceUrl'] as const;
 const traineeFooter = (p: { serviceUrl: string }) =>
   `Sign in to see your training record:\n${base(p.serviceUrl)}/training\n\n${SERVICE}`;
@@ -107,14 +113,116 @@ export const TEMPLATES = {
   }),
 
   'interview-invited': template({
-    required: APPLICATION,
+    required: [...INTERVIEW, 'times', 'duration', 'where'],
+    optional: ['notes'],
     subject: (p) => `${p.providerName} would like to interview you`,
     body: (p) =>
       lines(
         `Dear ${p.candidateName},`,
-        `${p.providerName} would like to interview you about your application ${p.reference}.`,
-        'They will contact you to arrange a date and time.',
-        candidateFooter(p),
+        `${p.providerName} would like to interview you about your application ${p.reference}. ` +
+          'Choose one of these times, shown in your time zone:',
+        bulletList(p.times),
+        `The interview will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Choose a time, or ask for other times:\n${candidateInterview(p)}`,
+        'You can change your time zone on your account page.',
+        SERVICE,
+      ),
+  }),
+
+  'interview-new-times': template({
+    required: [...INTERVIEW, 'times', 'duration', 'where'],
+    optional: ['notes', 'reason'],
+    subject: (p) => `New interview times from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has proposed new times for your interview (application ${p.reference}).`,
+        p.reason && `They said:\n${p.reason}`,
+        'Choose one of these times, shown in your time zone:',
+        bulletList(p.times),
+        `The interview will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Choose a time, or ask for other times:\n${candidateInterview(p)}`,
+        SERVICE,
+      ),
+  }),
+
+  'interview-agreed-candidate': template({
+    required: [...INTERVIEW, 'when', 'duration', 'where'],
+    optional: ['notes'],
+    subject: (p) => `Your interview with ${p.providerName} is confirmed`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `Your interview with ${p.providerName} (application ${p.reference}) is on:`,
+        p.when,
+        `It will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Add it to your calendar with the attached file, or download the file:\n${candidateInterview(p)}.ics`,
+        `See the interview, rearrange or cancel it:\n${candidateInterview(p)}`,
+        SERVICE,
+      ),
+  }),
+
+  'interview-agreed-provider': template({
+    required: [...INTERVIEW, 'when', 'duration', 'where'],
+    subject: (p) => `Interview confirmed: ${p.candidateName}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} has chosen a time for their interview with ${p.providerName} (application ${p.reference}):`,
+        p.when,
+        `It will last ${p.duration}.`,
+        p.where,
+        `Add it to your calendar with the attached file, or download the file:\n${providerInterview(p)}.ics`,
+        `See the interview:\n${providerInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-other-times-provider': template({
+    required: [...INTERVIEW, 'message'],
+    optional: ['when'],
+    subject: (p) => `${p.candidateName} has asked for other interview times`,
+    body: (p) =>
+      lines(
+        p.when
+          ? `${p.candidateName} has asked to rearrange their interview with ${p.providerName} on ${p.when} (application ${p.reference}). ` +
+              'If it is in your calendar, the attached file removes it.'
+          : `${p.candidateName} has asked ${p.providerName} for other interview times (application ${p.reference}).`,
+        `They said:\n${p.message}`,
+        `Propose new times:\n${providerInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-cancelled-candidate': template({
+    required: [...INTERVIEW, 'cancelledBy', 'reason'],
+    optional: ['when'],
+    subject: (p) => `Interview cancelled: application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `Your interview with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
+        `The reason given:\n${p.reason}`,
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${candidateInterview(p)}.ics`,
+        `See the interview:\n${candidateInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-cancelled-provider': template({
+    required: [...INTERVIEW, 'cancelledBy', 'reason'],
+    optional: ['when'],
+    subject: (p) => `Interview cancelled: ${p.candidateName}`,
+    body: (p) =>
+      lines(
+        `The interview of ${p.candidateName} with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
+        `The reason given:\n${p.reason}`,
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${providerInterview(p)}.ics`,
+        `See the interview:\n${providerInterview(p)}\n\n${SERVICE}`,
       ),
   }),
 

@@ -22,6 +22,8 @@ export interface User {
   name: string | null;
   role: Role;
   memberships: Membership[];
+  /** The time zone the person chose (an IANA name), or null: not chosen yet. */
+  timeZone: string | null;
 }
 
 export const holds = (m: Membership, permission: ProviderPermission | 'view'): boolean =>

@@ -63,6 +63,8 @@ interface Tenant {
   /** The provider's API token (for the API probes) and its id (for the token pages). */
   token: string;
   tokenId: number;
+  /** An interview agreed between the tenant's provider and candidate. */
+  interviewId: number;
 }
 
 async function rowCounts(db: Kysely<Database>) {
@@ -81,6 +83,8 @@ async function rowCounts(db: Kysely<Database>) {
     'reviews',
     'mentors',
     'api_tokens',
+    'interviews',
+    'interview_slots',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -108,7 +112,8 @@ async function rowCounts(db: Kysely<Database>) {
     .execute();
   // Tokens' "last used" moves with every API probe; whether a token is live must not.
   const tokens = await db.selectFrom('api_tokens').select(['id', 'name', 'revoked_at']).orderBy('id').execute();
-  return JSON.stringify({ counts, apps, members, days, trainees, tokens });
+  const interviews = await db.selectFrom('interviews').select(['id', 'status', 'version']).orderBy('id').execute();
+  return JSON.stringify({ counts, apps, members, days, trainees, tokens, interviews });
 }
 
 for (const engine of engines) {
@@ -156,6 +161,38 @@ for (const engine of engines) {
         // Training: recruited, a mentor, a trainee record, a week of days with one week queried.
         const view = `/provider/applications/${app.reference}`;
         const pcsrf = await staff.csrf(view);
+        // An interview: proposed by the provider, its time chosen by the candidate.
+        const soon = new Date(Date.now() + 30 * 86_400_000);
+        const interviewInvite = await staff.post(
+          `${view}/invite-to-interview`,
+          {
+            zone: 'Europe/London',
+            'slot1-day': String(soon.getUTCDate()),
+            'slot1-month': String(soon.getUTCMonth() + 1),
+            'slot1-year': String(soon.getUTCFullYear()),
+            'slot1-time': '10:00',
+            duration: '45',
+            mode: 'online',
+            link: 'https://meet.example.org/probe',
+          },
+          pcsrf,
+        );
+        const interviewId = Number(/interviews\/(\d+)$/.exec(String(interviewInvite.headers.location))?.[1]);
+        if (!interviewId) throw new Error(`no interview: ${interviewInvite.statusCode}`);
+        const interviewPage = `/applications/${app.reference}/interviews/${interviewId}`;
+        const form = await candidate.get(interviewPage);
+        const slotId = /name="slot"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="slot"/.exec(form.body);
+        await candidate.post(
+          `${interviewPage}/choose`,
+          { version: '1', slot: slotId?.[1] ?? slotId?.[2] ?? '' },
+          await candidate.csrf(interviewPage),
+        );
+        const agreed = await db
+          .selectFrom('interviews')
+          .select('status')
+          .where('id', '=', interviewId)
+          .executeTakeFirst();
+        if (agreed?.status !== 'agreed') throw new Error(`interview not agreed: ${agreed?.status}`);
         await staff.post(`${view}/make-offer`, {}, pcsrf);
         await candidate.post(
           `/applications/${app.reference}/accept-offer`,
@@ -260,6 +297,7 @@ for (const engine of engines) {
           schoolId: partnership.schoolId,
           token,
           tokenId: tokenRow.id,
+          interviewId,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },
@@ -284,7 +322,7 @@ for (const engine of engines) {
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
       const routes = t.app.routeList.filter((r) =>
-        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId)\b/.test(r.url),
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId|interviewId)\b/.test(r.url),
       );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
@@ -306,6 +344,7 @@ for (const engine of engines) {
             providerUserId: '-1',
             schoolId: '0',
             tokenId: '00',
+            interviewId: '0',
           },
         ];
         for (const target of targets) {
@@ -318,6 +357,7 @@ for (const engine of engines) {
             dayId: String(target.dayId),
             week: target.week,
             tokenId: String(target.tokenId),
+            interviewId: String(target.interviewId),
           };
           for (const route of routes) {
             // The API takes no session: without a token it is 401 (probed with tokens below).

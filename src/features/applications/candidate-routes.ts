@@ -50,6 +50,8 @@ import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-mach
 import { openDeadlines, passedDeadline, zoneOfUser } from '../deadlines/repository.ts';
 import { presentDeadline } from '../deadlines/present.ts';
 import { deadlineInZone } from '../../shared/zoned-time.ts';
+import { interviewsOf } from '../interviews/repository.ts';
+import { forCandidate, INTERVIEW_STATUSES } from '../interviews/rules.ts';
 
 const withdrawForm = z.object({
   reason: requiredText(
@@ -468,7 +470,14 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const decisionDue = deadlines.find((d) => d.kind === 'provider-decision');
     const respondBy = deadlines.find((d) => d.kind === 'offer-response');
     const passed = a.status === 'rejected' || a.status === 'declined' ? await passedDeadline(db, a.id) : undefined;
+    const interviews = await interviewsOf(db, candidateOf(request), a.reference);
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
+      interviews: interviews.map((i) => ({
+        href: `/applications/${a.reference}/interviews/${i.id}`,
+        status: i.status,
+        statusText: INTERVIEW_STATUSES[i.status],
+        when: i.startsAt ? forCandidate(i.startsAt, i.candidateZone) : undefined,
+      })),
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
       csrfToken: csrfToken(request),

@@ -36,8 +36,10 @@ import {
 import { displayValue, fieldsShown, sectionsFor } from './sections.ts';
 import { openDeadlines, openDeadlinesFor, passedDeadline, zoneOfUser } from '../deadlines/repository.ts';
 import { presentDeadline } from '../deadlines/present.ts';
-import { deadlineInZone } from '../../shared/zoned-time.ts';
 import { escapeHtml } from '../../shared/html.ts';
+import { interviewsOf } from '../interviews/repository.ts';
+import { forProvider, INTERVIEW_STATUSES } from '../interviews/rules.ts';
+import { deadlineInZone, ENGLAND, safeZone } from '../../shared/zoned-time.ts';
 import {
   availableEvents,
   isOpen,
@@ -227,6 +229,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     problem?: { text: string; href: string },
   ) {
     const history = await applicationHistory(db, providerOf(request), a.id);
+    const interviews = await interviewsOf(db, providerOf(request), a.reference);
+    const ownZone = safeZone(signedInUser(request).timeZone ?? undefined, ENGLAND);
     const where = a.answers['where-you-live'];
     const placement = a.answers['placement'] ?? {};
     const town =
@@ -282,6 +286,12 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         };
       }),
       actions: canDecide ? availableEvents(a.status, 'provider').map((t) => ({ event: t.event, label: t.label })) : [],
+      interviews: interviews.map((i) => ({
+        href: `/provider/applications/${a.reference}/interviews/${i.id}`,
+        status: INTERVIEW_STATUSES[i.status],
+        when: i.startsAt ? forProvider(i.startsAt, ownZone, i.candidateZone) : undefined,
+      })),
+      liveInterview: interviews.some((i) => i.status !== 'cancelled'),
       conditionItems: Object.entries(STANDARD_CONDITIONS).map(([value, text]) => ({ value, text })),
       reasonItems: Object.entries(REJECTION_REASONS).map(([value, text]) => ({ value, text })),
       history: history.map((h) => ({
@@ -328,8 +338,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     return renderView(request, reply, a);
   });
 
+  // Inviting to interview has its own pages (features/interviews): it proposes times.
   const PROVIDER_EVENTS: ApplicationEvent[] = [
-    'invite-to-interview',
     'make-offer',
     'reject',
     'withdraw-offer',

@@ -13,7 +13,8 @@ import { cohortCapProblem, offerCohort } from '../providers/cohort-cap.ts';
 import type { SchoolRow } from '../placement-schools/import.ts';
 import type { Answers } from './sections.ts';
 import { syncDeadlines } from '../deadlines/repository.ts';
-import { transition, type ApplicationEvent, type ApplicationState, type Transition } from './state-machine.ts';
+import { closeInterviewsOf } from '../interviews/close.ts';
+import { STATES, transition, type ApplicationEvent, type ApplicationState, type Transition } from './state-machine.ts';
 
 /**
  * Applications in the database: the only module that reads or writes `applications`.
@@ -360,6 +361,7 @@ export async function changeState(
         step.to,
         step.transition,
         scope.userId,
+        scope.kind,
         { ...req, set },
         extra,
         now,
@@ -392,6 +394,7 @@ async function applyStep(
   to: ApplicationState,
   t: Transition,
   actorUserId: number | null,
+  side: 'candidate' | 'provider' | 'system',
   req: Omit<ChangeRequest, 'applicationId' | 'within'>,
   extra: { set: Settable; personalisation?: Record<string, string>; detail?: unknown } | undefined,
   now: Date,
@@ -424,6 +427,14 @@ async function applyStep(
     },
     now,
   );
+  // The decision ends the interview stage: interviews not yet held are cancelled with it.
+  if (row.status === 'interviewing' && to !== 'interviewing') {
+    await closeInterviewsOf(
+      trx,
+      { applicationId: row.id, providerId: row.provider_id, actorUserId, side, state: STATES[to].toLowerCase() },
+      now,
+    );
+  }
   const after = { ...row, ...set, status: to, updated_at: stamp };
   // Deadlines the step closes or opens; what it opens is said in its emails.
   const { forCandidate, ...deadlineWords } = await syncDeadlines(trx, after, req.event, now);
@@ -478,6 +489,7 @@ export async function changeStateByDefault(
     step.to,
     step.transition,
     null,
+    'system',
     {
       event: req.event,
       serviceUrl: req.serviceUrl,

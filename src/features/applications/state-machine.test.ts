@@ -19,6 +19,7 @@ const actors: Actor[] = ['candidate', 'provider', 'system'];
 const allowed: Record<string, ApplicationState> = {
   'draft|submit|candidate': 'awaiting-decision',
   'awaiting-decision|invite-to-interview|provider': 'interviewing',
+  'interviewing|invite-to-interview|provider': 'interviewing',
   'awaiting-decision|make-offer|provider': 'offer',
   'interviewing|make-offer|provider': 'offer',
   'awaiting-decision|reject|provider': 'rejected',

@@ -73,7 +73,8 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     event: 'invite-to-interview',
     actor: 'provider',
-    from: ['awaiting-decision'],
+    // From "interviewing" too: after an interview is cancelled, the provider may invite again.
+    from: ['awaiting-decision', 'interviewing'],
     to: 'interviewing',
     label: 'Invite to interview',
     notify: { candidate: 'interview-invited' },
