@@ -17,6 +17,7 @@ export const SERVICE_PATHS = [
   '/sitemap.xml',
   '/robots.txt',
   '/health',
+  '/advisers/sign-up/name',
 ];
 
 /** The service's own pages that a search engine should find, listed in the sitemap when this build has them. */
