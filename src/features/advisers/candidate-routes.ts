@@ -156,12 +156,17 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
     }
     if (id === 'time-zone') {
       const proposal = answers.timeZone ?? (answers.country ? proposedZone(answers.country, answers.town ?? '') : undefined);
-      const chosen = typeof values['timeZone'] === 'string' ? values['timeZone'] : proposal;
+      // What was sent is shown again only when it is a zone; anything else falls back to the proposal.
+      const sentZone = typeof values['timeZone'] === 'string' ? safeZone(values['timeZone'], '') : '';
+      const chosen = sentZone || proposal;
       const { countryZones, otherZones } = zoneChoices(answers.country);
       const now = new Date();
       const item = (z: string) => ({ value: z, text: `${z.replace(/_/g, ' ')} – ${zoneName(z, now)}`, selected: z === chosen });
+      const listed = [...countryZones, ...otherZones];
+      const extra = typeof chosen === 'string' && chosen && !listed.includes(chosen) ? [chosen] : [];
       context['zoneItems'] = [
         ...(chosen ? [] : [{ value: '', text: 'Choose your time zone' }]),
+        ...extra.map(item),
         ...countryZones.map(item),
         ...otherZones.map(item),
       ];

@@ -69,14 +69,20 @@ export function proposedZone(country: string, town: string): string | undefined 
   return proposeZone({ lat: place?.lat ?? null, lon: place?.lon ?? null, country });
 }
 
-/** The zones to choose from: the country's own first, then every other. */
+/**
+ * The zones to choose from: the country's own first, then every other. The runtime lists
+ * some zones by an older name (Asia/Katmandu for Asia/Kathmandu), so the country's names
+ * are kept as they are, and the runtime's older spelling of the same zone is left out.
+ */
 export function zoneChoices(country: string | undefined): { countryZones: string[]; otherZones: string[] } {
-  const known = new Set<string>(allZones());
-  const countryZones = (country ? (getCountry(country)?.timezones ?? []) : []).filter(
-    (z) => known.has(z) && isTimeZone(z),
-  );
+  const countryZones = (country ? (getCountry(country)?.timezones ?? []) : []).filter((z) => isTimeZone(z));
   const mine = new Set<string>(countryZones);
-  return { countryZones, otherZones: [...known].filter((z) => !mine.has(z)).sort() };
+  const canonical = (z: string) => new Intl.DateTimeFormat('en', { timeZone: z }).resolvedOptions().timeZone;
+  const mineCanonical = new Set(countryZones.map(canonical));
+  const otherZones = allZones()
+    .filter((z) => !mine.has(z) && !mineCanonical.has(canonical(z)))
+    .sort();
+  return { countryZones, otherZones };
 }
 
 export interface SignUpAnswers {
