@@ -4,9 +4,11 @@ import type { Database } from '../../src/db/schema.ts';
 import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
 import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
+import { accountFor } from '../../src/features/accounts/repository.ts';
+import { submitRequest, takeRequest } from '../../src/features/advisers/repository.ts';
 import { inviteMentor, logDays, reviewWeek, startTraining } from '../../src/features/training/repository.ts';
 import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
-import { candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
+import { adviserScope, candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
@@ -63,6 +65,8 @@ interface Tenant {
   /** The provider's API token (for the API probes) and its id (for the token pages). */
   token: string;
   tokenId: number;
+  /** The candidate's request for an adviser, taken by this tenant's adviser. */
+  requestId: number;
 }
 
 async function rowCounts(db: Kysely<Database>) {
@@ -81,6 +85,11 @@ async function rowCounts(db: Kysely<Database>) {
     'reviews',
     'mentors',
     'api_tokens',
+    'adviser_requests',
+    'adviser_callbacks',
+    'adviser_notes',
+    'adviser_availability',
+    'adviser_days_off',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -108,7 +117,12 @@ async function rowCounts(db: Kysely<Database>) {
     .execute();
   // Tokens' "last used" moves with every API probe; whether a token is live must not.
   const tokens = await db.selectFrom('api_tokens').select(['id', 'name', 'revoked_at']).orderBy('id').execute();
-  return JSON.stringify({ counts, apps, members, days, trainees, tokens });
+  const adviserRequests = await db
+    .selectFrom('adviser_requests')
+    .select(['id', 'adviser_id', 'outcome', 'share_consent', 'updated_at'])
+    .orderBy('id')
+    .execute();
+  return JSON.stringify({ counts, apps, members, days, trainees, tokens, adviserRequests });
 }
 
 for (const engine of engines) {
@@ -249,6 +263,29 @@ for (const engine of engines) {
         const mentor = new FormClient(t.app);
         await signIn(mentor, db, mentorEmail);
         actors.push({ role: 'mentor', tenant: i, client: mentor });
+        // A teacher training adviser, who has taken this tenant's candidate's request for support.
+        const adviserEmail = `probe.adviser${i}@example.org`;
+        const adviserUser = await accountFor(db, { email: adviserEmail, name: `Probe Adviser ${i}`, role: 'adviser' }, new Date());
+        const requestId = await submitRequest(db, candidateScope(appRow.candidate_id), {
+          answers: {
+            name: `Probe Candidate ${i}`,
+            country: p.where.country,
+            timeZone: 'Africa/Lagos',
+            phone: '+2348031234567',
+            stage: 'applied',
+            ageGroup: 'secondary',
+            degreeStatus: 'have-degree',
+            helpWith: ['interview'],
+            shareConsent: 'yes',
+          },
+          email: `probe${i}@example.org`,
+          eligibility: null,
+        });
+        const taken = await takeRequest(db, adviserScope(adviserUser.id), requestId);
+        if (taken === 'not-found' || !taken.ok) throw new Error('adviser could not take the request');
+        const adviser = new FormClient(t.app);
+        await signIn(adviser, db, adviserEmail);
+        actors.push({ role: 'adviser', tenant: i, client: adviser });
         tenants.push({
           traineeId: started.value,
           dayId: day.id,
@@ -260,6 +297,11 @@ for (const engine of engines) {
           schoolId: partnership.schoolId,
           token,
           tokenId: tokenRow.id,
+          requestId: (await db
+            .selectFrom('adviser_requests')
+            .select('id')
+            .where('email', '=', `probe${i}@example.org`)
+            .executeTakeFirstOrThrow()).id,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },
@@ -284,7 +326,7 @@ for (const engine of engines) {
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
       const routes = t.app.routeList.filter((r) =>
-        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId)\b/.test(r.url),
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId|requestId)\b/.test(r.url),
       );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
@@ -306,6 +348,7 @@ for (const engine of engines) {
             providerUserId: '-1',
             schoolId: '0',
             tokenId: '00',
+            requestId: '99999999999',
           },
         ];
         for (const target of targets) {
@@ -318,6 +361,7 @@ for (const engine of engines) {
             dayId: String(target.dayId),
             week: target.week,
             tokenId: String(target.tokenId),
+            requestId: String(target.requestId),
           };
           for (const route of routes) {
             // The API takes no session: without a token it is 401 (probed with tokens below).
@@ -352,6 +396,8 @@ for (const engine of engines) {
                         outcome: 'passed',
                         mentorId: '1',
                         placementId: '1',
+                        note: 'probe',
+                        colleagueId: '1',
                       },
                       csrf,
                     );
