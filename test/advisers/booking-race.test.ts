@@ -21,9 +21,16 @@ for (const engine of engines) {
       database = await openTestDatabase(engine.name);
       const db = database.db;
       const now = new Date();
-      adviserId = (await accountFor(db, { email: 'race.adviser@example.org', name: 'Race Adviser', role: 'adviser' }, now)).id;
+      adviserId = (
+        await accountFor(db, { email: 'race.adviser@example.org', name: 'Race Adviser', role: 'adviser' }, now)
+      ).id;
       for (let weekday = 1; weekday <= 7; weekday++) {
-        const added = await addHours(db, adviserScope(adviserId), { weekday, startTime: '09:00', endTime: '10:00', slotMinutes: 30 });
+        const added = await addHours(db, adviserScope(adviserId), {
+          weekday,
+          startTime: '09:00',
+          endTime: '10:00',
+          slotMinutes: 30,
+        });
         expect(added.ok).toBe(true);
       }
       for (let i = 0; i < ATTEMPTS; i++) {
@@ -54,7 +61,12 @@ for (const engine of engines) {
       expect(slot).toBeDefined();
       const results = await Promise.all(
         candidates.map((id) =>
-          bookCallback(db, candidateScope(id), { adviserId: slot!.adviserId, start: slot!.start, slotMinutes: 30 }, 'http://localhost'),
+          bookCallback(
+            db,
+            candidateScope(id),
+            { adviserId: slot!.adviserId, start: slot!.start, slotMinutes: 30 },
+            'http://localhost',
+          ),
         ),
       );
       const won = results.filter((r) => r.ok);
@@ -70,7 +82,11 @@ for (const engine of engines) {
       // One email, one audit row: the losers changed nothing.
       const emails = await db.selectFrom('outbox').select('id').where('template', '=', 'adviser-call-booked').execute();
       expect(emails).toHaveLength(1);
-      const audit = await db.selectFrom('audit_events').select('id').where('action', '=', 'adviser-call-booked').execute();
+      const audit = await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'adviser-call-booked')
+        .execute();
       expect(audit).toHaveLength(1);
       // The slot is no longer offered; the next one is.
       const next = await freeSlots(db);

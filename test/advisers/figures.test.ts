@@ -12,7 +12,7 @@ import {
 import { adminScope, adviserScope, candidateScope } from '../../src/shared/scope.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 
-/** The figures the oversight dashboard shows: requests by country and month, time to first contact, calls kept and missed. */
+/** The oversight dashboard's figures: requests by country and month, time to first contact, calls kept and missed. */
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`adviser figures (${engine.name})`, () => {
     let database: TestDatabase;
@@ -23,7 +23,9 @@ for (const engine of engines) {
 
     it('counts requests by country and month, hours to first contact, and callbacks by outcome', async () => {
       const db = database.db;
-      const adviser = (await accountFor(db, { email: 'fig.adviser@example.org', name: 'Fig', role: 'adviser' }, new Date())).id;
+      const adviser = (
+        await accountFor(db, { email: 'fig.adviser@example.org', name: 'Fig', role: 'adviser' }, new Date())
+      ).id;
       for (let weekday = 1; weekday <= 7; weekday++) {
         await addHours(db, adviserScope(adviser), { weekday, startTime: '09:00', endTime: '12:00', slotMinutes: 30 });
       }
@@ -58,8 +60,20 @@ for (const engine of engines) {
       for (const r of [a, b, c]) await takeRequest(db, adviserScope(adviser), r.requestId);
       // A answered 24 hours after asking; B did not answer; C has not been called.
       const after = (at: string) => new Date(Math.max(Date.parse(at), slots[1]!.start.getTime()) + 60_000);
-      await recordCall(db, adviserScope(adviser), a.requestId, { outcome: 'supported', note: 'ok', followUpOn: null }, after('2027-01-11T10:00:00Z'));
-      await recordCall(db, adviserScope(adviser), b.requestId, { outcome: 'no-answer', note: 'no answer', followUpOn: null }, after('2027-01-21T10:00:00Z'));
+      await recordCall(
+        db,
+        adviserScope(adviser),
+        a.requestId,
+        { outcome: 'supported', note: 'ok', followUpOn: null },
+        after('2027-01-11T10:00:00Z'),
+      );
+      await recordCall(
+        db,
+        adviserScope(adviser),
+        b.requestId,
+        { outcome: 'no-answer', note: 'no answer', followUpOn: null },
+        after('2027-01-21T10:00:00Z'),
+      );
       const figures = await adviserFigures(db, adminScope(1));
       expect(figures.requestsByCountryMonth).toEqual([
         { country: 'NP', month: '2027-01', requests: 2 },

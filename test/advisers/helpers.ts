@@ -47,7 +47,14 @@ export async function signUp(
   client: FormClient,
   db: Kysely<Database>,
   email: string,
-  options: { country?: string; town?: string; timeZone?: string; phone?: string; share?: 'yes' | 'no'; signedIn?: boolean } = {},
+  options: {
+    country?: string;
+    town?: string;
+    timeZone?: string;
+    phone?: string;
+    share?: 'yes' | 'no';
+    signedIn?: boolean;
+  } = {},
 ) {
   const post = async (path: string, form: Record<string, string | string[]>) => {
     const url = `/advisers/sign-up/${path}`;
@@ -59,7 +66,11 @@ export async function signUp(
   if (!options.signedIn) {
     await post('email', { email });
     const code = await latestCode(db, email);
-    const verified = await client.post('/advisers/sign-up/email/code', { code }, await client.csrf('/advisers/sign-up/email/code'));
+    const verified = await client.post(
+      '/advisers/sign-up/email/code',
+      { code },
+      await client.csrf('/advisers/sign-up/email/code'),
+    );
     expect(verified.statusCode).toBe(303);
   }
   await post('country', { country: options.country ?? 'NP', town: options.town ?? 'Kathmandu' });

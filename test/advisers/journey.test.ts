@@ -10,7 +10,8 @@ import { addAdviserWithHours, signedInAdmin, signUp } from './helpers.ts';
  * adviser takes them from the queue, records the call and hands over; nobody else sees them.
  */
 const EVERY_DAY = DAY_NAMES.map((_, i) => ({ weekday: String(i + 1), startTime: '09:00', endTime: '12:00' }));
-const BOTH_ZONES = /^\d{1,2}:\d{2}(am|pm) (British Summer Time \(UTC\+1\)|Greenwich Mean Time \(UTC\))( on .+)? — \d{1,2}:\d{2}(am|pm) Nepal Time \(UTC\+5:45\)$/;
+const BOTH_ZONES =
+  /^\d{1,2}:\d{2}(am|pm) (British Summer Time \(UTC\+1\)|Greenwich Mean Time \(UTC\))( on .+)? — \d{1,2}:\d{2}(am|pm) Nepal Time \(UTC\+5:45\)$/;
 
 describe('talk to an adviser (sqlite)', () => {
   let t: TestApp;
@@ -25,7 +26,13 @@ describe('talk to an adviser (sqlite)', () => {
     dfe = await signedInAdmin(t.database.db, admin());
     asha = new FormClient(t.app);
     ben = new FormClient(t.app);
-    await addAdviserWithHours(dfe, asha, t.database.db, { name: 'Asha Adviser', email: 'asha.adviser@example.org' }, EVERY_DAY);
+    await addAdviserWithHours(
+      dfe,
+      asha,
+      t.database.db,
+      { name: 'Asha Adviser', email: 'asha.adviser@example.org' },
+      EVERY_DAY,
+    );
     await addAdviserWithHours(dfe, ben, t.database.db, { name: 'Ben Adviser', email: 'ben.adviser@example.org' }, []);
     candidate = new FormClient(t.app);
   }, 60_000);
@@ -35,7 +42,11 @@ describe('talk to an adviser (sqlite)', () => {
     const page = await dfe.get('/admin/advisers');
     expect($(page)('table').text()).toContain('asha.adviser@example.org');
     const csrf = await dfe.csrf('/admin/advisers');
-    for (const form of [{ name: '', email: 'x@example.org' }, { name: 'X', email: 'not an email' }, { name: 'X'.repeat(201), email: 'x@example.org' }]) {
+    for (const form of [
+      { name: '', email: 'x@example.org' },
+      { name: 'X', email: 'not an email' },
+      { name: 'X'.repeat(201), email: 'x@example.org' },
+    ]) {
       const res = await dfe.post('/admin/advisers', form, csrf);
       expect(res.statusCode).toBe(400);
       expect($(res)('title').text()).toMatch(/^Error: /);
@@ -46,9 +57,18 @@ describe('talk to an adviser (sqlite)', () => {
     await signIn(new FormClient(t.app), t.database.db, 'someone.candidate@example.org');
     const taken = await dfe.post('/admin/advisers', { name: 'C', email: 'someone.candidate@example.org' }, csrf);
     expect(taken.statusCode).toBe(400);
-    const roles = await t.database.db.selectFrom('users').select('role').where('email', '=', 'someone.candidate@example.org').executeTakeFirstOrThrow();
+    const roles = await t.database.db
+      .selectFrom('users')
+      .select('role')
+      .where('email', '=', 'someone.candidate@example.org')
+      .executeTakeFirstOrThrow();
     expect(roles.role).toBe('candidate');
-    const outbox = await t.database.db.selectFrom('outbox').select('subject').where('to_email', '=', 'asha.adviser@example.org').where('template', '=', 'adviser-added').execute();
+    const outbox = await t.database.db
+      .selectFrom('outbox')
+      .select('subject')
+      .where('to_email', '=', 'asha.adviser@example.org')
+      .where('template', '=', 'adviser-added')
+      .execute();
     expect(outbox).toHaveLength(1);
   });
 
@@ -78,11 +98,17 @@ describe('talk to an adviser (sqlite)', () => {
     const weird = await c.post('/advisers/sign-up/name', { name: ['a', 'b'] }, csrf);
     expect(weird.statusCode).toBe(400);
     // Signing up asks for the email and checks it with a code.
-    expect((await c.post('/advisers/sign-up/name', { name: 'Sita' }, csrf)).headers.location).toBe('/advisers/sign-up/email');
+    expect((await c.post('/advisers/sign-up/name', { name: 'Sita' }, csrf)).headers.location).toBe(
+      '/advisers/sign-up/email',
+    );
     const badEmail = await c.post('/advisers/sign-up/email', { email: 'nope' }, csrf);
     expect(badEmail.statusCode).toBe(400);
     await c.post('/advisers/sign-up/email', { email: 'sita.two@example.org' }, csrf);
-    const wrong = await c.post('/advisers/sign-up/email/code', { code: '000000' }, await c.csrf('/advisers/sign-up/email/code'));
+    const wrong = await c.post(
+      '/advisers/sign-up/email/code',
+      { code: '000000' },
+      await c.csrf('/advisers/sign-up/email/code'),
+    );
     expect(wrong.statusCode).toBe(400);
     expect($(wrong)('.govuk-error-message').text()).toMatch(/security code/);
   });
@@ -91,10 +117,17 @@ describe('talk to an adviser (sqlite)', () => {
     const { proposed } = await signUp(candidate, t.database.db, 'sita@example.org');
     expect(proposed).toBe('Asia/Kathmandu');
     const row = await t.database.db.selectFrom('adviser_requests').selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ phone: '+97714412345', time_zone: 'Asia/Kathmandu', country: 'NP', stage: 'exploring' });
+    expect(row).toMatchObject({
+      phone: '+97714412345',
+      time_zone: 'Asia/Kathmandu',
+      country: 'NP',
+      stage: 'exploring',
+    });
     const page = await candidate.get('/advisers/call');
     expect(page.statusCode).toBe(200);
-    const labels = $(page)('.govuk-radios__label').map((_, el) => $(page)(el).text().trim()).get();
+    const labels = $(page)('.govuk-radios__label')
+      .map((_, el) => $(page)(el).text().trim())
+      .get();
     expect(labels.length).toBeGreaterThan(10);
     for (const label of labels) expect(label).toMatch(BOTH_ZONES);
     expect(labels[0]!).toMatch(/^9:00am/);
@@ -122,8 +155,14 @@ describe('talk to an adviser (sqlite)', () => {
   it('booking emails the time in both zones with a calendar file; the account shows the next call and the adviser', async () => {
     const page = await candidate.get('/advisers/call');
     const first = $(page)('input[name="slot"]').first();
-    const label = $(page)(`label[for="${first.attr('id')}"]`).text().trim();
-    const res = await candidate.post('/advisers/call', { slot: first.attr('value')! }, await candidate.csrf('/advisers/call'));
+    const label = $(page)(`label[for="${first.attr('id')}"]`)
+      .text()
+      .trim();
+    const res = await candidate.post(
+      '/advisers/call',
+      { slot: first.attr('value')! },
+      await candidate.csrf('/advisers/call'),
+    );
     expect(res.statusCode).toBe(303);
     const account = await candidate.get('/advisers/your-adviser');
     expect($(account)('.govuk-panel__title').text()).toContain('Your call is booked');
@@ -147,7 +186,11 @@ describe('talk to an adviser (sqlite)', () => {
   it('the booked slot is no longer offered; someone choosing it is told so and offered the next free ones', async () => {
     const other = new FormClient(t.app);
     await signUp(other, t.database.db, 'other@example.org');
-    const call = await t.database.db.selectFrom('adviser_callbacks').selectAll().where('status', '=', 'booked').executeTakeFirstOrThrow();
+    const call = await t.database.db
+      .selectFrom('adviser_callbacks')
+      .selectAll()
+      .where('status', '=', 'booked')
+      .executeTakeFirstOrThrow();
     const value = `${call.adviser_id}_${call.starts_at}`;
     const page = await other.get('/advisers/call');
     expect($(page)(`input[value="${value}"]`).length).toBe(0);
@@ -155,7 +198,14 @@ describe('talk to an adviser (sqlite)', () => {
     expect(res.statusCode).toBe(409);
     expect($(res)('.govuk-notification-banner').text()).toContain('Someone else booked');
     expect($(res)('input[name="slot"]').length).toBeGreaterThan(5);
-    for (const slot of ['', 'x', '1_2020-01-01T00:00:00.000Z', '99999_' + call.starts_at, ['a', 'b'], '1'.repeat(5000)]) {
+    for (const slot of [
+      '',
+      'x',
+      '1_2020-01-01T00:00:00.000Z',
+      '99999_' + call.starts_at,
+      ['a', 'b'],
+      '1'.repeat(5000),
+    ]) {
       const bad = await other.post('/advisers/call', { slot }, await other.csrf('/advisers/call'));
       expect(bad.statusCode, String(slot).slice(0, 40)).toBe(400);
       expect($(bad)('.govuk-error-summary').text()).toContain('Select a time');
@@ -169,13 +219,19 @@ describe('talk to an adviser (sqlite)', () => {
     const queue = await asha.get('/adviser/queue?country=NP&stage=exploring&zone=Asia/Kathmandu');
     expect(queue.statusCode).toBe(200);
     expect($(queue)('tbody tr').length).toBe(2);
-    expect((await asha.get('/adviser/queue?country=FR'))).toSatisfy((r: { body: string }) => $({ body: r.body } as never)('tbody tr').length === 0);
+    expect(await asha.get('/adviser/queue?country=FR')).toSatisfy(
+      (r: { body: string }) => $({ body: r.body } as never)('tbody tr').length === 0,
+    );
     for (const q of ['?page=0', '?page=abc', '?country=<b>', '?zone=../../etc', '?stage[]=x', '?page=999999']) {
       expect((await asha.get(`/adviser/queue${q}`)).statusCode, q).toBe(200);
     }
     // A NUL byte is refused by the service's input guard before any page sees it.
     expect((await asha.get('/adviser/queue?country=%00')).statusCode).toBe(400);
-    const request = await t.database.db.selectFrom('adviser_requests').select('id').where('email', '=', 'sita@example.org').executeTakeFirstOrThrow();
+    const request = await t.database.db
+      .selectFrom('adviser_requests')
+      .select('id')
+      .where('email', '=', 'sita@example.org')
+      .executeTakeFirstOrThrow();
     const view = `/adviser/requests/${request.id}`;
     const before = await asha.get(view);
     expect($(before)('#call-time').text()).toMatch(BOTH_ZONES);
@@ -190,11 +246,21 @@ describe('talk to an adviser (sqlite)', () => {
     // Notes: bad input refused; then recorded, with a follow-up date.
     const bad = await asha.post(`${view}/notes`, { outcome: 'maybe', note: '' }, csrf);
     expect(bad.statusCode).toBe(400);
-    const badDate = await asha.post(`${view}/notes`, { outcome: 'supported', note: 'x', 'followUp-day': '31', 'followUp-month': '2', 'followUp-year': '2030' }, csrf);
+    const badDate = await asha.post(
+      `${view}/notes`,
+      { outcome: 'supported', note: 'x', 'followUp-day': '31', 'followUp-month': '2', 'followUp-year': '2030' },
+      csrf,
+    );
     expect(badDate.statusCode).toBe(400);
     const saved = await asha.post(
       `${view}/notes`,
-      { outcome: 'supported', note: 'Talked through eligibility and UK ENIC.', 'followUp-day': '1', 'followUp-month': '6', 'followUp-year': '2030' },
+      {
+        outcome: 'supported',
+        note: 'Talked through eligibility and UK ENIC.',
+        'followUp-day': '1',
+        'followUp-month': '6',
+        'followUp-year': '2030',
+      },
       csrf,
     );
     expect(saved.statusCode).toBe(303);
@@ -208,28 +274,54 @@ describe('talk to an adviser (sqlite)', () => {
     // The candidate sees their adviser and can email them.
     const account = await candidate.get('/advisers/your-adviser');
     expect($(account)('a[href="mailto:asha.adviser@example.org"]').length).toBe(1);
-    const audit = await t.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'adviser-%').execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['adviser-request', 'adviser-call-booked', 'adviser-take', 'adviser-record-call']));
+    const audit = await t.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', 'like', 'adviser-%')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['adviser-request', 'adviser-call-booked', 'adviser-take', 'adviser-record-call']),
+    );
   });
 
   it('withdrawing consent hides the shared answers from the adviser', async () => {
-    const res = await candidate.post('/advisers/your-adviser/sharing', { shareConsent: 'no' }, await candidate.csrf('/advisers/your-adviser'));
+    const res = await candidate.post(
+      '/advisers/your-adviser/sharing',
+      { shareConsent: 'no' },
+      await candidate.csrf('/advisers/your-adviser'),
+    );
     expect(res.statusCode).toBe(303);
-    const request = await t.database.db.selectFrom('adviser_requests').select('id').where('email', '=', 'sita@example.org').executeTakeFirstOrThrow();
+    const request = await t.database.db
+      .selectFrom('adviser_requests')
+      .select('id')
+      .where('email', '=', 'sita@example.org')
+      .executeTakeFirstOrThrow();
     const page = await asha.get(`/adviser/requests/${request.id}`);
     expect($(page)('main').text()).toContain('has not agreed to share');
-    const bad = await candidate.post('/advisers/your-adviser/sharing', { shareConsent: 'maybe' }, await candidate.csrf('/advisers/your-adviser'));
+    const bad = await candidate.post(
+      '/advisers/your-adviser/sharing',
+      { shareConsent: 'maybe' },
+      await candidate.csrf('/advisers/your-adviser'),
+    );
     expect(bad.statusCode).toBe(400);
   });
 
   it('handing over moves the candidate to a colleague; the first adviser then gets 404', async () => {
-    const request = await t.database.db.selectFrom('adviser_requests').select('id').where('email', '=', 'sita@example.org').executeTakeFirstOrThrow();
+    const request = await t.database.db
+      .selectFrom('adviser_requests')
+      .select('id')
+      .where('email', '=', 'sita@example.org')
+      .executeTakeFirstOrThrow();
     const view = `/adviser/requests/${request.id}`;
     const csrf = await asha.csrf(view);
     const noColleague = await asha.post(`${view}/hand-over`, { colleagueId: 'abc' }, csrf);
     expect(noColleague.statusCode).toBe(400);
     expect($(noColleague)('.govuk-error-summary').text()).toContain('Select a colleague');
-    const ben_ = await t.database.db.selectFrom('users').select('id').where('email', '=', 'ben.adviser@example.org').executeTakeFirstOrThrow();
+    const ben_ = await t.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'ben.adviser@example.org')
+      .executeTakeFirstOrThrow();
     expect((await asha.post(`${view}/hand-over`, { colleagueId: String(ben_.id) }, csrf)).statusCode).toBe(303);
     expect((await asha.get(view)).statusCode).toBe(404);
     const benView = await ben.get(view);
@@ -241,10 +333,21 @@ describe('talk to an adviser (sqlite)', () => {
     const page = await candidate.get('/advisers/call');
     expect($(page)('h1').text()).toContain('Choose a new time');
     const second = $(page)('input[name="slot"]').eq(1).attr('value')!;
-    expect((await candidate.post('/advisers/call', { slot: second }, await candidate.csrf('/advisers/call'))).statusCode).toBe(303);
-    const calls = await t.database.db.selectFrom('adviser_callbacks').select(['status']).innerJoin('adviser_requests as r', 'r.id', 'adviser_callbacks.request_id').where('r.email', '=', 'sita@example.org').execute();
+    expect(
+      (await candidate.post('/advisers/call', { slot: second }, await candidate.csrf('/advisers/call'))).statusCode,
+    ).toBe(303);
+    const calls = await t.database.db
+      .selectFrom('adviser_callbacks')
+      .select(['status'])
+      .innerJoin('adviser_requests as r', 'r.id', 'adviser_callbacks.request_id')
+      .where('r.email', '=', 'sita@example.org')
+      .execute();
     expect(calls.map((c) => c.status).sort()).toEqual(['booked', 'moved']);
-    const cancel = await candidate.post('/advisers/your-adviser/cancel', {}, await candidate.csrf('/advisers/your-adviser'));
+    const cancel = await candidate.post(
+      '/advisers/your-adviser/cancel',
+      {},
+      await candidate.csrf('/advisers/your-adviser'),
+    );
     expect(cancel.statusCode).toBe(303);
     expect($(await candidate.get('/advisers/your-adviser'))('main').text()).toContain('You have no call booked');
     expect((await candidate.get('/advisers/your-adviser/call.ics')).statusCode).toBe(404);

@@ -60,22 +60,46 @@ describe('slot rules across daylight-saving changes', () => {
 
   it('when the UK date differs from the reader’s, the UK side says its date', () => {
     const late: WeeklyHours = { ...tuesdayNine, startTime: '20:00', endTime: '20:30' };
-    const [slot] = generateSlots({ hours: [late], daysOff: [], booked: new Set(), now: new Date('2027-03-20T00:00:00Z'), days: 4 });
+    const [slot] = generateSlots({
+      hours: [late],
+      daysOff: [],
+      booked: new Set(),
+      now: new Date('2027-03-20T00:00:00Z'),
+      days: 4,
+    });
     expect(slotLabel(slot!.start, 'Australia/Sydney')).toBe(
       '8:00pm Greenwich Mean Time (UTC) on Tuesday 23 March 2027 — 7:00am Australian Eastern Daylight Time (UTC+11)',
     );
   });
 
   it('readings the UK clocks skip are no slot; readings they repeat are one slot, at the first instant', () => {
-    const night = (weekday: number): WeeklyHours => ({ adviserId: 1, weekday, startTime: '00:30', endTime: '03:00', slotMinutes: 30 });
-    const spring = generateSlots({ hours: [night(7)], daysOff: [], booked: new Set(), now: new Date('2027-03-27T12:00:00Z'), days: 1 });
+    const night = (weekday: number): WeeklyHours => ({
+      adviserId: 1,
+      weekday,
+      startTime: '00:30',
+      endTime: '03:00',
+      slotMinutes: 30,
+    });
+    const spring = generateSlots({
+      hours: [night(7)],
+      daysOff: [],
+      booked: new Set(),
+      now: new Date('2027-03-27T12:00:00Z'),
+      days: 1,
+    });
     // 28 March 2027: 01:00 and 01:30 never happen in London.
     expect(spring.map((s) => s.start.toISOString())).toEqual([
       '2027-03-28T00:30:00.000Z',
       '2027-03-28T01:00:00.000Z', // 02:00 BST
       '2027-03-28T01:30:00.000Z', // 02:30 BST
     ]);
-    const autumn = generateSlots({ hours: [night(7)], daysOff: [], booked: new Set(), now: new Date('2027-10-30T12:00:00Z'), days: 1 });
+    const autumn = generateSlots({
+      hours: [night(7)],
+      daysOff: [],
+      booked: new Set(),
+      now: new Date('2027-10-30T12:00:00Z'),
+      days: 1,
+    });
     // 31 October 2027: 01:00 and 01:30 happen twice; each is offered once.
     expect(autumn.map((s) => s.start.toISOString())).toEqual([
       '2027-10-30T23:30:00.000Z',
@@ -103,7 +127,13 @@ describe('slot rules across daylight-saving changes', () => {
       '8|2027-03-23T09:00:00.000Z',
       '7|2027-03-30T08:00:00.000Z',
     ]);
-    const soon = generateSlots({ hours, daysOff: [], booked: new Set(), now: new Date('2027-03-23T08:00:00Z'), days: 0 });
+    const soon = generateSlots({
+      hours,
+      daysOff: [],
+      booked: new Set(),
+      now: new Date('2027-03-23T08:00:00Z'),
+      days: 0,
+    });
     expect(soon).toEqual([]);
   });
 
@@ -141,7 +171,16 @@ describe('slot rules across daylight-saving changes', () => {
   });
 
   it('a slot value from a form is read strictly', () => {
-    for (const bad of [undefined, 3, '', '0_2027-03-30T08:00:00.000Z', '1_2027-02-30T08:00:00.000Z', '1_2027-03-30T08:00:30.000Z', '99999999999_2027-03-30T08:00:00.000Z', '1_x']) {
+    for (const bad of [
+      undefined,
+      3,
+      '',
+      '0_2027-03-30T08:00:00.000Z',
+      '1_2027-02-30T08:00:00.000Z',
+      '1_2027-03-30T08:00:30.000Z',
+      '99999999999_2027-03-30T08:00:00.000Z',
+      '1_x',
+    ]) {
       expect(parseSlotValue(bad)).toBeUndefined();
     }
   });

@@ -265,7 +265,11 @@ for (const engine of engines) {
         actors.push({ role: 'mentor', tenant: i, client: mentor });
         // A teacher training adviser, who has taken this tenant's candidate's request for support.
         const adviserEmail = `probe.adviser${i}@example.org`;
-        const adviserUser = await accountFor(db, { email: adviserEmail, name: `Probe Adviser ${i}`, role: 'adviser' }, new Date());
+        const adviserUser = await accountFor(
+          db,
+          { email: adviserEmail, name: `Probe Adviser ${i}`, role: 'adviser' },
+          new Date(),
+        );
         const requestId = await submitRequest(db, candidateScope(appRow.candidate_id), {
           answers: {
             name: `Probe Candidate ${i}`,
@@ -297,11 +301,13 @@ for (const engine of engines) {
           schoolId: partnership.schoolId,
           token,
           tokenId: tokenRow.id,
-          requestId: (await db
-            .selectFrom('adviser_requests')
-            .select('id')
-            .where('email', '=', `probe${i}@example.org`)
-            .executeTakeFirstOrThrow()).id,
+          requestId: (
+            await db
+              .selectFrom('adviser_requests')
+              .select('id')
+              .where('email', '=', `probe${i}@example.org`)
+              .executeTakeFirstOrThrow()
+          ).id,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },

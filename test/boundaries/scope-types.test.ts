@@ -3,7 +3,12 @@ import { applicationHistory } from '../../src/audit/repository.ts';
 import { colleagues } from '../../src/features/accounts/repository.ts';
 import { candidateApplications, changeState, listApplications } from '../../src/features/applications/repository.ts';
 import { partnerSchools } from '../../src/features/placement-schools/repository.ts';
-import { candidateRequest, myCandidates, recordCall, requestForAdviser } from '../../src/features/advisers/repository.ts';
+import {
+  candidateRequest,
+  myCandidates,
+  recordCall,
+  requestForAdviser,
+} from '../../src/features/advisers/repository.ts';
 import { adviserScope, candidateScope, providerScope } from '../../src/shared/scope.ts';
 
 /**

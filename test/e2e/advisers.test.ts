@@ -15,7 +15,11 @@ let h: BrowserHarness;
 beforeAll(async () => {
   h = await startBrowser();
   const db = h.server.database.db;
-  const adviser = await accountFor(db, { email: 'e2e.adviser@example.org', name: 'Elin Adviser', role: 'adviser' }, new Date());
+  const adviser = await accountFor(
+    db,
+    { email: 'e2e.adviser@example.org', name: 'Elin Adviser', role: 'adviser' },
+    new Date(),
+  );
   for (let weekday = 1; weekday <= 7; weekday++) {
     await addHours(db, adviserScope(adviser.id), { weekday, startTime: '09:00', endTime: '12:00', slotMinutes: 30 });
   }
@@ -120,7 +124,9 @@ for (const js of [true, false]) {
       await a.getByLabel('Year').fill('2030');
       await axe(a);
       await a.getByRole('button', { name: 'Save notes' }).click();
-      expect(await a.locator('main').textContent()).toContain('Explained iQTS and UK ENIC statements of comparability.');
+      expect(await a.locator('main').textContent()).toContain(
+        'Explained iQTS and UK ENIC statements of comparability.',
+      );
       await axe(a);
 
       // The candidate now sees who their adviser is.

@@ -12,7 +12,10 @@ import { addAdviser, allAdvisers } from './repository.ts';
 
 /** DfE admins add teacher training advisers. */
 const addAdviserForm = z.object({
-  name: requiredText({ missing: 'Enter the adviser’s full name', tooLong: 'The name must be 200 characters or fewer' }, 200),
+  name: requiredText(
+    { missing: 'Enter the adviser’s full name', tooLong: 'The name must be 200 characters or fewer' },
+    200,
+  ),
   email: emailForm.shape.email,
 });
 

@@ -50,8 +50,14 @@ const dateParts = (body: Record<string, unknown>, name: string) => {
 const hoursForm = z
   .object({
     weekday: z.enum(['1', '2', '3', '4', '5', '6', '7'], { error: 'Select a day' }).transform(Number),
-    startTime: z.string({ error: 'Enter a start time, like 09:00' }).trim().refine(isClockTime, 'Enter a start time, like 09:00'),
-    endTime: z.string({ error: 'Enter an end time, like 12:00' }).trim().refine(isClockTime, 'Enter an end time, like 12:00'),
+    startTime: z
+      .string({ error: 'Enter a start time, like 09:00' })
+      .trim()
+      .refine(isClockTime, 'Enter a start time, like 09:00'),
+    endTime: z
+      .string({ error: 'Enter an end time, like 12:00' })
+      .trim()
+      .refine(isClockTime, 'Enter an end time, like 12:00'),
     slotMinutes: z
       .enum(SLOT_LENGTHS.map(String) as ['15', '30', '45', '60'], { error: 'Select how long each call is' })
       .transform(Number),
@@ -125,7 +131,11 @@ export function registerAdviserRoutes(app: FastifyInstance, db: Kysely<Database>
       ],
       zoneItems: [
         { value: '', text: 'Any time zone' },
-        ...choices.zones.map((z) => ({ value: z, text: `${z.replace(/_/g, ' ')} – ${zoneName(z, now)}`, selected: z === filters.zone })),
+        ...choices.zones.map((z) => ({
+          value: z,
+          text: `${z.replace(/_/g, ' ')} – ${zoneName(z, now)}`,
+          selected: z === filters.zone,
+        })),
       ],
       stageItems: [
         { value: '', text: 'Any stage' },
@@ -136,14 +146,25 @@ export function registerAdviserRoutes(app: FastifyInstance, db: Kysely<Database>
         { text: countryName(r.country) },
         { text: r.time_zone.replace(/_/g, ' ') },
         { text: label(STAGES, r.stage) },
-        { text: r.call_at ? momentInZone(ENGLAND, new Date(r.call_at)) : r.contact_by === 'email' ? 'Email only' : 'Not booked' },
+        {
+          text: r.call_at
+            ? momentInZone(ENGLAND, new Date(r.call_at))
+            : r.contact_by === 'email'
+              ? 'Email only'
+              : 'Not booked',
+        },
         { text: govukDate(r.created_at.slice(0, 10)) },
       ]),
       pagination: pagination(page, pageCount(total, QUEUE_PAGE_SIZE), params),
     });
   });
 
-  async function candidatePage(request: WithId, reply: FastifyReply, problems: FormErrors = noErrors, values: Record<string, unknown> = {}) {
+  async function candidatePage(
+    request: WithId,
+    reply: FastifyReply,
+    problems: FormErrors = noErrors,
+    values: Record<string, unknown> = {},
+  ) {
     const scope = adviserOf(request);
     const id = parseId(request.params.requestId);
     const found = id === undefined ? undefined : await requestForAdviser(db, scope, id);
@@ -195,7 +216,11 @@ export function registerAdviserRoutes(app: FastifyInstance, db: Kysely<Database>
         on: momentInZone(ENGLAND, new Date(n.created_at)),
         followUp: n.follow_up_on ? govukDate(n.follow_up_on) : undefined,
       })),
-      outcomeItems: Object.entries(OUTCOMES).map(([value, text]) => ({ value, text, checked: values['outcome'] === value })),
+      outcomeItems: Object.entries(OUTCOMES).map(([value, text]) => ({
+        value,
+        text,
+        checked: values['outcome'] === value,
+      })),
       colleagueItems: [
         { value: '', text: 'Choose a colleague' },
         ...colleagues.map((c) => ({ value: String(c.id), text: c.name ? `${c.name} (${c.email})` : c.email })),
@@ -257,7 +282,12 @@ export function registerAdviserRoutes(app: FastifyInstance, db: Kysely<Database>
     return reply.redirect('/adviser', 303);
   });
 
-  async function hoursPage(request: FastifyRequest, reply: FastifyReply, problems: FormErrors = noErrors, values: Record<string, unknown> = {}) {
+  async function hoursPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    problems: FormErrors = noErrors,
+    values: Record<string, unknown> = {},
+  ) {
     const { hours, daysOff } = await adviserHours(db, adviserOf(request));
     return renderPage(reply.code(problems.errors.length ? 400 : 200), 'advisers/views/hours.njk', {
       pageTitle: 'Your hours',
@@ -316,4 +346,3 @@ export function registerAdviserRoutes(app: FastifyInstance, db: Kysely<Database>
     return reply.redirect('/adviser/hours', 303);
   });
 }
-

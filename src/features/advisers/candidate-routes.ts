@@ -155,13 +155,18 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
       ];
     }
     if (id === 'time-zone') {
-      const proposal = answers.timeZone ?? (answers.country ? proposedZone(answers.country, answers.town ?? '') : undefined);
+      const proposal =
+        answers.timeZone ?? (answers.country ? proposedZone(answers.country, answers.town ?? '') : undefined);
       // What was sent is shown again only when it is a zone; anything else falls back to the proposal.
       const sentZone = typeof values['timeZone'] === 'string' ? safeZone(values['timeZone'], '') : '';
       const chosen = sentZone || proposal;
       const { countryZones, otherZones } = zoneChoices(answers.country);
       const now = new Date();
-      const item = (z: string) => ({ value: z, text: `${z.replace(/_/g, ' ')} – ${zoneName(z, now)}`, selected: z === chosen });
+      const item = (z: string) => ({
+        value: z,
+        text: `${z.replace(/_/g, ' ')} – ${zoneName(z, now)}`,
+        selected: z === chosen,
+      });
       const listed = [...countryZones, ...otherZones];
       const extra = typeof chosen === 'string' && chosen && !listed.includes(chosen) ? [chosen] : [];
       context['zoneItems'] = [
@@ -192,9 +197,20 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
       index <= 0
         ? '/non-uk-teachers/teacher-training-advisers'
         : questionPath(
-            (['name', 'email', 'country', 'time-zone', 'phone', 'stage', 'interest', 'degree', 'help', 'consent'] as const).filter(
-              (q) => q !== 'email' || !candidateSignedIn(user),
-            )[index - 1]!,
+            (
+              [
+                'name',
+                'email',
+                'country',
+                'time-zone',
+                'phone',
+                'stage',
+                'interest',
+                'degree',
+                'help',
+                'consent',
+              ] as const
+            ).filter((q) => q !== 'email' || !candidateSignedIn(user))[index - 1]!,
           );
     return renderPage(reply.code(problems.errors.length ? 400 : 200), 'advisers/views/question.njk', {
       pageTitle: TITLES[id],
@@ -217,7 +233,18 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
   /** A question may be shown once the ones before it are answered. */
   async function reachable(request: FastifyRequest, id: QuestionId): Promise<boolean> {
     const user = await currentUser(request, loadUser);
-    const order: QuestionId[] = ['name', 'email', 'country', 'time-zone', 'phone', 'stage', 'interest', 'degree', 'help', 'consent'];
+    const order: QuestionId[] = [
+      'name',
+      'email',
+      'country',
+      'time-zone',
+      'phone',
+      'stage',
+      'interest',
+      'degree',
+      'help',
+      'consent',
+    ];
     const first = firstUnanswered(answersOf(request), candidateSignedIn(user));
     return first === 'check' || order.indexOf(id) <= order.indexOf(first);
   }
@@ -354,7 +381,8 @@ export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<
 
   app.post(CHECK, async (request, reply) => {
     const answers = answersOf(request);
-    if (firstUnanswered(answers, true) !== 'check') return reply.redirect(questionPath(firstUnanswered(answers, true)), 303);
+    if (firstUnanswered(answers, true) !== 'check')
+      return reply.redirect(questionPath(firstUnanswered(answers, true)), 303);
     await submitRequest(db, candidateOf(request), {
       answers: answers as Parameters<typeof submitRequest>[2]['answers'],
       email: signedInUser(request).email,
@@ -375,7 +403,11 @@ export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<
     const days = slotsByDay(slots, zone).map((d, dayIndex) => ({
       day: d.day,
       first: dayIndex === 0,
-      slots: d.slots.map((s) => ({ id: slotValue(s).replace(/[^A-Za-z0-9]/g, ''), value: slotValue(s), label: slotLabel(s.start, zone) })),
+      slots: d.slots.map((s) => ({
+        id: slotValue(s).replace(/[^A-Za-z0-9]/g, ''),
+        value: slotValue(s),
+        label: slotLabel(s.start, zone),
+      })),
     }));
     const current = await nextCall(db, request_.id);
     return renderPage(reply.code(problem?.status ?? 200), 'advisers/views/call.njk', {
@@ -421,7 +453,11 @@ export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<
     const result = await bookCallback(
       db,
       candidateOf(request),
-      { adviserId: slot.adviserId, start: slot.start, slotMinutes: (slot.end.getTime() - slot.start.getTime()) / 60_000 },
+      {
+        adviserId: slot.adviserId,
+        start: slot.start,
+        slotMinutes: (slot.end.getTime() - slot.start.getTime()) / 60_000,
+      },
       config.serviceUrl,
     );
     if (!result.ok) {

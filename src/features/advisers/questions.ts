@@ -50,7 +50,7 @@ export type Outcome = keyof typeof OUTCOMES;
 
 const keys = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
-/** A phone number as E.164, read in the candidate's country unless it starts with +; undefined when not a real number. */
+/** A phone number as E.164, read in the candidate's country unless it starts with +; undefined when not real. */
 export function phoneE164(input: string, country: string | undefined): string | undefined {
   const text = input.trim();
   if (text.length === 0 || text.length > 40 || !/^[+\d\s().-]+$/.test(text)) return undefined;
@@ -138,12 +138,7 @@ export const countryForm = z.object({
     .string({ error: 'Select the country where you live' })
     .refine((v) => countryByCode(v) !== undefined, 'Select the country where you live')
     .refine((v) => v !== 'GB', 'iQTS is for people who live outside the UK: select the country where you live'),
-  town: z
-    .string()
-    .trim()
-    .max(100, 'Your town or city must be 100 characters or fewer')
-    .optional()
-    .default(''),
+  town: z.string().trim().max(100, 'Your town or city must be 100 characters or fewer').optional().default(''),
 });
 
 export const timeZoneForm = z.object({
@@ -163,7 +158,8 @@ export const phoneForm = (country: string | undefined) =>
         if (!e164) {
           ctx.addIssue({
             code: 'custom',
-            message: 'Enter a phone number, like +977 1 4412345, including the country code if it is not where you live',
+            message:
+              'Enter a phone number, like +977 1 4412345, including the country code if it is not where you live',
           });
           return z.NEVER;
         }
@@ -177,12 +173,7 @@ export const stageForm = z.object({
 
 export const interestForm = z.object({
   ageGroup: z.enum(keys(AGE_GROUPS), { error: 'Select the age group you want to teach' }),
-  subject: z
-    .string()
-    .trim()
-    .max(100, 'The subject must be 100 characters or fewer')
-    .optional()
-    .default(''),
+  subject: z.string().trim().max(100, 'The subject must be 100 characters or fewer').optional().default(''),
 });
 
 export const degreeForm = z.object({

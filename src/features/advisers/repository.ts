@@ -41,12 +41,22 @@ export async function addAdviser(
     await trx.updateTable('users').set({ time_zone: ENGLAND }).where('id', '=', user.id).execute();
     await recordAudit(
       trx,
-      { actorUserId: scope.userId, providerId: null, applicationId: null, action: 'add-adviser', detail: { userId: user.id } },
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'add-adviser',
+        detail: { userId: user.id },
+      },
       now,
     );
     await enqueueEmail(
       trx,
-      { to: input.email, template: 'adviser-added', personalisation: { name: input.name, serviceUrl: input.serviceUrl } },
+      {
+        to: input.email,
+        template: 'adviser-added',
+        personalisation: { name: input.name, serviceUrl: input.serviceUrl },
+      },
       now,
     );
     return ok(undefined);
@@ -128,7 +138,13 @@ export async function removeHours(db: Db, scope: AdviserScope, id: number, now =
     if (Number(gone.numDeletedRows) !== 1) return false;
     await recordAudit(
       trx,
-      { actorUserId: scope.userId, providerId: null, applicationId: null, action: 'adviser-remove-hours', detail: { id } },
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'adviser-remove-hours',
+        detail: { id },
+      },
       now,
     );
     return true;
@@ -523,13 +539,9 @@ export async function queue(db: Db, _scope: AdviserScope, filters: QueueFilters,
   if (filters.country) q = q.where('r.country', '=', filters.country);
   if (filters.zone) q = q.where('r.time_zone', '=', filters.zone);
   if (filters.stage) q = q.where('r.stage', '=', filters.stage);
-  const total = Number(
-    (await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-  );
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await q
-    .leftJoin('adviser_callbacks as c', (join) =>
-      join.onRef('c.request_id', '=', 'r.id').on('c.status', '=', 'booked'),
-    )
+    .leftJoin('adviser_callbacks as c', (join) => join.onRef('c.request_id', '=', 'r.id').on('c.status', '=', 'booked'))
     .select([
       'r.id',
       'r.name',
@@ -566,9 +578,7 @@ export async function queueChoices(db: Db, _scope: AdviserScope) {
 export async function myCandidates(db: Db, scope: AdviserScope) {
   return db
     .selectFrom('adviser_requests as r')
-    .leftJoin('adviser_callbacks as c', (join) =>
-      join.onRef('c.request_id', '=', 'r.id').on('c.status', '=', 'booked'),
-    )
+    .leftJoin('adviser_callbacks as c', (join) => join.onRef('c.request_id', '=', 'r.id').on('c.status', '=', 'booked'))
     .select([
       'r.id',
       'r.name',
@@ -649,7 +659,12 @@ async function moveCallTo(trx: Trx, requestId: number, adviserId: number, stamp:
 }
 
 /** Takes a request from the queue: once, whoever else tries at the same moment. */
-export async function takeRequest(db: Db, scope: AdviserScope, id: number, now = new Date()): Promise<Result | 'not-found'> {
+export async function takeRequest(
+  db: Db,
+  scope: AdviserScope,
+  id: number,
+  now = new Date(),
+): Promise<Result | 'not-found'> {
   const stamp = now.toISOString();
   return db.transaction().execute(async (trx): Promise<Result | 'not-found'> => {
     const taken = await trx
@@ -671,7 +686,13 @@ export async function takeRequest(db: Db, scope: AdviserScope, id: number, now =
     await moveCallTo(trx, id, scope.userId, stamp);
     await recordAudit(
       trx,
-      { actorUserId: scope.userId, providerId: null, applicationId: null, action: 'adviser-take', detail: { requestId: id } },
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'adviser-take',
+        detail: { requestId: id },
+      },
       now,
     );
     return ok(undefined);
@@ -695,7 +716,9 @@ export async function recordCall(
         follow_up_on: input.followUpOn,
         // Time to first contact counts from the first call that reached the candidate.
         first_contact_at:
-          input.outcome === 'no-answer' ? eb.ref('first_contact_at') : eb.fn.coalesce('first_contact_at', eb.val(stamp)),
+          input.outcome === 'no-answer'
+            ? eb.ref('first_contact_at')
+            : eb.fn.coalesce('first_contact_at', eb.val(stamp)),
         updated_at: stamp,
       }))
       .where('id', '=', id)
