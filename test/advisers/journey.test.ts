@@ -371,6 +371,33 @@ describe('talk to an adviser (sqlite)', () => {
     expect(past.statusCode).toBe(400);
   });
 
+  it('signed in again later, the candidate finds their adviser from their account and changes their answers', async () => {
+    const again = new FormClient(t.app);
+    await signIn(again, t.database.db, 'sita@example.org');
+    const home = await again.get('/application');
+    expect($(home)('a[href="/advisers/your-adviser"]').length).toBe(1);
+    const check = await again.get('/advisers/sign-up/check');
+    expect(check.statusCode).toBe(200);
+    expect($(check)('.govuk-summary-list').text()).toContain('Sita Sharma');
+    expect($(check)('.govuk-summary-list').text()).toContain('+977 1 4412345');
+    const changed = await again.post(
+      '/advisers/sign-up/stage',
+      { stage: 'ready-to-apply' },
+      await again.csrf('/advisers/sign-up/stage'),
+    );
+    expect(changed.headers.location).toBe('/advisers/sign-up/check');
+    await again.post('/advisers/sign-up/check', {}, await again.csrf('/advisers/sign-up/check'));
+    const row = await t.database.db
+      .selectFrom('adviser_requests')
+      .select(['stage'])
+      .where('email', '=', 'sita@example.org')
+      .executeTakeFirstOrThrow();
+    expect(row.stage).toBe('ready-to-apply');
+    expect(
+      await t.database.db.selectFrom('adviser_requests').select('id').where('email', '=', 'sita@example.org').execute(),
+    ).toHaveLength(1);
+  });
+
   it('other roles never reach adviser pages; candidates’ adviser pages need sign-in', async () => {
     for (const url of ['/adviser', '/adviser/queue', '/adviser/hours', '/admin/advisers']) {
       expect((await candidate.get(url)).statusCode, url).toBe(404);

@@ -47,6 +47,7 @@ import {
   nextCall,
   setSharing,
   submitRequest,
+  type AdviserRequest,
 } from './repository.ts';
 import { distinctTimes, parseSlotValue, slotLabel, slotsByDay, slotValue, type Slot } from './slots.ts';
 
@@ -125,6 +126,23 @@ function answerRows(a: SignUpAnswers, email: string | undefined, change: boolean
       'consent',
     ),
   ];
+}
+
+/** A request as it was sent, read back as answers. */
+function answersFromRequest(mine: AdviserRequest): SignUpAnswers {
+  return answersFrom({
+    name: mine.name,
+    country: mine.country,
+    timeZone: mine.time_zone,
+    phone: mine.phone,
+    stage: mine.stage,
+    ageGroup: mine.age_group,
+    subject: mine.subject,
+    degreeStatus: mine.degree_status,
+    helpWith: JSON.parse(mine.help_with) as unknown,
+    helpDetail: mine.help_detail ?? undefined,
+    shareConsent: mine.share_consent ? 'yes' : 'no',
+  });
 }
 
 export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
@@ -367,7 +385,12 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
 
 /** Signed-in candidates: check and send, book a call, and their adviser's page. */
 export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<Database>, config: Config): void {
-  app.get(CHECK, (request, reply) => {
+  app.get(CHECK, async (request, reply) => {
+    // Changing answers already sent: they come back from the request into the session.
+    if (firstUnanswered(answersOf(request), true) === 'name') {
+      const sent = await candidateRequest(db, candidateOf(request));
+      if (sent) saveAnswers(request, { ...answersFromRequest(sent), contactConsent: 'yes' });
+    }
     const answers = answersOf(request);
     const first = firstUnanswered(answers, true);
     if (first !== 'check') return reply.redirect(questionPath(first), 303);
@@ -480,19 +503,7 @@ export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<
     const call = await nextCall(db, mine.id);
     const booked = request.session?.get<string>(BOOKED);
     if (booked) request.session?.delete(BOOKED);
-    const answers: SignUpAnswers = answersFrom({
-      name: mine.name,
-      country: mine.country,
-      timeZone: mine.time_zone,
-      phone: mine.phone,
-      stage: mine.stage,
-      ageGroup: mine.age_group,
-      subject: mine.subject,
-      degreeStatus: mine.degree_status,
-      helpWith: JSON.parse(mine.help_with) as unknown,
-      helpDetail: mine.help_detail ?? undefined,
-      shareConsent: mine.share_consent ? 'yes' : 'no',
-    });
+    const answers = answersFromRequest(mine);
     return renderPage(reply.code(problems.errors.length ? 400 : 200), 'advisers/views/your-adviser.njk', {
       pageTitle: 'Your teacher training adviser',
       csrfToken: csrfToken(request),
