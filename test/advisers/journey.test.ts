@@ -377,6 +377,38 @@ for (const engine of engines) {
       expect(past.statusCode).toBe(400);
     });
 
+    it('eligibility answers given before signing up reach the adviser only with consent; taking a request twice is refused', async () => {
+      const shown: Record<string, string> = {};
+      for (const share of ['yes', 'no'] as const) {
+        const c = new FormClient(t.app);
+        const csrf = await c.csrf('/eligibility/where-you-live');
+        const answered = await c.post(
+          '/eligibility/where-you-live',
+          { 'where-you-live': 'outside-england', country: 'NP' },
+          csrf,
+        );
+        expect(answered.statusCode).toBe(303);
+        const email = `eligible-${share}@example.org`;
+        await signUp(c, t.database.db, email, { share });
+        const request = await t.database.db
+          .selectFrom('adviser_requests')
+          .select('id')
+          .where('email', '=', email)
+          .executeTakeFirstOrThrow();
+        const view = `/adviser/requests/${request.id}`;
+        const csrfA = await asha.csrf(view);
+        expect((await asha.post(`${view}/take`, {}, csrfA)).statusCode).toBe(303);
+        const again = await asha.post(`${view}/take`, {}, csrfA);
+        expect(again.statusCode).toBe(400);
+        expect($(again)('.govuk-error-summary').text()).toContain('already taken');
+        shown[share] = $(await asha.get(view))('main').text();
+      }
+      expect(shown['yes']).toContain('Where you live');
+      expect(shown['yes']).toContain('Outside England');
+      expect(shown['no']).not.toContain('Outside England');
+      expect(shown['no']).toContain('has not agreed to share');
+    });
+
     it('signed in again later, the candidate finds their adviser from their account and changes their answers', async () => {
       const again = new FormClient(t.app);
       await signIn(again, t.database.db, 'sita@example.org');
