@@ -20,6 +20,9 @@ import { registerAwardCandidateRoutes } from './features/award/candidate-routes.
 import { registerAwardProviderRoutes } from './features/award/provider-routes.ts';
 import { registerAwardPublicRoutes } from './features/award/public-routes.ts';
 import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
+import { registerAdviserRoutes } from './features/advisers/adviser-routes.ts';
+import { registerAdviserAdminRoutes } from './features/advisers/admin-routes.ts';
+import { registerAdviserCandidateRoutes, registerAdviserSignUpRoutes } from './features/advisers/candidate-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerApiTokenRoutes } from './features/api/token-routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
@@ -233,12 +236,15 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerStaffSignInRoutes(forms, database.db, config);
     // The public check of a teacher's record and the certificate's verification link: no sign-in.
     registerAwardPublicRoutes(forms, database.db, config.checkRateLimit);
+    // Asking for a teacher training adviser: the questions need no sign-in (the email step signs in).
+    registerAdviserSignUpRoutes(forms, database.db, config);
     // One route group per role: each declares its sign-in and permission check once, here.
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
       registerInterviewCandidateRoutes(candidate, database.db, config);
       registerTraineeRoutes(candidate, database.db);
       registerAwardCandidateRoutes(candidate, database.db, config);
+      registerAdviserCandidateRoutes(candidate, database.db, config);
     });
     await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
       registerProviderAreaRoutes(provider, database.db, config);
@@ -252,11 +258,15 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     await routeGroup(forms, { role: 'mentor', loadUser }, (mentor) => {
       registerMentorRoutes(mentor, database.db, config);
     });
+    await routeGroup(forms, { role: 'adviser', loadUser }, (adviser) => {
+      registerAdviserRoutes(adviser, database.db);
+    });
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);
       registerAwardAdminRoutes(admin, database.db, config);
       registerOversightAdminRoutes(admin, database.db);
       registerProviderAdminRoutes(admin, database.db, config);
+      registerAdviserAdminRoutes(admin, database.db, config);
     });
   });
 

@@ -19,6 +19,7 @@ export const SERVICE_PATHS = [
   '/health',
   '/statistics',
   '/statistics.csv',
+  '/advisers/sign-up/name',
 ];
 
 /** The service's own pages that a search engine should find, listed in the sitemap when this build has them. */

@@ -14,6 +14,7 @@ import * as providerApproval from './migrations/0020-provider-approval.ts';
 import * as oversightFigures from './migrations/0022-oversight-figures.ts';
 import * as interviews from './migrations/0023-interviews.ts';
 import * as deadlines from './migrations/0024-deadlines.ts';
+import * as advisers from './migrations/0025-advisers.ts';
 import * as placementSearchIndex from './migrations/0026-placement-search-index.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0022-oversight-figures': oversightFigures,
   '0023-interviews': interviews,
   '0024-deadlines': deadlines,
+  '0025-advisers': advisers,
   '0026-placement-search-index': placementSearchIndex,
 };
 

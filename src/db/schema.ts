@@ -85,7 +85,7 @@ export interface UserTable {
   id: Generated<number>;
   email: string;
   name: string | null;
-  /** candidate | provider | admin */
+  /** candidate | provider | admin | mentor | adviser */
   role: string;
   is_sample: Generated<number>;
   created_at: string;
@@ -334,6 +334,82 @@ export interface Database {
   deadlines: DeadlineTable;
   interviews: InterviewTable;
   interview_slots: InterviewSlotTable;
+  adviser_availability: AdviserAvailabilityTable;
+  adviser_days_off: AdviserDayOffTable;
+  adviser_requests: AdviserRequestTable;
+  adviser_callbacks: AdviserCallbackTable;
+  adviser_notes: AdviserNoteTable;
+}
+
+/** An adviser's weekly hours, Europe/London wall-clock; weekday 1 = Monday … 7 = Sunday. */
+export interface AdviserAvailabilityTable {
+  id: Generated<number>;
+  adviser_id: number;
+  weekday: number;
+  start_time: string;
+  end_time: string;
+  slot_minutes: number;
+  created_at: string;
+}
+
+export interface AdviserDayOffTable {
+  id: Generated<number>;
+  adviser_id: number;
+  date: string;
+  created_at: string;
+}
+
+export interface AdviserRequestTable {
+  id: Generated<number>;
+  candidate_id: number;
+  name: string;
+  email: string;
+  country: string;
+  time_zone: string;
+  /** E.164 */
+  phone: string;
+  stage: string;
+  age_group: string;
+  subject: string;
+  degree_status: string;
+  /** JSON list of topics */
+  help_with: string;
+  help_detail: string | null;
+  contact_consent: number;
+  share_consent: Generated<number>;
+  /** JSON: eligibility answers shared with consent */
+  eligibility: string | null;
+  /** call | email */
+  contact_by: Generated<string>;
+  adviser_id: number | null;
+  outcome: string | null;
+  follow_up_on: string | null;
+  first_contact_at: string | null;
+  taken_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdviserCallbackTable {
+  id: Generated<number>;
+  request_id: number;
+  adviser_id: number;
+  starts_at: string;
+  ends_at: string;
+  /** booked | cancelled | moved | kept | missed */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdviserNoteTable {
+  id: Generated<number>;
+  request_id: number;
+  adviser_id: number;
+  outcome: string;
+  note: string;
+  follow_up_on: string | null;
+  created_at: string;
 }
 
 export interface TeacherTable {

@@ -740,6 +740,46 @@ export const TEMPLATES = {
         providerFooter(p),
       ),
   }),
+
+  // Teacher training advisers.
+  'adviser-added': template({
+    required: ['name', 'serviceUrl'],
+    subject: () => 'You have been added as an iQTS teacher training adviser',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `You have been added as a teacher training adviser on ${SERVICE}.`,
+        'Set the hours when candidates can book a call with you, then take candidates from the queue.',
+        `Sign in with this email address:\n${base(p.serviceUrl)}/provider/sign-in`,
+        'We will email you a security code each time you sign in. You do not need a password.',
+      ),
+  }),
+
+  'adviser-call-booked': template({
+    required: ['name', 'when', 'whenUk', 'calendarUrl', 'serviceUrl'],
+    subject: () => 'Your call with a teacher training adviser is booked',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `A teacher training adviser will phone you on ${p.when}.`,
+        `That is ${p.whenUk} in the UK.`,
+        `Add the call to your calendar (the file is also attached to this email):\n${p.calendarUrl}`,
+        `To move or cancel the call, sign in:\n${base(p.serviceUrl)}/advisers/your-adviser`,
+        SERVICE,
+      ),
+  }),
+
+  'adviser-call-cancelled': template({
+    required: ['name', 'when', 'serviceUrl'],
+    subject: () => 'Your call with a teacher training adviser is cancelled',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `Your call on ${p.when} is cancelled.`,
+        `To book another time, sign in:\n${base(p.serviceUrl)}/advisers/your-adviser`,
+        SERVICE,
+      ),
+  }),
 } satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;

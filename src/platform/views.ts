@@ -62,4 +62,5 @@ export const ADMIN_NAVIGATION: NavigationItem[] = [
   { href: '/admin/providers', text: 'Providers' },
   { href: '/admin', text: 'Provider users' },
   { href: '/admin/awards', text: 'Awards' },
+  { href: '/admin/advisers', text: 'Advisers' },
 ];

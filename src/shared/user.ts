@@ -1,6 +1,6 @@
 import type { ProviderPermission } from './permissions.ts';
 
-export type Role = 'candidate' | 'provider' | 'admin' | 'mentor';
+export type Role = 'candidate' | 'provider' | 'admin' | 'mentor' | 'adviser';
 
 export interface Membership {
   providerId: number;

@@ -4,9 +4,11 @@ import type { Database } from '../../src/db/schema.ts';
 import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
 import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
+import { accountFor } from '../../src/features/accounts/repository.ts';
+import { submitRequest, takeRequest } from '../../src/features/advisers/repository.ts';
 import { inviteMentor, logDays, reviewWeek, startTraining } from '../../src/features/training/repository.ts';
 import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
-import { candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
+import { adviserScope, candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
@@ -65,6 +67,8 @@ interface Tenant {
   tokenId: number;
   /** An interview agreed between the tenant's provider and candidate. */
   interviewId: number;
+  /** The candidate's request for an adviser, taken by this tenant's adviser. */
+  requestId: number;
 }
 
 async function rowCounts(db: Kysely<Database>) {
@@ -85,6 +89,11 @@ async function rowCounts(db: Kysely<Database>) {
     'api_tokens',
     'interviews',
     'interview_slots',
+    'adviser_requests',
+    'adviser_callbacks',
+    'adviser_notes',
+    'adviser_availability',
+    'adviser_days_off',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -113,7 +122,12 @@ async function rowCounts(db: Kysely<Database>) {
   // Tokens' "last used" moves with every API probe; whether a token is live must not.
   const tokens = await db.selectFrom('api_tokens').select(['id', 'name', 'revoked_at']).orderBy('id').execute();
   const interviews = await db.selectFrom('interviews').select(['id', 'status', 'version']).orderBy('id').execute();
-  return JSON.stringify({ counts, apps, members, days, trainees, tokens, interviews });
+  const adviserRequests = await db
+    .selectFrom('adviser_requests')
+    .select(['id', 'adviser_id', 'outcome', 'share_consent', 'updated_at'])
+    .orderBy('id')
+    .execute();
+  return JSON.stringify({ counts, apps, members, days, trainees, tokens, interviews, adviserRequests });
 }
 
 for (const engine of engines) {
@@ -286,6 +300,33 @@ for (const engine of engines) {
         const mentor = new FormClient(t.app);
         await signIn(mentor, db, mentorEmail);
         actors.push({ role: 'mentor', tenant: i, client: mentor });
+        // A teacher training adviser, who has taken this tenant's candidate's request for support.
+        const adviserEmail = `probe.adviser${i}@example.org`;
+        const adviserUser = await accountFor(
+          db,
+          { email: adviserEmail, name: `Probe Adviser ${i}`, role: 'adviser' },
+          new Date(),
+        );
+        const requestId = await submitRequest(db, candidateScope(appRow.candidate_id), {
+          answers: {
+            name: `Probe Candidate ${i}`,
+            country: p.where.country,
+            timeZone: 'Africa/Lagos',
+            phone: '+2348031234567',
+            stage: 'applied',
+            ageGroup: 'secondary',
+            degreeStatus: 'have-degree',
+            helpWith: ['interview'],
+            shareConsent: 'yes',
+          },
+          email: `probe${i}@example.org`,
+          eligibility: null,
+        });
+        const taken = await takeRequest(db, adviserScope(adviserUser.id), requestId);
+        if (taken === 'not-found' || !taken.ok) throw new Error('adviser could not take the request');
+        const adviser = new FormClient(t.app);
+        await signIn(adviser, db, adviserEmail);
+        actors.push({ role: 'adviser', tenant: i, client: adviser });
         tenants.push({
           traineeId: started.value,
           dayId: day.id,
@@ -298,6 +339,13 @@ for (const engine of engines) {
           token,
           tokenId: tokenRow.id,
           interviewId,
+          requestId: (
+            await db
+              .selectFrom('adviser_requests')
+              .select('id')
+              .where('email', '=', `probe${i}@example.org`)
+              .executeTakeFirstOrThrow()
+          ).id,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },
@@ -322,7 +370,7 @@ for (const engine of engines) {
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
       const routes = t.app.routeList.filter((r) =>
-        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId|interviewId)\b/.test(r.url),
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId|interviewId|requestId)\b/.test(r.url),
       );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
@@ -345,6 +393,7 @@ for (const engine of engines) {
             schoolId: '0',
             tokenId: '00',
             interviewId: '0',
+            requestId: '99999999999',
           },
         ];
         for (const target of targets) {
@@ -358,6 +407,7 @@ for (const engine of engines) {
             week: target.week,
             tokenId: String(target.tokenId),
             interviewId: String(target.interviewId),
+            requestId: String(target.requestId),
           };
           for (const route of routes) {
             // The API takes no session: without a token it is 401 (probed with tokens below).
@@ -392,6 +442,8 @@ for (const engine of engines) {
                         outcome: 'passed',
                         mentorId: '1',
                         placementId: '1',
+                        note: 'probe',
+                        colleagueId: '1',
                       },
                       csrf,
                     );

@@ -122,8 +122,8 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
   return row.id;
 }
 
-/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff. */
-const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor'];
+/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff, teacher training advisers. */
+const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor', 'adviser'];
 
 /** Whether an address belongs to provider staff, a mentor or DfE staff: the staff sign-in never creates an account. */
 export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {

@@ -21,7 +21,9 @@ export const PENDING_STAFF_EMAIL = 'staffSignInEmail';
 
 /** Where each role starts after signing in. */
 export const homeFor = (user: Pick<User, 'role'>): string =>
-  ({ provider: '/provider', admin: '/admin', mentor: '/mentor', candidate: '/application' })[user.role];
+  ({ provider: '/provider', admin: '/admin', mentor: '/mentor', adviser: '/adviser', candidate: '/application' })[
+    user.role
+  ];
 
 /** Only paths on this service, so a crafted link cannot send someone elsewhere after sign-in. */
 export const safeReturn = (value: unknown): string | undefined =>
