@@ -209,7 +209,7 @@ function renderSvg(
   const id = escapeHtml(options.id);
   const out: string[] = [];
   out.push(
-    `<svg class="app-map__svg" viewBox="0 0 ${WIDTH} ${height}" role="img" focusable="false" aria-labelledby="${id}-title${options.description ? ` ${id}-desc` : ''}" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="app-map__svg" viewBox="0 0 ${WIDTH} ${height}" role="img" focusable="false" aria-labelledby="${id}-title"${options.description ? ` aria-describedby="${id}-desc"` : ''} xmlns="http://www.w3.org/2000/svg">`,
     `<title id="${id}-title">${escapeHtml(options.title)}</title>`,
   );
   if (options.description) out.push(`<desc id="${id}-desc">${escapeHtml(options.description)}</desc>`);
