@@ -68,7 +68,7 @@ for (const engine of engines) {
       const page = await profile('sample-provider-dubai-campus');
       expect(mapTitles(page).get('United Arab Emirates')).toBe('the country of its campus');
       expect(page('figcaption').text()).toContain('Trainees must live near the campus');
-      expect(page('figure circle.app-map__mark title').text()).toBe('its Dubai campus');
+      expect(page('figure circle.app-map__mark title').text()).toBe('Dubai, where its campus is');
     });
 
     it('draws no map where the provider takes trainees worldwide or has not said where', async () => {

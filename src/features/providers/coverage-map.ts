@@ -58,14 +58,15 @@ export function coverageMap(provider: { name: string; coverage: Coverage }, toda
       };
     }
     case 'campus':
+      // The point is the town's (from the place data), not the campus's own address: the mark names the town.
       return {
         html: coverageMapHtml({
           ...base,
           includedText: 'the country of its campus',
           otherText: 'elsewhere',
-          mark: { point: coverage.point, text: `its ${coverage.campus} campus` },
+          mark: { point: coverage.point, text: `${coverage.campus}, where its campus is` },
         }),
-        caption: `${provider.name}’s ${coverage.campus} campus, marked, and its country in blue. Trainees must live near the campus, not just in the country.`,
+        caption: `${provider.name}’s campus is in ${coverage.campus}, marked on the map, and its country is in blue. Trainees must live near the campus, not just in the country.`,
       };
     case 'unknown':
       return null;
