@@ -102,6 +102,15 @@ describe('the choropleth', () => {
     ]);
   });
 
+  it('outlines the highlighted countries more heavily, drawn last so neighbours do not cover them', () => {
+    const marked = worldMapSvg({ id: 'h', title: 'H', counts: COUNTS, label: trainees, highlight: ['NG'] });
+    const $ = parse(marked);
+    const emphasised = $('.app-map__area--emphasis');
+    expect(emphasised.length).toBe(1);
+    expect(emphasised.find('title').text()).toBe('Nigeria: 12 trainees');
+    expect($('path').last().find('title').text()).toBe('Nigeria: 12 trainees');
+  });
+
   it('gives the table the same countries and numbers as the map', () => {
     const rows = countryTableRows(COUNTS);
     const names = titled(svg);

@@ -55,7 +55,7 @@ const WIDTH = 960;
 const MAX_CLASSES = 5;
 /** Radius of the dot that stands for a country too small to draw at this resolution. */
 const DOT_RADIUS = 6;
-/** Antarctica's outline would take a fifth of the height and nobody trains there: left off. */
+/** Antarctica's outline would take a fifth of the map's height: left off (a count there is a dot at the edge). */
 const LEFT_OFF = new Set(['AQ']);
 
 const require = createRequire(import.meta.url);
