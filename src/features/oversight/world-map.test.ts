@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
+import { createViews } from '../../platform/views.ts';
 import { countries } from '../../shared/places/countries.ts';
 import {
   compactPath,
@@ -284,5 +285,36 @@ describe('the dashboard map', () => {
     expect(schools.summary).toBe('5 placement schools in 1 country');
     expect(titled(schools.html).get('United Arab Emirates')).toBe('5 placement schools');
     expect(schools.table.rows).toEqual([[{ text: 'United Arab Emirates' }, { text: '5', format: 'numeric' }]]);
+  });
+
+  it('renders with its macro: the switch as links, the map, and a table of the same figures', () => {
+    const views = createViews({
+      assets: {
+        css: '/a.css',
+        cssGovuk: '/b.css',
+        js: '/a.js',
+        jsPlaceAutocomplete: '/p.js',
+        cssPlaceAutocomplete: '/p.css',
+        govukAssetBase: '/assets/govuk',
+        favicon: '/f.svg',
+      },
+      govukBrand: false,
+      primaryNavigation: [],
+    });
+    const html = views.renderString(
+      '{% from "oversight/views/_world-map.njk" import appDashboardMap %}{{ appDashboardMap(map) }}',
+      { map: dashboardMap({ ...input, show: 'trainees' }) },
+    );
+    const $ = cheerio.load(html);
+    expect($('h2').text()).toBe('Trainees by training country');
+    expect($('nav a[aria-current="page"]').text()).toBe('Trainees by training country');
+    expect($('nav a:not([aria-current])').attr('href')).toBe('/admin?map=schools#country-map');
+    expect($('svg[role="img"] title').first().text()).toBe('Map: trainees by training country');
+    expect(
+      $('tbody tr')
+        .map((_, tr) => $(tr).text().replace(/\s+/g, ' ').trim())
+        .get(),
+    ).toEqual(['Nigeria 2', 'United Arab Emirates 1']);
+    expect($('thead th').last().text().trim()).toBe('Trainees');
   });
 });
