@@ -131,6 +131,8 @@ describe('the choropleth', () => {
     const empty = worldMapSvg({ id: 'e', title: 'Empty', counts: new Map(), label: trainees });
     expect(titled(empty).size).toBe(0);
     expect(countsKey(new Map())).toEqual([{ className: 'app-map__swatch--none', text: 'None' }]);
+    // Open statistics leave out small counts: the neutral colour says so.
+    expect(countsKey(new Map([['NG', 7]]), 'None, or fewer than 5')[0]!.text).toBe('None, or fewer than 5');
     const odd = worldMapSvg({
       id: 'o',
       title: 'Odd',

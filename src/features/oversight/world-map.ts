@@ -274,11 +274,15 @@ function classOf(max: number): (n: number) => number {
   return (n) => threshold(n);
 }
 
-/** The key for a counts map: "None", then each class's range ("1 to 20"). */
-export function countsKey(counts: ReadonlyMap<string, number>): KeyEntry[] {
+/**
+ * The key for a counts map: the neutral colour's words (`noneText`, "None" unless said: open
+ * statistics that leave out counts under 5 say "None, or fewer than 5"), then each class's
+ * range ("1 to 20").
+ */
+export function countsKey(counts: ReadonlyMap<string, number>, noneText = 'None'): KeyEntry[] {
   const max = Math.max(0, ...positive(counts).map(([, n]) => n));
   return [
-    { className: 'app-map__swatch--none', text: 'None' },
+    { className: 'app-map__swatch--none', text: noneText },
     ...countClasses(max).map(([from, to], i) => ({
       className: `app-map__swatch--${i + 1}`,
       text: from === to ? number(from) : `${number(from)} to ${number(to)}`,
@@ -327,8 +331,9 @@ function keyHtml(key: KeyEntry[], heading: string): string {
 }
 
 /** The choropleth with its key under it, ready for `| safe` in a view. */
-export function worldMapHtml(options: CountsMapOptions & { keyHeading: string }): string {
-  return `<div class="app-map">${worldMapSvg(options)}${keyHtml(countsKey(options.counts), options.keyHeading)}</div>`;
+export function worldMapHtml(options: CountsMapOptions & { keyHeading: string; noneText?: string }): string {
+  const key = keyHtml(countsKey(options.counts, options.noneText), options.keyHeading);
+  return `<div class="app-map">${worldMapSvg(options)}${key}</div>`;
 }
 
 // ——— Coverage: where a provider takes trainees ———
@@ -393,6 +398,8 @@ export interface DashboardMapInput {
   show: unknown;
   /** The link that shows a map, e.g. (kind) => `/admin?map=${kind}#country-map`. */
   hrefFor: (kind: DashboardMapKind) => string;
+  /** The key's words for countries with no count drawn (default "None"); see countsKey. */
+  noneText?: string;
 }
 
 export interface DashboardMap {
@@ -428,6 +435,7 @@ export function dashboardMap(input: DashboardMapInput): DashboardMap {
       counts,
       label: (n) => countOf(n, words.one, words.many),
       keyHeading: `Key: number of ${words.many}`,
+      ...(input.noneText ? { noneText: input.noneText } : {}),
     }),
     switchLinks: (Object.keys(DASHBOARD_MAPS) as DashboardMapKind[]).map((k) => ({
       text: DASHBOARD_MAPS[k].heading,
