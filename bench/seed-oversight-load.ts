@@ -8,6 +8,10 @@ import { seedOversightLoad } from './scenarios/oversight-data.ts';
  *   npx tsx bench/seed-oversight-load.ts sqlite:/tmp/oversight.sqlite [applications] [trainees] [days]
  *   npx tsx bench/seed-oversight-load.ts postgres://postgres@127.0.0.1:5432/test [applications] [trainees] [days]
  * On PostgreSQL the load goes into the schema bench_oversight (dropped first).
+ *
+ * Measured once (30 November 2026, 2 cores at a load average of about 20 from other work, so
+ * an upper bound): 1,000,000 applications, 100,000 trainees, 150 days each (12.9 million day
+ * rows) took 1,247 s on SQLite and 2,315 s on PostgreSQL 15, most of it the day rows.
  */
 const [url = 'sqlite:/tmp/oversight-load.sqlite', applications = '1000000', trainees = '100000', days = '150'] =
   process.argv.slice(2);
