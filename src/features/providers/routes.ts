@@ -20,6 +20,7 @@ import { findProviders, findSchools, nextRadius, placeLabel } from './finder.ts'
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, type Provider } from './model.ts';
 import { shownFacts } from './facts-view.ts';
 import { notTakingApplications } from './approval.ts';
+import { coverageMap } from './coverage-map.ts';
 import { schoolsNear } from '../placement-schools/repository.ts';
 import { providerBySlug } from './repository.ts';
 
@@ -216,6 +217,7 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       facts: providerFacts(provider),
       coverageText: describeCoverage(provider.coverage, date),
       coverageCountries: countryListText(codes),
+      coverageMap: coverageMap(provider, date),
       regionSource: region && { name: region.name, ...sourceParts(region.source) },
       listed: listedText(provider.listedPeriods),
       notTaking: notTakingApplications(provider.status),
