@@ -144,6 +144,32 @@ for (const engine of engines) {
       expect(awards.get('July 2026')).toEqual(['1', '1']);
     });
 
+    it('the world map names every country with trainees, as the table does, and switches to placement schools', async () => {
+      const page = $(await admin.get('/admin/dashboard'));
+      const rows = table(page, 'by-country');
+      expect(rows.size).toBeGreaterThan(0);
+      const titles = page('#by-country svg title')
+        .map((_, el) => page(el).text())
+        .get();
+      for (const [country, [trainees]] of rows) {
+        const n = num(trainees);
+        if (n > 0) expect(titles).toContain(`${country}: ${n} ${n === 1 ? 'trainee' : 'trainees'}`);
+      }
+      expect(page('#by-country nav[aria-label="Maps"] a[aria-current="page"]').text()).toBe(
+        'Trainees by training country',
+      );
+      const schoolsHref = page('#by-country nav[aria-label="Maps"] a:not([aria-current])').attr('href')!;
+      const schools = $(await admin.get(schoolsHref));
+      const schoolTitles = schools('#by-country svg title')
+        .map((_, el) => schools(el).text())
+        .get();
+      for (const [country, [, count]] of rows) {
+        const n = num(count);
+        if (n > 0)
+          expect(schoolTitles).toContain(`${country}: ${n} ${n === 1 ? 'placement school' : 'placement schools'}`);
+      }
+    });
+
     it('filters in the address narrow every figure, and the link to the view keeps them', async () => {
       const byProvider = $(await admin.get(`/admin/dashboard?provider=${known.providerB}`));
       expect(byProvider('#applications-by-status').text()).toContain('4 applications submitted');

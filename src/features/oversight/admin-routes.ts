@@ -9,6 +9,7 @@ import { dateParts } from '../training/forms.ts';
 import { nationalFigures } from './figures.ts';
 import { cohortOptions, filterQuery, parseFilters } from './filters.ts';
 import { figureSections, filterSummary, madeAtText, tableHead, tableRows } from './view-model.ts';
+import { dashboardMap } from './world-map.ts';
 
 export const DASHBOARD_VIEW = 'oversight/views/dashboard.njk';
 
@@ -53,6 +54,13 @@ export async function dashboardView(
     };
   const [figures, sample] = await Promise.all([nationalFigures(db, parsed.filters, now), hasSampleData(db)]);
   const names = new Map(providers.map((p) => [p.id, p.name]));
+  const view = filterQuery(figures.filters);
+  const countryMap = dashboardMap({
+    trainees: new Map(figures.trainees.byCountry.map((c) => [c.country, c.trainees])),
+    schools: new Map(figures.trainees.byCountry.map((c) => [c.country, c.schools])),
+    show: (query as Record<string, unknown> | null)?.['map'],
+    hrefFor: (kind) => `/admin/dashboard${view}${view ? '&' : '?'}map=${kind}#by-country`,
+  });
   return {
     status: 200,
     context: {
@@ -62,7 +70,8 @@ export async function dashboardView(
       sample,
       madeAt: madeAtText(figures.madeAt),
       applied: filterSummary(figures.filters, (id) => names.get(id)),
-      shareLink: `/admin/dashboard${filterQuery(figures.filters)}`,
+      shareLink: `/admin/dashboard${view}`,
+      countryMap,
       sections: figureSections(figures, 'admin').map((s) => ({
         ...s,
         head: tableHead(s.table),
