@@ -12,6 +12,7 @@ import { machineFacts, writeResults, type ScenarioResult } from './lib/report.ts
 import { applicationSubmit } from './scenarios/application-submit.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { contentPage } from './scenarios/content-page.ts';
+import { dashboard } from './scenarios/dashboard.ts';
 import { pageWeight } from './scenarios/page-weight.ts';
 import { placementSearch } from './scenarios/placement-search.ts';
 import { staticExport } from './scenarios/static-export.ts';
@@ -41,6 +42,7 @@ const scenarios: { id: string; tools: boolean; run: (ctx: BenchContext) => Promi
   { id: 'training-progress', tools: false, run: trainingProgress },
   { id: 'public-check', tools: true, run: publicCheck },
   { id: 'two-processes', tools: true, run: twoProcesses },
+  { id: 'dashboard', tools: false, run: dashboard },
 ];
 const only = values.only?.split(',');
 const chosen = scenarios.filter((s) => !only || only.includes(s.id));

@@ -58,6 +58,9 @@ export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nu
 
 /** The DfE admins' area, shown under the header on every admin page. */
 export const ADMIN_NAVIGATION: NavigationItem[] = [
-  { href: '/admin', text: 'Providers and their users' },
+  { href: '/admin/dashboard', text: 'Dashboard' },
+  { href: '/admin/providers', text: 'Providers' },
+  { href: '/admin', text: 'Provider users' },
   { href: '/admin/awards', text: 'Awards' },
+  { href: '/admin/advisers', text: 'Advisers' },
 ];

@@ -1,6 +1,6 @@
 import type { ProviderPermission } from './permissions.ts';
 
-export type Role = 'candidate' | 'provider' | 'admin' | 'mentor';
+export type Role = 'candidate' | 'provider' | 'admin' | 'mentor' | 'adviser';
 
 export interface Membership {
   providerId: number;
@@ -22,6 +22,8 @@ export interface User {
   name: string | null;
   role: Role;
   memberships: Membership[];
+  /** The time zone the person chose (an IANA name), or null: not chosen yet. */
+  timeZone: string | null;
 }
 
 export const holds = (m: Membership, permission: ProviderPermission | 'view'): boolean =>

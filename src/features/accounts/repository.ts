@@ -101,6 +101,7 @@ export async function userById(db: Kysely<Database>, id: number): Promise<User |
     name: row.name,
     role: row.role as Role,
     memberships: memberships.map(membershipFromRow),
+    timeZone: row.time_zone,
   };
 }
 
@@ -121,8 +122,8 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
   return row.id;
 }
 
-/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff. */
-const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor'];
+/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff, teacher training advisers. */
+const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor', 'adviser'];
 
 /** Whether an address belongs to provider staff, a mentor or DfE staff: the staff sign-in never creates an account. */
 export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {
@@ -430,5 +431,25 @@ export async function removeColleague(
       now,
     );
     return { ok: true };
+  });
+}
+
+/** A person's own time zone, chosen on their account page; audited with the zone it replaced. */
+export async function setTimeZone(db: Kysely<Database>, userId: number, zone: string, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst();
+    if (!before) return;
+    await trx.updateTable('users').set({ time_zone: zone }).where('id', '=', userId).execute();
+    await recordAudit(
+      trx,
+      {
+        actorUserId: userId,
+        providerId: null,
+        applicationId: null,
+        action: 'change-time-zone',
+        detail: { from: before.time_zone, to: zone },
+      },
+      now,
+    );
   });
 }
