@@ -10,6 +10,7 @@ import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts
 import * as apiTokens from './migrations/0017-api-tokens.ts';
 import * as awards from './migrations/0018-awards.ts';
 import * as timeZones from './migrations/0019-time-zones.ts';
+import * as userAccess from './migrations/0021-user-access-and-append-only-audit.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0017-api-tokens': apiTokens,
   '0018-awards': awards,
   '0019-time-zones': timeZones,
+  '0021-user-access-and-append-only-audit': userAccess,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -22,6 +22,8 @@ export interface User {
   name: string | null;
   role: Role;
   memberships: Membership[];
+  /** Set when a DfE admin deactivated the account: it is signed out and cannot sign in. */
+  deactivatedAt?: string | null;
 }
 
 export const holds = (m: Membership, permission: ProviderPermission | 'view'): boolean =>
