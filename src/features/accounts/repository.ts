@@ -667,7 +667,13 @@ export async function deactivateUser(
       .returning('id')
       .executeTakeFirst();
     if (!changed) {
-      return user.role === 'admin'
+      // Deactivated meanwhile by someone else, or the last active admin.
+      const current = await trx
+        .selectFrom('users')
+        .select('deactivated_at')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return current?.deactivated_at === null && user.role === 'admin'
         ? { ok: false, field: 'deactivate', message: LAST_ADMIN }
         : { ok: false, field: 'deactivate', message: 'This account is already deactivated' };
     }
