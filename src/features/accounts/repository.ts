@@ -131,7 +131,10 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
 /** Accounts someone else creates: provider staff, placement-school mentors, DfE staff. */
 const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor'];
 
-/** Whether an address belongs to active provider staff, a mentor or DfE staff: the staff sign-in never creates an account. */
+/**
+ * Whether an address belongs to active provider staff, a mentor or DfE staff: the staff
+ * sign-in never creates an account.
+ */
 export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')
