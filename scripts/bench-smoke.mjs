@@ -20,7 +20,7 @@ try {
   const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
   const ids = results.scenarios.map((s) => s.id).join(',');
   const expected =
-    'content-page,page-weight,static-export,cold-start,placement-search,application-submit,training-progress,public-check';
+    'content-page,page-weight,static-export,cold-start,placement-search,application-submit,training-progress,public-check,two-processes,dashboard';
   if (ids !== expected) throw new Error(`bench smoke run: scenarios ${ids}, expected ${expected}`);
   for (const s of results.scenarios) {
     if (s.contenders.length < 2 || s.contenders.some((c) => !Number.isFinite(c.summary.median)))

@@ -1,8 +1,10 @@
 import formbody from '@fastify/formbody';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { loadContentTree } from './content/load.ts';
 import { primaryNavigation } from './content/render.ts';
+import { contentFastPath, type FastPath } from './content/fast-path.ts';
 import { registerContentRoutes } from './content/routes.ts';
 import { buildContentSite, ContentSite } from './content/site.ts';
 import type { ContentData } from './content/components.ts';
@@ -13,20 +15,29 @@ import { registerAdminUserRoutes } from './features/accounts/admin-users-routes.
 import { registerAuditLogRoutes } from './features/audit-log/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
+import { registerAccountPageRoutes } from './features/accounts/account-routes.ts';
 import { registerAccountRoutes } from './features/accounts/routes.ts';
 import { registerAwardAdminRoutes } from './features/award/admin-routes.ts';
 import { registerAwardCandidateRoutes } from './features/award/candidate-routes.ts';
 import { registerAwardProviderRoutes } from './features/award/provider-routes.ts';
 import { registerAwardPublicRoutes } from './features/award/public-routes.ts';
 import { registerStaffSignInRoutes } from './features/accounts/staff-sign-in-routes.ts';
+import { registerAdviserRoutes } from './features/advisers/adviser-routes.ts';
+import { registerAdviserAdminRoutes } from './features/advisers/admin-routes.ts';
+import { registerAdviserCandidateRoutes, registerAdviserSignUpRoutes } from './features/advisers/candidate-routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerApiTokenRoutes } from './features/api/token-routes.ts';
 import { registerCandidateRoutes } from './features/applications/candidate-routes.ts';
 import { registerProviderAreaRoutes } from './features/applications/provider-routes.ts';
 import { registerEligibilityRoutes } from './features/eligibility/routes.ts';
+import { registerProviderAdminRoutes } from './features/providers/admin-routes.ts';
+import { registerInterviewCandidateRoutes } from './features/interviews/candidate-routes.ts';
+import { registerInterviewProviderRoutes } from './features/interviews/provider-routes.ts';
 import { registerProviderManagementRoutes } from './features/providers/manage-routes.ts';
 import { registerProviderRoutes } from './features/providers/routes.ts';
 import { registerFeedbackRoutes } from './features/feedback/routes.ts';
+import { registerOversightAdminRoutes } from './features/oversight/admin-routes.ts';
+import { registerOversightPublicRoutes } from './features/oversight/public-routes.ts';
 import { registerPolicyPages } from './features/policies/routes.ts';
 import { registerMentorRoutes } from './features/training/mentor-routes.ts';
 import { registerTrainingProviderRoutes } from './features/training/provider-routes.ts';
@@ -89,7 +100,13 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     serviceUrl: config.serviceUrl,
   });
 
+  // Content pages are answered before Fastify once the app is ready (content/fast-path.ts).
+  let fastPath: FastPath | undefined;
   const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!fastPath?.(request, response)) handler(request, response);
+      }),
     logger:
       config.logLevel === 'silent'
         ? false
@@ -154,6 +171,27 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
 
   registerAssets(app, site.images);
   registerContentRoutes(app, site, config.serviceUrl);
+  const logsRequests = ['info', 'debug', 'trace'].includes(config.logLevel);
+  if (!logsRequests) {
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    app.addHook('onReady', (done) => {
+      // The content routes' handlers, as the router holds them: a path is ours when it routes there.
+      const contentRoutes = new Set(
+        ['/', '/*'].map((url) => app.findRoute({ method: 'GET', url })?.handler).filter((h) => h !== undefined),
+      );
+      fastPath = contentFastPath({
+        site,
+        securityHeaders: headers,
+        routesToContent: (path) => contentRoutes.has(app.findRoute({ method: 'GET', url: path })?.handler),
+        closing: () => closing,
+      });
+      done();
+    });
+  }
 
   // Browsers and crawlers ask for /favicon.ico whatever a page links to.
   const favicon = config.govukBrand ? `${assets.govukAssetBase}/images/favicon.ico` : assets.favicon;
@@ -178,6 +216,8 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   // The finders read only: no session, no cookie.
   registerProviderRoutes(app, database.db);
   registerApiRoutes(app, database.db);
+  // The open statistics: national figures with small numbers withheld, no session.
+  registerOversightPublicRoutes(app, database.db);
 
   // Pages with forms: sessions and CSRF apply only inside this context, so content pages stay cheap.
   await app.register(async (forms) => {
@@ -193,17 +233,24 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     registerFeedbackRoutes(forms, database.db);
     registerEligibilityRoutes(forms);
     registerAccountRoutes(forms, database.db, config);
+    // Every signed-in person's own account page (their time zone), whatever their role.
+    registerAccountPageRoutes(forms, database.db);
     registerStaffSignInRoutes(forms, database.db, config);
     // The public check of a teacher's record and the certificate's verification link: no sign-in.
     registerAwardPublicRoutes(forms, database.db, config.checkRateLimit);
+    // Asking for a teacher training adviser: the questions need no sign-in (the email step signs in).
+    registerAdviserSignUpRoutes(forms, database.db, config);
     // One route group per role: each declares its sign-in and permission check once, here.
     await routeGroup(forms, { role: 'candidate', loadUser }, (candidate) => {
       registerCandidateRoutes(candidate, database.db, config);
+      registerInterviewCandidateRoutes(candidate, database.db, config);
       registerTraineeRoutes(candidate, database.db);
       registerAwardCandidateRoutes(candidate, database.db, config);
+      registerAdviserCandidateRoutes(candidate, database.db, config);
     });
     await routeGroup(forms, { role: 'provider', loadUser }, (provider) => {
       registerProviderAreaRoutes(provider, database.db, config);
+      registerInterviewProviderRoutes(provider, database.db, config);
       registerProviderManagementRoutes(provider, database.db);
       registerProviderUserRoutes(provider, database.db, config);
       registerApiTokenRoutes(provider, database.db);
@@ -213,11 +260,17 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     await routeGroup(forms, { role: 'mentor', loadUser }, (mentor) => {
       registerMentorRoutes(mentor, database.db, config);
     });
+    await routeGroup(forms, { role: 'adviser', loadUser }, (adviser) => {
+      registerAdviserRoutes(adviser, database.db);
+    });
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);
       registerAdminUserRoutes(admin, database.db, config);
       registerAuditLogRoutes(admin, database.db);
       registerAwardAdminRoutes(admin, database.db, config);
+      registerOversightAdminRoutes(admin, database.db);
+      registerProviderAdminRoutes(admin, database.db, config);
+      registerAdviserAdminRoutes(admin, database.db, config);
     });
   });
 

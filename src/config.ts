@@ -49,6 +49,8 @@ const schema = z
       .max(7 * 24 * 60)
       .default(60),
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** How often each process looks for deadline reminders and defaults that are due (0: never). */
+    DEADLINES_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     DRAFT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
     /** The public check of a teacher's record: requests per IP address in each 10 minutes. */
     CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(30),
@@ -87,6 +89,8 @@ export type Config = {
   webConcurrency: number;
   /** The clean-up of old data: how often it runs (0: never) and how long sent emails and drafts are kept. */
   retention: { intervalMinutes: number; outboxDays: number; draftMonths: number };
+  /** Deadline reminders and defaults: how often each process looks for due ones (0: never). */
+  deadlinesIntervalSeconds: number;
   /** The public check: requests allowed per IP address in each window. */
   checkRateLimit: { requests: number; windowSeconds: number };
 };
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxDays: e.OUTBOX_RETENTION_DAYS,
       draftMonths: e.DRAFT_RETENTION_MONTHS,
     },
+    deadlinesIntervalSeconds: e.DEADLINES_INTERVAL_SECONDS,
     checkRateLimit: { requests: e.CHECK_RATE_LIMIT, windowSeconds: 600 },
   };
 }

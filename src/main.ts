@@ -6,6 +6,7 @@ import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { withStartupLock } from './db/startup-lock.ts';
 import { startRetentionJob } from './jobs/retention.ts';
+import { startDeadlinesJob } from './features/deadlines/job.ts';
 import { loadReferenceProviders } from './features/providers/reference-data.ts';
 import { transportFromConfig } from './notifications/transports.ts';
 import { startOutboxWorker } from './notifications/worker.ts';
@@ -104,6 +105,13 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     intervalMinutes: config.retention.intervalMinutes,
     logger: app.log,
   });
+  // Deadline reminders and "by default" steps: every process looks; row claims make each happen once.
+  const deadlines = startDeadlinesJob({
+    db: database.db,
+    serviceUrl: config.serviceUrl,
+    intervalMs: config.deadlinesIntervalSeconds * 1000,
+    logger: app.log,
+  });
 
   // Emails written by state changes are delivered from the outbox, retried until they go.
   const transport = transportFromConfig(config.email, (entry, message) => app.log.info(entry, message));
@@ -116,6 +124,7 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await retention.stop();
+    await deadlines.stop();
     await outbox.stop();
     await database.close();
     process.exit(0);

@@ -17,6 +17,9 @@ export const SERVICE_PATHS = [
   '/sitemap.xml',
   '/robots.txt',
   '/health',
+  '/statistics',
+  '/statistics.csv',
+  '/advisers/sign-up/name',
 ];
 
 /** The service's own pages that a search engine should find, listed in the sitemap when this build has them. */
@@ -25,6 +28,7 @@ export const SITEMAP_SERVICE_PATHS = [
   '/providers',
   '/placement-schools',
   '/check-a-teachers-record',
+  '/statistics',
   '/accessibility',
   '/privacy',
   '/cookies',

@@ -37,6 +37,17 @@ export async function startBareFastify(port: number, htmlFile: string): Promise<
   return { url, readyMs: running.readyMs, stop: running.stop };
 }
 
+/** Node's own http server answering GET with the bytes of htmlFile and the headers in headersFile (JSON). */
+export async function startBareNodeHttp(port: number, htmlFile: string, headersFile: string): Promise<Peer> {
+  const url = `http://127.0.0.1:${port}/`;
+  const running = await startAndWait(
+    process.execPath,
+    [join(peersDir, 'bare-node-http.mjs'), String(port), htmlFile, headersFile],
+    { url, cwd: peersDir },
+  );
+  return { url, readyMs: running.readyMs, stop: running.stop };
+}
+
 /**
  * The GOV.UK Prototype Kit in production mode, password off, with one view (the kit's
  * govuk-frontend layout around the page's <main> inner HTML, rendered per request as the

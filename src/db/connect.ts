@@ -63,10 +63,38 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/** How many prepared statements SQLite keeps: the service's queries, with room for IN lists of many lengths. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Each SQL text is prepared once and the statement reused: Kysely asks the driver to prepare
+ * every query it runs, and preparing costs more than running a short query. Least recently
+ * used statements are let go beyond the cache size.
+ */
+export function preparedOnce(database: SqliteDatabase.Database, size = STATEMENT_CACHE_SIZE) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(text: string): SqliteDatabase.Statement {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = database.prepare(text);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+  };
+}
+
 function sqliteDialect(database: SqliteDatabase.Database): KyselyDialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createDriver: () => new ImmediateSqliteDriver({ database: preparedOnce(database) }),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

@@ -10,7 +10,13 @@ import * as providerPublicFacts from './migrations/0013-provider-public-facts.ts
 import * as apiTokens from './migrations/0017-api-tokens.ts';
 import * as awards from './migrations/0018-awards.ts';
 import * as timeZones from './migrations/0019-time-zones.ts';
+import * as providerApproval from './migrations/0020-provider-approval.ts';
 import * as userAccess from './migrations/0021-user-access-and-append-only-audit.ts';
+import * as oversightFigures from './migrations/0022-oversight-figures.ts';
+import * as interviews from './migrations/0023-interviews.ts';
+import * as deadlines from './migrations/0024-deadlines.ts';
+import * as advisers from './migrations/0025-advisers.ts';
+import * as placementSearchIndex from './migrations/0026-placement-search-index.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -24,7 +30,13 @@ const migrations: Record<string, Migration> = {
   '0017-api-tokens': apiTokens,
   '0018-awards': awards,
   '0019-time-zones': timeZones,
+  '0020-provider-approval': providerApproval,
   '0021-user-access-and-append-only-audit': userAccess,
+  '0022-oversight-figures': oversightFigures,
+  '0023-interviews': interviews,
+  '0024-deadlines': deadlines,
+  '0025-advisers': advisers,
+  '0026-placement-search-index': placementSearchIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 UTC text
@@ -44,6 +44,8 @@ export interface ProviderTable {
   start_months: string | null;
   /** JSON PublicFacts (features/providers/model.ts): what the provider's own pages say, with sources. */
   public_facts: string | null;
+  /** Trainees the provider may take in one cohort: 200 unless the DfE permits more. */
+  cohort_cap: Generated<number>;
   source: string;
   is_sample: Generated<number>;
   created_at: string;
@@ -73,13 +75,17 @@ export interface PartnershipTable {
   started_on: string | null;
   ended_on: string | null;
   is_sample: Generated<number>;
+  /** The school's position and 0.1° latitude strip, copied by the database (migration 0026) for the distance search. */
+  school_lat: ColumnType<number, never, never>;
+  school_lon: ColumnType<number, never, never>;
+  school_strip: ColumnType<number, never, never>;
 }
 
 export interface UserTable {
   id: Generated<number>;
   email: string;
   name: string | null;
-  /** candidate | provider | admin */
+  /** candidate | provider | admin | mentor | adviser */
   role: string;
   is_sample: Generated<number>;
   created_at: string;
@@ -128,9 +134,15 @@ export interface ApplicationTable {
   rejection: string | null;
   withdrawal_reason: string | null;
   placement_school_id: number | null;
+  /** The cohort an offer counts towards ("2026 to 2027"), set when the offer is made. */
+  offer_cohort: string | null;
   submitted_at: string | null;
   updated_at: string;
   created_at: string;
+  /** When the provider first decided (an offer or a rejection); null: not yet. */
+  decided_at: string | null;
+  /** Whole days from submission to that decision: kept so the national figures need no date arithmetic. */
+  decision_days: number | null;
 }
 
 export interface AuditEventTable {
@@ -321,6 +333,85 @@ export interface Database {
   teachers: TeacherTable;
   awards: AwardTable;
   check_rate_limits: CheckRateLimitTable;
+  deadlines: DeadlineTable;
+  interviews: InterviewTable;
+  interview_slots: InterviewSlotTable;
+  adviser_availability: AdviserAvailabilityTable;
+  adviser_days_off: AdviserDayOffTable;
+  adviser_requests: AdviserRequestTable;
+  adviser_callbacks: AdviserCallbackTable;
+  adviser_notes: AdviserNoteTable;
+}
+
+/** An adviser's weekly hours, Europe/London wall-clock; weekday 1 = Monday … 7 = Sunday. */
+export interface AdviserAvailabilityTable {
+  id: Generated<number>;
+  adviser_id: number;
+  weekday: number;
+  start_time: string;
+  end_time: string;
+  slot_minutes: number;
+  created_at: string;
+}
+
+export interface AdviserDayOffTable {
+  id: Generated<number>;
+  adviser_id: number;
+  date: string;
+  created_at: string;
+}
+
+export interface AdviserRequestTable {
+  id: Generated<number>;
+  candidate_id: number;
+  name: string;
+  email: string;
+  country: string;
+  time_zone: string;
+  /** E.164 */
+  phone: string;
+  stage: string;
+  age_group: string;
+  subject: string;
+  degree_status: string;
+  /** JSON list of topics */
+  help_with: string;
+  help_detail: string | null;
+  contact_consent: number;
+  share_consent: Generated<number>;
+  /** JSON: eligibility answers shared with consent */
+  eligibility: string | null;
+  /** call | email */
+  contact_by: Generated<string>;
+  adviser_id: number | null;
+  outcome: string | null;
+  follow_up_on: string | null;
+  first_contact_at: string | null;
+  taken_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdviserCallbackTable {
+  id: Generated<number>;
+  request_id: number;
+  adviser_id: number;
+  starts_at: string;
+  ends_at: string;
+  /** booked | cancelled | moved | kept | missed */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdviserNoteTable {
+  id: Generated<number>;
+  request_id: number;
+  adviser_id: number;
+  outcome: string;
+  note: string;
+  follow_up_on: string | null;
+  created_at: string;
 }
 
 export interface TeacherTable {
@@ -358,4 +449,61 @@ export interface CheckRateLimitTable {
   bucket: string;
   window_start: number;
   hits: number;
+}
+
+/** A deadline on an application (features/deadlines): open while closed_at is null. */
+export interface DeadlineTable {
+  id: Generated<number>;
+  application_id: number;
+  /** provider-decision | offer-response */
+  kind: string;
+  policy_version: string;
+  /** The IANA zone whose 11:59pm on last_day is due_at. */
+  zone: string;
+  last_day: string;
+  due_at: string;
+  opened_at: string;
+  reminders_sent: Generated<number>;
+  /** When the next reminder is due; null: none left. */
+  next_reminder_at: string | null;
+  /** The scheduled job's claim on the row, until then. */
+  lease_until: string | null;
+  /** Which claim holds the row: only that claim may finish it. */
+  lease_token: string | null;
+  closed_at: string | null;
+  /** decided | default */
+  closed_by: string | null;
+  /** When the service took the default step. */
+  applied_at: string | null;
+}
+
+/** An interview being arranged or agreed; times are UTC ISO text. */
+export interface InterviewTable {
+  id: Generated<number>;
+  application_id: number;
+  provider_id: number;
+  /** proposed | other-times-requested | agreed | cancelled */
+  status: string;
+  version: Generated<number>;
+  /** The zone the provider typed the times in. */
+  zone: string;
+  duration_minutes: number;
+  /** online | in-person */
+  mode: string;
+  location: string;
+  notes: string | null;
+  /** The agreed time; NULL until the candidate picks one. */
+  starts_at: string | null;
+  candidate_message: string | null;
+  reason: string | null;
+  cancelled_by: string | null;
+  created_by_user_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InterviewSlotTable {
+  id: Generated<number>;
+  interview_id: number;
+  starts_at: string;
 }

@@ -53,9 +53,19 @@ const candidateFooter = (p: { serviceUrl: string }, lead = 'Sign in to see your 
 const providerFooter = (p: { serviceUrl: string; reference: string }) =>
   `Sign in to see the application:\n${base(p.serviceUrl)}/provider/applications/${p.reference}\n\n${SERVICE}`;
 
+const INTERVIEW = [...APPLICATION, 'interviewId'] as const;
+const candidateInterview = (p: { serviceUrl: string; reference: string; interviewId: string }) =>
+  `${base(p.serviceUrl)}/applications/${p.reference}/interviews/${p.interviewId}`;
+const providerInterview = (p: { serviceUrl: string; reference: string; interviewId: string }) =>
+  `${base(p.serviceUrl)}/provider/applications/${p.reference}/interviews/${p.interviewId}`;
+
 const TRAINEE = ['traineeName', 'providerName', 'serviceUrl'] as const;
 const traineeFooter = (p: { serviceUrl: string }) =>
   `Sign in to see your training record:\n${base(p.serviceUrl)}/training\n\n${SERVICE}`;
+
+const PROVIDER_APPROVAL = ['providerName', 'serviceUrl', 'date', 'reason'] as const;
+const providerAreaFooter = (p: { serviceUrl: string }) =>
+  `Sign in to your provider account:\n${base(p.serviceUrl)}/provider/sign-in\n\n${SERVICE}`;
 
 const lines = (...paragraphs: (string | false | undefined)[]) =>
   paragraphs.filter((x): x is string => typeof x === 'string' && x !== '').join('\n\n');
@@ -75,42 +85,150 @@ export const TEMPLATES = {
 
   'application-submitted-candidate': template({
     required: APPLICATION,
+    optional: ['decideBy'],
     subject: (p) => `You have submitted your application to ${p.providerName}`,
     body: (p) =>
       lines(
         `Dear ${p.candidateName},`,
         `You have submitted your application to ${p.providerName}. Your application reference is ${p.reference}.`,
         `${p.providerName} will review your application and tell you their decision. They may invite you to an interview first.`,
+        p.decideBy &&
+          `They must decide by ${p.decideBy}. If they have not, your application will be rejected by default and we will email you.`,
         candidateFooter(p),
       ),
   }),
 
   'application-submitted-provider': template({
     required: APPLICATION,
+    optional: ['decideBy'],
     subject: (p) => `New application: ${p.reference}`,
     body: (p) =>
       lines(
         `${p.candidateName} has applied to ${p.providerName}.`,
         `Application reference: ${p.reference}`,
+        p.decideBy &&
+          `Decide by ${p.decideBy}. If you have not made an offer or rejected the application by then, it will be rejected by default.`,
         providerFooter(p),
       ),
   }),
 
   'interview-invited': template({
-    required: APPLICATION,
+    required: [...INTERVIEW, 'times', 'duration', 'where'],
+    optional: ['notes'],
     subject: (p) => `${p.providerName} would like to interview you`,
     body: (p) =>
       lines(
         `Dear ${p.candidateName},`,
-        `${p.providerName} would like to interview you about your application ${p.reference}.`,
-        'They will contact you to arrange a date and time.',
-        candidateFooter(p),
+        `${p.providerName} would like to interview you about your application ${p.reference}. ` +
+          'Choose one of these times, shown in your time zone:',
+        bulletList(p.times),
+        `The interview will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Choose a time, or ask for other times:\n${candidateInterview(p)}`,
+        'You can change your time zone on your account page.',
+        SERVICE,
+      ),
+  }),
+
+  'interview-new-times': template({
+    required: [...INTERVIEW, 'times', 'duration', 'where'],
+    optional: ['notes', 'reason'],
+    subject: (p) => `New interview times from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} has proposed new times for your interview (application ${p.reference}).`,
+        p.reason && `They said:\n${p.reason}`,
+        'Choose one of these times, shown in your time zone:',
+        bulletList(p.times),
+        `The interview will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Choose a time, or ask for other times:\n${candidateInterview(p)}`,
+        SERVICE,
+      ),
+  }),
+
+  'interview-agreed-candidate': template({
+    required: [...INTERVIEW, 'when', 'duration', 'where'],
+    optional: ['notes'],
+    subject: (p) => `Your interview with ${p.providerName} is confirmed`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `Your interview with ${p.providerName} (application ${p.reference}) is on:`,
+        p.when,
+        `It will last ${p.duration}.`,
+        p.where,
+        p.notes && `Notes from ${p.providerName}:\n${p.notes}`,
+        `Add it to your calendar with the attached file, or download the file:\n${candidateInterview(p)}.ics`,
+        `See the interview, rearrange or cancel it:\n${candidateInterview(p)}`,
+        SERVICE,
+      ),
+  }),
+
+  'interview-agreed-provider': template({
+    required: [...INTERVIEW, 'when', 'duration', 'where'],
+    subject: (p) => `Interview confirmed: ${p.candidateName}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} has chosen a time for their interview with ${p.providerName} (application ${p.reference}):`,
+        p.when,
+        `It will last ${p.duration}.`,
+        p.where,
+        `Add it to your calendar with the attached file, or download the file:\n${providerInterview(p)}.ics`,
+        `See the interview:\n${providerInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-other-times-provider': template({
+    required: [...INTERVIEW, 'message'],
+    optional: ['when'],
+    subject: (p) => `${p.candidateName} has asked for other interview times`,
+    body: (p) =>
+      lines(
+        p.when
+          ? `${p.candidateName} has asked to rearrange their interview with ${p.providerName} on ${p.when} (application ${p.reference}). ` +
+              'If it is in your calendar, the attached file removes it.'
+          : `${p.candidateName} has asked ${p.providerName} for other interview times (application ${p.reference}).`,
+        `They said:\n${p.message}`,
+        `Propose new times:\n${providerInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-cancelled-candidate': template({
+    required: [...INTERVIEW, 'cancelledBy', 'reason'],
+    optional: ['when'],
+    subject: (p) => `Interview cancelled: application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `Your interview with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
+        `The reason given:\n${p.reason}`,
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${candidateInterview(p)}.ics`,
+        `See the interview:\n${candidateInterview(p)}\n\n${SERVICE}`,
+      ),
+  }),
+
+  'interview-cancelled-provider': template({
+    required: [...INTERVIEW, 'cancelledBy', 'reason'],
+    optional: ['when'],
+    subject: (p) => `Interview cancelled: ${p.candidateName}`,
+    body: (p) =>
+      lines(
+        `The interview of ${p.candidateName} with ${p.providerName}${p.when ? ` on ${p.when}` : ''} has been cancelled by ${p.cancelledBy}.`,
+        `The reason given:\n${p.reason}`,
+        p.when &&
+          `If it is in your calendar, the attached file removes it. You can also download the file:\n${providerInterview(p)}.ics`,
+        `See the interview:\n${providerInterview(p)}\n\n${SERVICE}`,
       ),
   }),
 
   'offer-made': template({
     required: APPLICATION,
-    optional: ['conditions'],
+    optional: ['conditions', 'respondBy'],
     subject: (p) => `You have an offer from ${p.providerName}`,
     body: (p) =>
       lines(
@@ -119,6 +237,8 @@ export const TEMPLATES = {
         hasItems(p.conditions)
           ? `The offer has these conditions:\n\n${bulletList(p.conditions)}`
           : 'The offer has no conditions.',
+        p.respondBy &&
+          `Respond by ${p.respondBy}. If you have not accepted or declined the offer by then, it will be declined by default.`,
         candidateFooter(p, 'Sign in to accept or decline the offer'),
       ),
   }),
@@ -463,6 +583,200 @@ export const TEMPLATES = {
         `The Department for Education has revoked the iQTS award of ${p.traineeName}, recommended by ${p.providerName}:`,
         p.reason,
         `See the trainee's record:\n${base(p.serviceUrl)}/provider/trainees/${p.traineeId}`,
+        SERVICE,
+      ),
+  }),
+  'provider-approved': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your provider is approved to offer iQTS',
+    body: (p) =>
+      lines(
+        `The Department for Education has approved ${p.providerName} to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can now find you in the service and apply to you.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-suspended': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your approval to offer iQTS is suspended',
+    body: (p) =>
+      lines(
+        `The Department for Education has suspended ${p.providerName}'s approval to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'While you are suspended, candidates cannot apply to you and you cannot make new offers. ' +
+          'You keep your trainees and the applications you already have: you can still interview or reject, ' +
+          'and offers you have made stand.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-suspension-lifted': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your suspension has been lifted',
+    body: (p) =>
+      lines(
+        `The Department for Education has lifted ${p.providerName}'s suspension from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can apply to you again and you can make offers.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-approval-withdrawn': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your approval to offer iQTS has been withdrawn',
+    body: (p) =>
+      lines(
+        `The Department for Education has withdrawn ${p.providerName}'s approval to offer iQTS from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can no longer apply to you and you cannot make new offers. Your trainees and their records are kept.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-provision-ended': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'You are no longer listed as offering iQTS',
+    body: (p) =>
+      lines(
+        `The Department for Education has recorded that ${p.providerName} no longer offers iQTS, from ${p.date}.`,
+        `Reason: ${p.reason}`,
+        'Candidates can no longer apply to you and you cannot make new offers. Your trainees and their records are kept.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-application-recorded': template({
+    required: [...PROVIDER_APPROVAL],
+    subject: () => 'Your application to offer iQTS has been recorded',
+    body: (p) =>
+      lines(
+        `The Department for Education has recorded ${p.providerName}'s application to offer iQTS, on ${p.date}.`,
+        `Note: ${p.reason}`,
+        'Candidates cannot apply to you until you are approved. We will email you with the decision.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  'provider-cohort-cap-changed': template({
+    required: ['providerName', 'serviceUrl', 'cap', 'reason'],
+    subject: () => 'Your iQTS cohort limit has changed',
+    body: (p) =>
+      lines(
+        `The Department for Education has set ${p.providerName}'s cohort limit to ${p.cap} trainees.`,
+        `Reason: ${p.reason}`,
+        'You cannot make an offer that would take a cohort past this limit.',
+        providerAreaFooter(p),
+      ),
+  }),
+
+  // Deadlines (features/deadlines): reminders before, and the step taken by default after.
+  'decision-due-reminder-provider': template({
+    required: [...APPLICATION, 'decideBy', 'timeLeft'],
+    subject: (p) => `${p.timeLeft}: application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName}’s application to ${p.providerName} (${p.reference}) is waiting for a decision.`,
+        `Decide by ${p.decideBy}. If you have not made an offer or rejected the application by then, it will be rejected by default and the candidate told.`,
+        providerFooter(p),
+      ),
+  }),
+
+  'offer-response-reminder': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Respond to your offer from ${p.providerName}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You have not yet accepted or declined the offer from ${p.providerName} (application ${p.reference}).`,
+        `Respond by ${p.respondBy}. If you have not responded by then, the offer will be declined by default.`,
+        candidateFooter(p, 'Sign in to accept or decline the offer'),
+      ),
+  }),
+
+  'application-rejected-by-default': template({
+    required: [...APPLICATION, 'decideBy'],
+    subject: (p) => `Update on your application ${p.reference}`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `${p.providerName} did not make a decision on your application (${p.reference}) by ${p.decideBy}, so it has been rejected by default.`,
+        'This is not a judgement of your application. You can apply again, to the same provider or another.',
+        candidateFooter(p),
+      ),
+  }),
+
+  'application-rejected-by-default-provider': template({
+    required: [...APPLICATION, 'decideBy'],
+    subject: (p) => `Rejected by default: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `No decision was made on ${p.candidateName}’s application to ${p.providerName} (${p.reference}) by ${p.decideBy}, so it has been rejected by default.`,
+        'We have told the candidate. They may apply again.',
+        providerFooter(p),
+      ),
+  }),
+
+  'offer-declined-by-default': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Your offer from ${p.providerName} has been declined by default`,
+    body: (p) =>
+      lines(
+        `Dear ${p.candidateName},`,
+        `You did not accept or decline the offer from ${p.providerName} (application ${p.reference}) by ${p.respondBy}, so it has been declined by default.`,
+        `If you still want to train with ${p.providerName}, contact them or apply again.`,
+        candidateFooter(p),
+      ),
+  }),
+
+  'offer-declined-by-default-provider': template({
+    required: [...APPLICATION, 'respondBy'],
+    subject: (p) => `Offer declined by default: ${p.reference}`,
+    body: (p) =>
+      lines(
+        `${p.candidateName} did not respond to the offer from ${p.providerName} (application ${p.reference}) by ${p.respondBy}, so it has been declined by default.`,
+        providerFooter(p),
+      ),
+  }),
+
+  // Teacher training advisers.
+  'adviser-added': template({
+    required: ['name', 'serviceUrl'],
+    subject: () => 'You have been added as an iQTS teacher training adviser',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `You have been added as a teacher training adviser on ${SERVICE}.`,
+        'Set the hours when candidates can book a call with you, then take candidates from the queue.',
+        `Sign in with this email address:\n${base(p.serviceUrl)}/provider/sign-in`,
+        'We will email you a security code each time you sign in. You do not need a password.',
+      ),
+  }),
+
+  'adviser-call-booked': template({
+    required: ['name', 'when', 'whenUk', 'calendarUrl', 'serviceUrl'],
+    subject: () => 'Your call with a teacher training adviser is booked',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `A teacher training adviser will phone you on ${p.when}.`,
+        `That is ${p.whenUk} in the UK.`,
+        `Add the call to your calendar (the file is also attached to this email):\n${p.calendarUrl}`,
+        `To move or cancel the call, sign in:\n${base(p.serviceUrl)}/advisers/your-adviser`,
+        SERVICE,
+      ),
+  }),
+
+  'adviser-call-cancelled': template({
+    required: ['name', 'when', 'serviceUrl'],
+    subject: () => 'Your call with a teacher training adviser is cancelled',
+    body: (p) =>
+      lines(
+        `Dear ${p.name},`,
+        `Your call on ${p.when} is cancelled.`,
+        `To book another time, sign in:\n${base(p.serviceUrl)}/advisers/your-adviser`,
         SERVICE,
       ),
   }),

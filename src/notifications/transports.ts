@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import nodemailer from 'nodemailer';
-import { NotifyClient } from 'notifications-node-client';
+import type Nodemailer from 'nodemailer';
+import type { NotifyClient as NotifyClientType } from 'notifications-node-client';
 import type { EmailAttachment } from './outbox.ts';
 import type { Personalisation, TemplateName } from './templates.ts';
 
@@ -44,10 +44,13 @@ export interface NotifyOptions {
 
 // The HTTP client notifications-node-client itself uses (it has no timeout of its own);
 // taken from the package's own dependencies so proxy settings keep working as they do there.
-type HttpClient = Parameters<NotifyClient['setClient']>[0];
-const notifyHttp = createRequire(createRequire(import.meta.url).resolve('notifications-node-client'))('axios') as {
-  create(config: { timeout: number }): HttpClient;
-};
+// Each client library is loaded when its transport is made, not at start-up: a process uses one (memory).
+const requireHere = createRequire(import.meta.url);
+type HttpClient = Parameters<NotifyClientType['setClient']>[0];
+const notifyHttp = () =>
+  createRequire(requireHere.resolve('notifications-node-client'))('axios') as {
+    create(config: { timeout: number }): HttpClient;
+  };
 
 /**
  * GOV.UK Notify. The usual set-up is one generic template whose content is `((subject))`
@@ -63,8 +66,11 @@ export function notifyTransport(
   ids.generic ??= process.env['NOTIFY_TEMPLATE_ID'] || undefined;
   if (!ids.generic && Object.keys(ids.byTemplate ?? {}).length === 0)
     throw new Error('GOV.UK Notify needs a template id: set NOTIFY_TEMPLATE_ID');
+  const { NotifyClient } = requireHere('notifications-node-client') as {
+    NotifyClient: typeof NotifyClientType;
+  };
   const client = options.baseUrl ? new NotifyClient(options.baseUrl, apiKey) : new NotifyClient(apiKey);
-  client.setClient(notifyHttp.create({ timeout: options.timeoutMs ?? TRANSPORT_TIMEOUT_MS }));
+  client.setClient(notifyHttp().create({ timeout: options.timeoutMs ?? TRANSPORT_TIMEOUT_MS }));
   return {
     name: 'notify',
     async send(message) {
@@ -96,6 +102,7 @@ export function smtpTransport(url: string, from: string, options: SmtpOptions = 
   for (const key of ['connectionTimeout', 'greetingTimeout', 'socketTimeout', 'dnsTimeout']) {
     if (!parsed.searchParams.has(key)) parsed.searchParams.set(key, timeout);
   }
+  const nodemailer = requireHere('nodemailer') as typeof Nodemailer;
   const mailer = nodemailer.createTransport(parsed.toString());
   return {
     name: 'smtp',

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProviderPermission } from '../shared/permissions.ts';
 import {
   adminScope,
+  adviserScope,
   candidateScope,
   mentorScope,
   providerScope,
   type AdminScope,
+  type AdviserScope,
   type CandidateScope,
   type MentorScope,
   type ProviderScope,
@@ -116,6 +118,7 @@ export async function routeGroup(
       if (user.role === 'candidate') request.scope = candidateScope(user.id);
       else if (user.role === 'admin') request.scope = adminScope(user.id);
       else if (user.role === 'mentor') request.scope = mentorScope(user.id);
+      else if (user.role === 'adviser') request.scope = adviserScope(user.id);
       else {
         const permission = request.routeOptions.config.permission ?? 'view';
         const scope = providerScopeFor(user, permission, (request.params as Record<string, unknown>)['providerId']);
@@ -143,6 +146,7 @@ export const candidateOf = (request: FastifyRequest): CandidateScope => scopeOf(
 export const providerOf = (request: FastifyRequest): ProviderScope => scopeOf(request, 'provider');
 export const adminOf = (request: FastifyRequest): AdminScope => scopeOf(request, 'admin');
 export const mentorOf = (request: FastifyRequest): MentorScope => scopeOf(request, 'mentor');
+export const adviserOf = (request: FastifyRequest): AdviserScope => scopeOf(request, 'adviser');
 
 /** The memberships a provider scope covers: for the views. */
 export const scopedMemberships = (request: FastifyRequest): Membership[] => {

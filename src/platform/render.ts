@@ -16,6 +16,8 @@ export function renderPage(reply: FastifyReply, template: string, context: Recor
   const signedIn = request.user
     ? {
         email: request.user.email,
+        role: request.user.role,
+        path: request.url.split('?', 1)[0],
         timeoutMinutes: reply.server.sessionIdleMinutes,
         csrfToken: request.session ? csrfToken(request) : '',
       }

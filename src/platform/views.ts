@@ -34,6 +34,7 @@ export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nu
   env.addGlobal('assetPath', globals.assets.govukAssetBase);
   env.addGlobal('govukBrand', globals.govukBrand);
   env.addGlobal('primaryNavigation', globals.primaryNavigation);
+  env.addGlobal('adminNavigation', ADMIN_NAVIGATION);
   env.addGlobal('serviceUrl', globals.serviceUrl ?? '');
   // Every date a person reads goes through the one formatter: "30 November 2026", and where
   // the time matters, "30 November 2026 at 2:05pm (UTC)".
@@ -46,5 +47,22 @@ export function createViews(globals: ViewGlobals, extraPaths: string[] = []): nu
       active: current !== undefined && (current === i.href || (i.href !== '/' && current.startsWith(i.href + '/'))),
     })),
   );
+  // The section a page belongs to: the item with the longest address the page's path starts with.
+  env.addFilter('sectionItems', (items: NavigationItem[], path: string | undefined) => {
+    const within = (href: string) => path !== undefined && (path === href || path.startsWith(href + '/'));
+    const current = items.filter((i) => within(i.href)).sort((a, b) => b.href.length - a.href.length)[0];
+    return items.map((i) => ({ ...i, current: i === current }));
+  });
   return env;
 }
+
+/** The DfE admins' area, shown under the header on every admin page. */
+export const ADMIN_NAVIGATION: NavigationItem[] = [
+  { href: '/admin/dashboard', text: 'Dashboard' },
+  { href: '/admin/providers', text: 'Providers' },
+  { href: '/admin', text: 'Provider users' },
+  { href: '/admin/users', text: 'Users' },
+  { href: '/admin/audit', text: 'Audit log' },
+  { href: '/admin/awards', text: 'Awards' },
+  { href: '/admin/advisers', text: 'Advisers' },
+];

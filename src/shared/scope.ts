@@ -27,10 +27,13 @@ export type ProviderScope = Branded<{
 /** A placement-school mentor: the trainees they mentor, while the placement lasts and 30 days after. */
 export type MentorScope = Branded<{ readonly kind: 'mentor'; readonly userId: number }>;
 
+/** A teacher training adviser: their own candidates, and the shared queue of requests nobody has taken. */
+export type AdviserScope = Branded<{ readonly kind: 'adviser'; readonly userId: number }>;
+
 /** A DfE admin: every provider. */
 export type AdminScope = Branded<{ readonly kind: 'admin'; readonly userId: number }>;
 
-export type Scope = CandidateScope | ProviderScope | AdminScope | MentorScope;
+export type Scope = CandidateScope | ProviderScope | AdminScope | MentorScope | AdviserScope;
 
 export const candidateScope = (userId: number): CandidateScope =>
   ({ kind: 'candidate', userId, candidateId: userId }) as CandidateScope;
@@ -43,6 +46,8 @@ export const providerScope = (
   ({ kind: 'provider', userId, permission, providerIds: [...providerIds] }) as unknown as ProviderScope;
 
 export const mentorScope = (userId: number): MentorScope => ({ kind: 'mentor', userId }) as MentorScope;
+
+export const adviserScope = (userId: number): AdviserScope => ({ kind: 'adviser', userId }) as AdviserScope;
 
 export const adminScope = (userId: number): AdminScope => ({ kind: 'admin', userId }) as AdminScope;
 

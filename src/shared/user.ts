@@ -1,6 +1,6 @@
 import type { ProviderPermission } from './permissions.ts';
 
-export type Role = 'candidate' | 'provider' | 'admin' | 'mentor';
+export type Role = 'candidate' | 'provider' | 'admin' | 'mentor' | 'adviser';
 
 export interface Membership {
   providerId: number;
@@ -24,6 +24,8 @@ export interface User {
   memberships: Membership[];
   /** Set when a DfE admin deactivated the account: it is signed out and cannot sign in. */
   deactivatedAt?: string | null;
+  /** The time zone the person chose (an IANA name), or null: not chosen yet. */
+  timeZone: string | null;
 }
 
 export const holds = (m: Membership, permission: ProviderPermission | 'view'): boolean =>

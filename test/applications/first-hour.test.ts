@@ -247,7 +247,9 @@ for (const engine of engines) {
       expect(page('.govuk-panel__title').text().trim()).toBe('Application submitted');
       const next = page('#what-happens-next').nextUntil('h2').text();
       expect(next).toContain('We have sent a confirmation email to next@example.org');
-      expect(next).toContain('does not set a time limit');
+      // The provider's deadline, in the candidate's zone (none chosen: England's, named).
+      expect(next).toMatch(/must decide by \d{1,2}:\d{2}[ap]m on \d{1,2} \w+ \d{4}, London time \(UTC(\+1)?\)/);
+      expect(next).toContain('rejected by default');
       expect(next).toContain('invites you to an interview');
       // The application in full, as submitted.
       expect(page('.govuk-summary-card__title').first().text().trim()).toBe('Where you live');

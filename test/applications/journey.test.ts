@@ -158,7 +158,23 @@ for (const engine of engines) {
         303,
       );
 
-      expect((await provider.post(`${view}/invite-to-interview`, {}, pcsrf)).statusCode).toBe(303);
+      // Inviting proposes a time (features/interviews has the whole interview journey).
+      const next = new Date(Date.now() + 30 * 86_400_000);
+      const invited = await provider.post(
+        `${view}/invite-to-interview`,
+        {
+          zone: 'Europe/London',
+          'slot1-day': String(next.getUTCDate()),
+          'slot1-month': String(next.getUTCMonth() + 1),
+          'slot1-year': String(next.getUTCFullYear()),
+          'slot1-time': '10:00',
+          duration: '45',
+          mode: 'online',
+          link: 'https://meet.example.org/interview',
+        },
+        pcsrf,
+      );
+      expect(invited.statusCode).toBe(303);
       expect(await status()).toBe('Interviewing');
       const noReason = await provider.post(`${view}/reject`, { feedback: 'x' }, pcsrf);
       expect($(noReason)('.govuk-error-summary').text()).toContain('Select at least one reason');
@@ -185,7 +201,7 @@ for (const engine of engines) {
       expect(await status()).toBe('Recruited');
 
       const history = $(await provider.get(view));
-      expect(history('[data-testid="history"] li').length).toBe(6);
+      expect(history('[data-testid="history"] li').length).toBe(7);
       expect(history('[data-testid="history"]').text()).toContain('Offer made → Offer accepted – conditions pending');
       const events = await t.database.db
         .selectFrom('audit_events')
@@ -198,6 +214,8 @@ for (const engine of engines) {
         'propose-placement-school',
         'invite-to-interview',
         'make-offer',
+        // The interview offered but not yet held ends with the offer.
+        'interview-cancel',
         'accept-offer',
         'confirm-conditions-met',
       ]);

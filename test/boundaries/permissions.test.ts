@@ -15,6 +15,7 @@ type Probe = { method: 'GET' | 'POST'; url: string; form?: Record<string, string
 type Ids = { reference: string; providerId: number; partnershipId: number; colleagueId: number; schoolId: number };
 const NEEDS: Record<ProviderPermission, (ids: Ids) => Probe[]> = {
   'make-decisions': (i): Probe[] => [
+    { method: 'GET', url: `/provider/applications/${i.reference}/invite-to-interview` },
     { method: 'POST', url: `/provider/applications/${i.reference}/invite-to-interview` },
     { method: 'POST', url: `/provider/applications/${i.reference}/make-offer`, form: { conditions: 'degree-awarded' } },
     { method: 'POST', url: `/provider/applications/${i.reference}/reject`, form: { reasons: 'other', feedback: 'x' } },

@@ -4,9 +4,11 @@ import type { Database } from '../../src/db/schema.ts';
 import { validateSchoolsCsv } from '../../src/features/placement-schools/import.ts';
 import { importSchools } from '../../src/features/placement-schools/repository.ts';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
+import { accountFor } from '../../src/features/accounts/repository.ts';
+import { submitRequest, takeRequest } from '../../src/features/advisers/repository.ts';
 import { inviteMentor, logDays, reviewWeek, startTraining } from '../../src/features/training/repository.ts';
 import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
-import { candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
+import { adviserScope, candidateScope, mentorScope, providerScope } from '../../src/shared/scope.ts';
 import { signIn } from '../helpers/accounts.ts';
 import { FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { completeApplication, LAGOS_CANDIDATE } from '../helpers/applications.ts';
@@ -63,6 +65,10 @@ interface Tenant {
   /** The provider's API token (for the API probes) and its id (for the token pages). */
   token: string;
   tokenId: number;
+  /** An interview agreed between the tenant's provider and candidate. */
+  interviewId: number;
+  /** The candidate's request for an adviser, taken by this tenant's adviser. */
+  requestId: number;
 }
 
 async function rowCounts(db: Kysely<Database>) {
@@ -81,6 +87,13 @@ async function rowCounts(db: Kysely<Database>) {
     'reviews',
     'mentors',
     'api_tokens',
+    'interviews',
+    'interview_slots',
+    'adviser_requests',
+    'adviser_callbacks',
+    'adviser_notes',
+    'adviser_availability',
+    'adviser_days_off',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -108,7 +121,13 @@ async function rowCounts(db: Kysely<Database>) {
     .execute();
   // Tokens' "last used" moves with every API probe; whether a token is live must not.
   const tokens = await db.selectFrom('api_tokens').select(['id', 'name', 'revoked_at']).orderBy('id').execute();
-  return JSON.stringify({ counts, apps, members, days, trainees, tokens });
+  const interviews = await db.selectFrom('interviews').select(['id', 'status', 'version']).orderBy('id').execute();
+  const adviserRequests = await db
+    .selectFrom('adviser_requests')
+    .select(['id', 'adviser_id', 'outcome', 'share_consent', 'updated_at'])
+    .orderBy('id')
+    .execute();
+  return JSON.stringify({ counts, apps, members, days, trainees, tokens, interviews, adviserRequests });
 }
 
 for (const engine of engines) {
@@ -156,6 +175,38 @@ for (const engine of engines) {
         // Training: recruited, a mentor, a trainee record, a week of days with one week queried.
         const view = `/provider/applications/${app.reference}`;
         const pcsrf = await staff.csrf(view);
+        // An interview: proposed by the provider, its time chosen by the candidate.
+        const soon = new Date(Date.now() + 30 * 86_400_000);
+        const interviewInvite = await staff.post(
+          `${view}/invite-to-interview`,
+          {
+            zone: 'Europe/London',
+            'slot1-day': String(soon.getUTCDate()),
+            'slot1-month': String(soon.getUTCMonth() + 1),
+            'slot1-year': String(soon.getUTCFullYear()),
+            'slot1-time': '10:00',
+            duration: '45',
+            mode: 'online',
+            link: 'https://meet.example.org/probe',
+          },
+          pcsrf,
+        );
+        const interviewId = Number(/interviews\/(\d+)$/.exec(String(interviewInvite.headers.location))?.[1]);
+        if (!interviewId) throw new Error(`no interview: ${interviewInvite.statusCode}`);
+        const interviewPage = `/applications/${app.reference}/interviews/${interviewId}`;
+        const form = await candidate.get(interviewPage);
+        const slotId = /name="slot"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="slot"/.exec(form.body);
+        await candidate.post(
+          `${interviewPage}/choose`,
+          { version: '1', slot: slotId?.[1] ?? slotId?.[2] ?? '' },
+          await candidate.csrf(interviewPage),
+        );
+        const agreed = await db
+          .selectFrom('interviews')
+          .select('status')
+          .where('id', '=', interviewId)
+          .executeTakeFirst();
+        if (agreed?.status !== 'agreed') throw new Error(`interview not agreed: ${agreed?.status}`);
         await staff.post(`${view}/make-offer`, {}, pcsrf);
         await candidate.post(
           `/applications/${app.reference}/accept-offer`,
@@ -249,6 +300,33 @@ for (const engine of engines) {
         const mentor = new FormClient(t.app);
         await signIn(mentor, db, mentorEmail);
         actors.push({ role: 'mentor', tenant: i, client: mentor });
+        // A teacher training adviser, who has taken this tenant's candidate's request for support.
+        const adviserEmail = `probe.adviser${i}@example.org`;
+        const adviserUser = await accountFor(
+          db,
+          { email: adviserEmail, name: `Probe Adviser ${i}`, role: 'adviser' },
+          new Date(),
+        );
+        const requestId = await submitRequest(db, candidateScope(appRow.candidate_id), {
+          answers: {
+            name: `Probe Candidate ${i}`,
+            country: p.where.country,
+            timeZone: 'Africa/Lagos',
+            phone: '+2348031234567',
+            stage: 'applied',
+            ageGroup: 'secondary',
+            degreeStatus: 'have-degree',
+            helpWith: ['interview'],
+            shareConsent: 'yes',
+          },
+          email: `probe${i}@example.org`,
+          eligibility: null,
+        });
+        const taken = await takeRequest(db, adviserScope(adviserUser.id), requestId);
+        if (taken === 'not-found' || !taken.ok) throw new Error('adviser could not take the request');
+        const adviser = new FormClient(t.app);
+        await signIn(adviser, db, adviserEmail);
+        actors.push({ role: 'adviser', tenant: i, client: adviser });
         tenants.push({
           traineeId: started.value,
           dayId: day.id,
@@ -260,6 +338,14 @@ for (const engine of engines) {
           schoolId: partnership.schoolId,
           token,
           tokenId: tokenRow.id,
+          interviewId,
+          requestId: (
+            await db
+              .selectFrom('adviser_requests')
+              .select('id')
+              .where('email', '=', `probe${i}@example.org`)
+              .executeTakeFirstOrThrow()
+          ).id,
         });
         actors.push(
           { role: 'candidate', tenant: i, client: candidate },
@@ -284,7 +370,7 @@ for (const engine of engines) {
 
     it('every route with an id, for every role, with another tenant’s ids: 404 and nothing changed', async () => {
       const routes = t.app.routeList.filter((r) =>
-        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId)\b/.test(r.url),
+        /:(reference|providerId|partnershipId|userId|traineeId|dayId|tokenId|interviewId|requestId)\b/.test(r.url),
       );
       // The routes that take ids today; a new one is probed by this loop without being named.
       expect(routes.length).toBeGreaterThanOrEqual(15);
@@ -306,6 +392,8 @@ for (const engine of engines) {
             providerUserId: '-1',
             schoolId: '0',
             tokenId: '00',
+            interviewId: '0',
+            requestId: '99999999999',
           },
         ];
         for (const target of targets) {
@@ -318,6 +406,8 @@ for (const engine of engines) {
             dayId: String(target.dayId),
             week: target.week,
             tokenId: String(target.tokenId),
+            interviewId: String(target.interviewId),
+            requestId: String(target.requestId),
           };
           for (const route of routes) {
             // The API takes no session: without a token it is 401 (probed with tokens below).
@@ -367,16 +457,24 @@ for (const engine of engines) {
                         outcome: 'passed',
                         mentorId: '1',
                         placementId: '1',
+                        note: 'probe',
+                        colleagueId: '1',
                       },
                       csrf,
                     );
               probes++;
               // A DfE admin's scope is every provider: their award pages reach any real trainee
               // (and refuse a step the state machine does not allow); an id nobody has is still 404.
+              // Their provider pages likewise reach any real provider; a probe's form (no step, no cap) is refused
+              // with 400, and a step the provider's state does not allow with 409: nothing changes.
               const everyProvider =
-                actor.role === 'admin' && url.startsWith('/admin/awards/') && typeof target.traineeId === 'number';
+                actor.role === 'admin' &&
+                ((url.startsWith('/admin/awards/') && typeof target.traineeId === 'number') ||
+                  (url.startsWith('/admin/providers/') && typeof target.providerId === 'number'));
               if (everyProvider) {
-                expect([200, 400], `${actor.role} ${route.method} ${url}`).toContain(res.statusCode);
+                // (The confirmation page without a step to confirm is not found.)
+                const allowed = url.endsWith('/status') && route.method === 'GET' ? [404] : [200, 400, 409];
+                expect(allowed, `${actor.role} ${route.method} ${url}`).toContain(res.statusCode);
                 continue;
               }
               if (res.statusCode !== 404) leaks.push(`${actor.role} ${route.method} ${url}: ${res.statusCode}`);

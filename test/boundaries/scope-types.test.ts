@@ -3,7 +3,13 @@ import { applicationHistory } from '../../src/audit/repository.ts';
 import { colleagues } from '../../src/features/accounts/repository.ts';
 import { candidateApplications, changeState, listApplications } from '../../src/features/applications/repository.ts';
 import { partnerSchools } from '../../src/features/placement-schools/repository.ts';
-import { candidateScope, providerScope } from '../../src/shared/scope.ts';
+import {
+  candidateRequest,
+  myCandidates,
+  recordCall,
+  requestForAdviser,
+} from '../../src/features/advisers/repository.ts';
+import { adviserScope, candidateScope, providerScope } from '../../src/shared/scope.ts';
 
 /**
  * Tenant reads and writes take a required scope whose type cannot be made by hand. The
@@ -29,6 +35,14 @@ describe('tenant scopes are required by the types', () => {
       void partnerSchools(db, { providerIds: [1] }, 1);
       // @ts-expect-error colleagues are listed for the providers where the user manages users
       void colleagues(db);
+      // @ts-expect-error an adviser's candidates are read in an adviser's scope
+      void myCandidates(db, candidateScope(1));
+      // @ts-expect-error a look-alike adviser scope is not a scope
+      void requestForAdviser(db, { kind: 'adviser', userId: 1 }, 1);
+      // @ts-expect-error call notes are written by an adviser, not a provider user
+      void recordCall(db, providerScope(1, 'view', [1]), 1, { outcome: 'supported', note: 'x', followUpOn: null });
+      // @ts-expect-error a candidate's own request needs their scope
+      void candidateRequest(db, adviserScope(1));
     };
     expect(typeof unscoped).toBe('function');
     // The scopes the sign-in checks make carry exactly what the repositories filter on.
@@ -38,5 +52,6 @@ describe('tenant scopes are required by the types', () => {
       providerIds: [3, 4],
     });
     expect(candidateScope(9)).toMatchObject({ kind: 'candidate', candidateId: 9 });
+    expect(adviserScope(4)).toMatchObject({ kind: 'adviser', userId: 4 });
   });
 });

@@ -94,7 +94,7 @@ for (const js of [true, false]) {
       const { page: admin } = await h.newPage({ javaScriptEnabled: js });
       await signIn(admin, ADMIN, true);
       await admin.goto('/admin');
-      await admin.getByRole('link', { name: 'Recommendations for iQTS and awards' }).click();
+      await admin.getByRole('navigation', { name: 'DfE administration' }).getByRole('link', { name: 'Awards' }).click();
       await axe(admin);
       await admin.getByRole('link', { name: NAME }).first().click();
       await axe(admin);

@@ -34,6 +34,32 @@ describe('the finders in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('a provider profile shows where it takes trainees on a map: axe finds no violations, and it fits a phone', async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const { page, cspViolations } = await h.newPage({ javaScriptEnabled });
+      for (const slug of [
+        'sample-provider-africa-countries',
+        'sample-provider-worldwide-except',
+        'sample-provider-mena-region',
+        'sample-provider-dubai-campus',
+      ]) {
+        await page.setViewportSize({ width: 1024, height: 800 });
+        await page.goto(`/providers/${slug}`);
+        const map = page.getByRole('img', { name: /^Map of where .* takes trainees$/ });
+        expect(await map.isVisible(), slug).toBe(true);
+        // The key is text on the page, beside the map.
+        expect(await page.locator('.app-map__key-item').first().isVisible(), slug).toBe(true);
+        if (javaScriptEnabled) expect(await axeViolations(page), slug).toEqual([]);
+        // At 390 px the whole map is on screen, and the page does not scroll sideways.
+        await page.setViewportSize({ width: 390, height: 844 });
+        const box = await map.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, slug).toBe(true);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      }
+      expect(cspViolations).toEqual([]);
+    }
+  });
+
   it('without JavaScript, a candidate types a town, chooses a distance and gets schools nearest first', async () => {
     const { page } = await h.newPage({ javaScriptEnabled: false });
     await page.goto('/placement-schools');

@@ -6,6 +6,8 @@ import { adminOf } from '../../platform/auth.ts';
 import { csrfToken } from '../../platform/csrf.ts';
 import { fieldError, noErrors, parseForm, type FormErrors } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
+import { escapeHtml } from '../../shared/html.ts';
+import { APPROVAL_STATES, isApprovalState } from '../providers/approval.ts';
 import { addUserForm, permissionItems } from './provider-user-routes.ts';
 import { addProviderUser, providersWithUserCounts } from './repository.ts';
 
@@ -23,7 +25,12 @@ export function registerAdminRoutes(app: FastifyInstance, db: Kysely<Database>, 
       pageTitle: 'Providers and their users',
       currentPath: '/admin',
       csrfToken: csrfToken(request),
-      rows: providers.map((p) => [{ text: p.name }, { text: p.status }, { text: String(p.users) }]),
+      rows: providers.map((p) => [
+        // Each provider's approval, history and cohort limit are on its own page.
+        { html: `<a class="govuk-link" href="/admin/providers/${p.id}">${escapeHtml(p.name)}</a>` },
+        { text: isApprovalState(p.status) ? APPROVAL_STATES[p.status] : p.status },
+        { text: String(p.users) },
+      ]),
       providerItems: [
         { value: '', text: 'Choose a provider' },
         ...providers

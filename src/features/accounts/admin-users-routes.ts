@@ -47,6 +47,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   candidate: 'Candidate',
   provider: 'Provider user',
   mentor: 'Mentor',
+  adviser: 'Teacher training adviser',
   admin: 'DfE admin',
 };
 

@@ -104,6 +104,7 @@ export async function userById(db: Kysely<Database>, id: number): Promise<User |
     role: row.role as Role,
     memberships: memberships.map(membershipFromRow),
     deactivatedAt: row.deactivated_at,
+    timeZone: row.time_zone,
   };
 }
 
@@ -128,8 +129,8 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
   return row?.id;
 }
 
-/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff. */
-const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor'];
+/** Accounts someone else creates: provider staff, placement-school mentors, DfE staff, teacher training advisers. */
+const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor', 'adviser'];
 
 /**
  * Whether an address belongs to active provider staff, a mentor or DfE staff: the staff
@@ -451,7 +452,7 @@ export async function removeColleague(
 
 // ——— DfE admins: every user, their access, deactivation ———
 
-export const USER_ROLES = ['candidate', 'provider', 'mentor', 'admin'] as const satisfies readonly Role[];
+export const USER_ROLES = ['candidate', 'provider', 'mentor', 'adviser', 'admin'] as const satisfies readonly Role[];
 
 export interface UserFilters {
   /** Part of a name or email address. */
@@ -780,5 +781,25 @@ export async function grantAdmin(
       now,
     );
     return { ok: true };
+  });
+}
+
+/** A person's own time zone, chosen on their account page; audited with the zone it replaced. */
+export async function setTimeZone(db: Kysely<Database>, userId: number, zone: string, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst();
+    if (!before) return;
+    await trx.updateTable('users').set({ time_zone: zone }).where('id', '=', userId).execute();
+    await recordAudit(
+      trx,
+      {
+        actorUserId: userId,
+        providerId: null,
+        applicationId: null,
+        action: 'change-time-zone',
+        detail: { from: before.time_zone, to: zone },
+      },
+      now,
+    );
   });
 }

@@ -9,6 +9,7 @@ import { csrfToken } from '../../platform/csrf.ts';
 import { fieldError, parseForm } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import type { User } from '../../shared/user.ts';
+import { seedSampleFigures } from '../oversight/sample.ts';
 import { DEFAULT_SAMPLE_SCHOOLS, hasSampleData, seedSampleData } from '../placement-schools/sample.ts';
 import { sampleUser, sampleUsers, signInUser, userById } from './repository.ts';
 import { CODE_MINUTES, looksLikeEmail, normaliseEmail, sendSignInCode, verifySignInCode } from './sign-in.ts';
@@ -21,7 +22,9 @@ export const PENDING_STAFF_EMAIL = 'staffSignInEmail';
 
 /** Where each role starts after signing in. */
 export const homeFor = (user: Pick<User, 'role'>): string =>
-  ({ provider: '/provider', admin: '/admin', mentor: '/mentor', candidate: '/application' })[user.role];
+  ({ provider: '/provider', admin: '/admin', mentor: '/mentor', adviser: '/adviser', candidate: '/application' })[
+    user.role
+  ];
 
 /** Only paths on this service, so a crafted link cannot send someone elsewhere after sign-in. */
 export const safeReturn = (value: unknown): string | undefined =>
@@ -163,6 +166,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
         request.ensureSession().set(SAMPLE_NOTICE, 'The sample data was already loaded: nothing changed.');
       } else {
         const added = await seedSampleData(db, DEFAULT_SAMPLE_SCHOOLS, { trainees: { serviceUrl: config.serviceUrl } });
+        await seedSampleFigures(db, config.serviceUrl);
         request
           .ensureSession()
           .set(

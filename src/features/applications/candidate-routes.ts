@@ -17,6 +17,7 @@ import { countryOptions, countryName } from '../../shared/format.ts';
 import { countryByCode } from '../../shared/places/countries.ts';
 import { today } from '../../shared/dates.ts';
 import { coverageIncludes, describeCoverage } from '../providers/coverage.ts';
+import { takesApplications } from '../providers/approval.ts';
 import { matchProvider, type Provider } from '../providers/model.ts';
 import { allProviders, providerById, providerBySlug } from '../providers/repository.ts';
 import { findPlaces } from '../../shared/places/places.ts';
@@ -46,6 +47,11 @@ import {
   type SectionStatus,
 } from './sections.ts';
 import { availableEvents, isOpen, REJECTION_REASONS, STATES } from './state-machine.ts';
+import { openDeadlines, passedDeadline, zoneOfUser } from '../deadlines/repository.ts';
+import { presentDeadline } from '../deadlines/present.ts';
+import { deadlineInZone } from '../../shared/zoned-time.ts';
+import { interviewsOf } from '../interviews/repository.ts';
+import { forCandidate, INTERVIEW_STATUSES } from '../interviews/rules.ts';
 
 const withdrawForm = z.object({
   reason: requiredText(
@@ -104,7 +110,9 @@ function candidateLocation(answers: Answers) {
 /** Why this provider cannot receive this application, or null when it can. */
 export function providerProblem(provider: Provider | undefined, answers: Answers, date = today()): string | null {
   if (!provider) return 'Choose a training provider';
-  if (provider.status !== 'approved')
+  // A suspended provider is not taking new applications; the candidate is told only that fact.
+  if (provider.status === 'suspended') return `${provider.name} is not taking new applications at the moment`;
+  if (!takesApplications(provider.status))
     return `${provider.name} is not currently approved to offer iQTS, so it cannot receive applications`;
   if (answers['where-you-live']?.['uk-nation'] === 'england')
     return 'iQTS is for people who live outside England. You told us you live in England';
@@ -401,6 +409,9 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       },
       serviceUrl: config.serviceUrl,
     });
+    // Refused in the transaction (the provider was suspended a moment ago): still a draft; the candidate is told why.
+    if (!result.ok && (await candidateApplication(db, scope, current.reference))?.status === 'draft')
+      return renderCheck(request, reply, current, [result.message]);
     // A concurrent submit of the same draft lost the race: the application is submitted all the same.
     return reply.redirect(`/applications/${current.reference}${result.ok ? '?submitted=1' : ''}`, 303);
   });
@@ -452,7 +463,21 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
     const provider = a.providerId ? await providerById(db, a.providerId) : undefined;
     const school = a.placementSchoolId ? await schoolSummary(db, a.placementSchoolId) : undefined;
     const events = availableEvents(a.status, 'candidate');
+    // Deadlines in the candidate's own zone.
+    const zone = await zoneOfUser(db, signedInUser(request).id);
+    const now = new Date();
+    const deadlines = (await openDeadlines(db, a.id)).map((d) => presentDeadline(d, { side: 'candidate', zone }, now));
+    const decisionDue = deadlines.find((d) => d.kind === 'provider-decision');
+    const respondBy = deadlines.find((d) => d.kind === 'offer-response');
+    const passed = a.status === 'rejected' || a.status === 'declined' ? await passedDeadline(db, a.id) : undefined;
+    const interviews = await interviewsOf(db, candidateOf(request), a.reference);
     return renderPage(reply.code(error ? 400 : 200), 'applications/views/candidate-application.njk', {
+      interviews: interviews.map((i) => ({
+        href: `/applications/${a.reference}/interviews/${i.id}`,
+        status: i.status,
+        statusText: INTERVIEW_STATUSES[i.status],
+        when: i.startsAt ? forCandidate(i.startsAt, i.candidateZone) : undefined,
+      })),
       pageTitle: `Application ${a.reference}`,
       currentPath: '/application',
       csrfToken: csrfToken(request),
@@ -471,7 +496,13 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       school: school && { ...school, countryName: countryName(school.country) },
       rejectionReasons: a.rejection?.reasons.map((r) => REJECTION_REASONS[r as keyof typeof REJECTION_REASONS] ?? r),
       // Withdrawing has its own "Are you sure?" page; the offer's answers are buttons here.
-      actions: events.filter((t) => t.event !== 'withdraw').map((t) => ({ event: t.event, label: t.label })),
+      decisionDue,
+      respondBy,
+      byDefault: passed && { kind: passed.kind, due: deadlineInZone(zone, passed.dueAt) },
+      // Once the time to answer has passed, the offer waits to be declined by default.
+      actions: events
+        .filter((t) => t.event !== 'withdraw' && !(respondBy?.overdue && t.event.endsWith('-offer')))
+        .map((t) => ({ event: t.event, label: t.label })),
       canWithdraw: events.some((t) => t.event === 'withdraw'),
       cards: answerCards(a.answers, false),
       errors: error ? [{ text: error.message, href: `#${error.field}` }] : [],
@@ -515,6 +546,16 @@ export function registerCandidateRoutes(app: FastifyInstance, db: Kysely<Databas
       if (!a) return reply.callNotFound();
       const event = request.params.event;
       if (event !== 'accept-offer' && event !== 'decline-offer' && event !== 'withdraw') return reply.callNotFound();
+      if (event !== 'withdraw') {
+        const due = (await openDeadlines(db, a.id)).find((d) => d.kind === 'offer-response');
+        if (due && due.dueAt < new Date()) {
+          const zone = await zoneOfUser(db, signedInUser(request).id);
+          return renderApplication(request, reply, a, {
+            field: 'actions',
+            message: `The time to respond to this offer ended at ${deadlineInZone(zone, due.dueAt)}`,
+          });
+        }
+      }
       let set: { withdrawal_reason?: string } = {};
       if (event === 'withdraw') {
         const form = parseForm(withdrawForm, request.body);

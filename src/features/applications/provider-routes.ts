@@ -34,6 +34,12 @@ import {
   type ListFilters,
 } from './repository.ts';
 import { displayValue, fieldsShown, sectionsFor } from './sections.ts';
+import { openDeadlines, openDeadlinesFor, passedDeadline, zoneOfUser } from '../deadlines/repository.ts';
+import { presentDeadline } from '../deadlines/present.ts';
+import { escapeHtml } from '../../shared/html.ts';
+import { interviewsOf } from '../interviews/repository.ts';
+import { forProvider, INTERVIEW_STATUSES } from '../interviews/rules.ts';
+import { deadlineInZone, ENGLAND, safeZone } from '../../shared/zoned-time.ts';
 import {
   availableEvents,
   isOpen,
@@ -61,7 +67,7 @@ export const listFiltersForm = z.object({
     .optional(),
   phase: oneOf(['primary', 'secondary'], 'Select an age group from the list').optional(),
   q: z.string().trim().max(100, 'Search must be 100 characters or fewer').optional(),
-  sort: oneOf(['newest', 'oldest'], 'Select how to sort from the list').optional().default('newest'),
+  sort: oneOf(['newest', 'oldest', 'deadline'], 'Select how to sort from the list').optional().default('newest'),
   page: z
     .string()
     .regex(/^\d{1,5}$/, 'Page must be a number, 1 or more')
@@ -134,6 +140,13 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       ? { total: 0, applications: [] }
       : await listApplications(db, providerOf(request), filters, PAGE_SIZE);
     const pages = pageCount(total, PAGE_SIZE);
+    // Deadlines in the reader's zone, with the time left as a tag.
+    const zone = await zoneOfUser(db, user.id);
+    const now = new Date();
+    const deadlines = await openDeadlinesFor(
+      db,
+      applications.map((a) => a.id),
+    );
     return renderPage(reply.code(errors.length ? 400 : 200), 'applications/views/provider-list.njk', {
       pageTitle: 'Applications',
       currentPath: '/provider',
@@ -164,16 +177,26 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       sortItems: [
         { value: 'newest', text: 'Newest first', selected: filters.sort === 'newest' },
         { value: 'oldest', text: 'Oldest first', selected: filters.sort === 'oldest' },
+        { value: 'deadline', text: 'Deadline soonest', selected: filters.sort === 'deadline' },
       ],
       total,
-      rows: applications.map((a) => [
-        { html: `<a class="govuk-link" href="/provider/applications/${a.reference}">${a.reference}</a>` },
-        { text: a.candidateName ?? '' },
-        { text: a.country ? countryName(a.country) : '' },
-        { text: a.phase ? PHASES[a.phase as keyof typeof PHASES] : '' },
-        { text: STATES[a.status] },
-        { text: govukDate(a.submittedAt) },
-      ]),
+      rows: applications.map((a) => {
+        const due = deadlines.get(a.id)?.[0];
+        const view = due && presentDeadline(due, { side: 'provider', zone }, now);
+        return [
+          { html: `<a class="govuk-link" href="/provider/applications/${a.reference}">${a.reference}</a>` },
+          { text: a.candidateName ?? '' },
+          { text: a.country ? countryName(a.country) : '' },
+          { text: a.phase ? PHASES[a.phase as keyof typeof PHASES] : '' },
+          { text: STATES[a.status] },
+          { text: govukDate(a.submittedAt) },
+          view
+            ? {
+                html: `<strong class="govuk-tag ${view.tag.classes}">${escapeHtml(view.tag.text)}</strong><span class="govuk-visually-hidden">, </span><span class="govuk-!-display-block govuk-!-font-size-16 govuk-!-margin-top-1">by ${escapeHtml(view.due)}</span>`,
+              }
+            : { text: 'None' },
+        ];
+      }),
       pagination: pagination(filters.page, pages, (n) => `/provider${query(raw, { page: String(n) })}`),
       csvHref: `/provider/applications.csv${query(raw)}`,
     });
@@ -206,6 +229,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     problem?: { text: string; href: string },
   ) {
     const history = await applicationHistory(db, providerOf(request), a.id);
+    const interviews = await interviewsOf(db, providerOf(request), a.reference);
+    const ownZone = safeZone(signedInUser(request).timeZone ?? undefined, ENGLAND);
     const where = a.answers['where-you-live'];
     const placement = a.answers['placement'] ?? {};
     const town =
@@ -227,6 +252,14 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     const mayStart = signedInUser(request).memberships.some(
       (m) => m.providerId === a.providerId && m.canManageTrainees,
     );
+    // Deadlines in the reader's zone and in the candidate's.
+    const zone = await zoneOfUser(db, signedInUser(request).id);
+    const candidateZone = await zoneOfUser(db, a.candidateId);
+    const now = new Date();
+    const deadlines = (await openDeadlines(db, a.id)).map((d) =>
+      presentDeadline(d, { side: 'provider', zone }, now, candidateZone),
+    );
+    const passed = a.status === 'rejected' || a.status === 'declined' ? await passedDeadline(db, a.id) : undefined;
     return renderPage(reply.code(problem ? 400 : 200), 'applications/views/provider-application.njk', {
       pageTitle: `${a.candidateName ?? 'Application'} – ${a.reference}`,
       currentPath: '/provider',
@@ -234,6 +267,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
       backLink: { href: '/provider', text: 'Back to applications' },
       a,
       status: STATES[a.status],
+      deadlines,
+      byDefault: passed && { kind: passed.kind, due: deadlineInZone(zone, passed.dueAt) },
       training: traineeId
         ? { href: `/provider/trainees/${traineeId}`, text: 'See the training record' }
         : a.status === 'recruited' && mayStart
@@ -251,6 +286,12 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
         };
       }),
       actions: canDecide ? availableEvents(a.status, 'provider').map((t) => ({ event: t.event, label: t.label })) : [],
+      interviews: interviews.map((i) => ({
+        href: `/provider/applications/${a.reference}/interviews/${i.id}`,
+        status: INTERVIEW_STATUSES[i.status],
+        when: i.startsAt ? forProvider(i.startsAt, ownZone, i.candidateZone) : undefined,
+      })),
+      liveInterview: interviews.some((i) => i.status !== 'cancelled'),
       conditionItems: Object.entries(STANDARD_CONDITIONS).map(([value, text]) => ({ value, text })),
       reasonItems: Object.entries(REJECTION_REASONS).map(([value, text]) => ({ value, text })),
       history: history.map((h) => ({
@@ -297,8 +338,8 @@ export function registerProviderAreaRoutes(app: FastifyInstance, db: Kysely<Data
     return renderView(request, reply, a);
   });
 
+  // Inviting to interview has its own pages (features/interviews): it proposes times.
   const PROVIDER_EVENTS: ApplicationEvent[] = [
-    'invite-to-interview',
     'make-offer',
     'reject',
     'withdraw-offer',

@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
+import { lockProvider } from '../../db/locks.ts';
 import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { ApplicationTable, Database } from '../../db/schema.ts';
 import { enqueueEmails } from '../../notifications/outbox.ts';
 import { scopeProviderIds, type CandidateScope, type ProviderScope } from '../../shared/scope.ts';
 import { addPartnerSchool, schoolSummary } from '../placement-schools/repository.ts';
+import { placesTaken } from '../providers/approval-repository.ts';
+import { notTakingApplications } from '../providers/approval.ts';
+import { cohortCapProblem, offerCohort } from '../providers/cohort-cap.ts';
 import type { SchoolRow } from '../placement-schools/import.ts';
 import type { Answers } from './sections.ts';
-import { transition, type ApplicationEvent, type ApplicationState } from './state-machine.ts';
+import { syncDeadlines } from '../deadlines/repository.ts';
+import { closeInterviewsOf } from '../interviews/close.ts';
+import { STATES, transition, type ApplicationEvent, type ApplicationState, type Transition } from './state-machine.ts';
 
 /**
  * Applications in the database: the only module that reads or writes `applications`.
@@ -210,14 +216,14 @@ export async function chooseProvider(
   return Number(result.numUpdatedRows) === 1;
 }
 
-interface People {
+export interface People {
   candidateEmail: string;
   candidateName: string;
   providerName: string;
   providerEmails: string[];
 }
 
-async function people(
+export async function people(
   trx: Transaction<Database>,
   app: Pick<Selectable<ApplicationTable>, 'candidate_id' | 'provider_id' | 'candidate_name'>,
 ): Promise<People> {
@@ -248,6 +254,29 @@ async function people(
   };
 }
 
+/** The emails of the provider's users who make decisions, one a line: a correlated subquery of `applications as a`. */
+function deciderEmails(trx: Transaction<Database>) {
+  const emails = isPostgres(trx) ? sql`string_agg(u.email, E'\n')` : sql`group_concat(u.email, char(10))`;
+  return sql<string | null>`(select ${emails} from provider_memberships m inner join users u on u.id = m.user_id
+    where m.provider_id = a.provider_id and m.can_make_decisions = 1)`;
+}
+
+function peopleFrom(
+  app: Pick<Selectable<ApplicationTable>, 'candidate_name'>,
+  candidateEmail: string,
+  providerName: string | null,
+  contactEmail: string | null,
+  deciders: string | null,
+): People {
+  const staff = deciders ? deciders.split('\n') : [];
+  return {
+    candidateEmail,
+    candidateName: app.candidate_name ?? 'Candidate',
+    providerName: providerName ?? 'the provider',
+    providerEmails: [...new Set([...staff, ...(contactEmail ? [contactEmail] : [])])],
+  };
+}
+
 export type ChangeResult = { ok: true; application: Application } | { ok: false; message: string };
 
 type Settable = Partial<
@@ -262,6 +291,7 @@ type Settable = Partial<
     | 'candidate_name'
     | 'country'
     | 'phase'
+    | 'offer_cohort'
   >
 >;
 
@@ -294,64 +324,53 @@ export async function changeState(
   return db
     .transaction()
     .execute(async (trx): Promise<ChangeResult> => {
-      let q = trx.selectFrom('applications').selectAll().where('id', '=', req.applicationId);
+      // The application and everyone its emails go to, in one query: the hot path of every decision.
+      let q = trx
+        .selectFrom('applications as a')
+        .innerJoin('users as cu', 'cu.id', 'a.candidate_id')
+        .leftJoin('providers as p', 'p.id', 'a.provider_id')
+        .selectAll('a')
+        .select([
+          'cu.email as candidate_email',
+          'p.name as provider_name',
+          'p.contact_email as provider_contact_email',
+          deciderEmails(trx).as('decider_emails'),
+        ])
+        .where('a.id', '=', req.applicationId);
       q =
         scope.kind === 'candidate'
-          ? q.where('candidate_id', '=', scope.candidateId)
-          : q.where('provider_id', 'in', scopeProviderIds(scope));
-      const row = await q.executeTakeFirst();
-      if (!row) return { ok: false, message: 'Application not found' };
+          ? q.where('a.candidate_id', '=', scope.candidateId)
+          : q.where('a.provider_id', 'in', scopeProviderIds(scope));
+      const found = await q.executeTakeFirst();
+      if (!found) return { ok: false, message: 'Application not found' };
+      const { candidate_email, provider_name, provider_contact_email, decider_emails, ...row } = found;
       const step = transition(row.status as ApplicationState, req.event, scope.kind);
       if (!step.ok) return step;
-      const stamp = now.toISOString();
+      const guarded = await providerGuard(trx, req.event, req.set?.provider_id ?? row.provider_id, now);
       const extra = req.within ? await req.within(trx, row) : undefined;
-      const set = { ...req.set, ...extra?.set };
-      const updated = await trx
-        .updateTable('applications')
-        .set({ ...set, status: step.to, updated_at: stamp })
-        .where('id', '=', row.id)
-        .where('status', '=', row.status)
-        .where('updated_at', '=', row.updated_at)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) {
-        // Undo anything `within` wrote: the change did not happen.
-        throw new StaleChange();
-      }
-      await recordAudit(
+      const set = { ...req.set, ...guarded };
+      // Choosing a provider changes who is told: the step looks them up again then.
+      const known =
+        (set.provider_id ?? extra?.set.provider_id ?? row.provider_id) === row.provider_id
+          ? (after: Selectable<ApplicationTable>) =>
+              peopleFrom(after, candidate_email, provider_name, provider_contact_email, decider_emails)
+          : undefined;
+      const after = await applyStep(
         trx,
-        {
-          actorUserId: scope.userId,
-          providerId: row.provider_id ?? set.provider_id ?? null,
-          applicationId: row.id,
-          action: req.event,
-          from: row.status,
-          to: step.to,
-          detail: extra?.detail ?? req.detail,
-        },
+        row,
+        step.to,
+        step.transition,
+        scope.userId,
+        scope.kind,
+        { ...req, set },
+        extra,
         now,
-      );
-      const after = { ...row, ...set, status: step.to, updated_at: stamp };
-      const who = await people(trx, after);
-      const base = {
-        candidateName: who.candidateName,
-        providerName: who.providerName,
-        reference: after.reference,
-        serviceUrl: req.serviceUrl,
-        ...req.personalisation,
-        ...extra?.personalisation,
-      };
-      const { candidate, provider } = step.transition.notify;
-      await enqueueEmails(
-        trx,
-        [
-          ...(candidate ? [{ to: who.candidateEmail, template: candidate, personalisation: base }] : []),
-          ...(provider ? who.providerEmails.map((to) => ({ to, template: provider, personalisation: base })) : []),
-        ],
-        now,
+        known,
       );
       return { ok: true, application: fromRow(after) };
     })
     .catch((error: unknown) => {
+      if (error instanceof ProviderRefusal) return { ok: false, message: error.message };
       if (error instanceof StaleChange) {
         return {
           ok: false,
@@ -362,7 +381,181 @@ export async function changeState(
     });
 }
 
-class StaleChange extends Error {}
+export class StaleChange extends Error {}
+
+/**
+ * Writes one allowed step: the conditional update, the audit row, the deadlines it opens or
+ * closes, and its emails, all in the caller's transaction. Throws StaleChange when the
+ * application changed since it was read, so the whole transaction is undone.
+ */
+async function applyStep(
+  trx: Transaction<Database>,
+  row: Selectable<ApplicationTable>,
+  to: ApplicationState,
+  t: Transition,
+  actorUserId: number | null,
+  side: 'candidate' | 'provider' | 'system',
+  req: Omit<ChangeRequest, 'applicationId' | 'within'>,
+  extra: { set: Settable; personalisation?: Record<string, string>; detail?: unknown } | undefined,
+  now: Date,
+  /** Who the emails go to, when the caller already read them with the application. */
+  known?: (after: Selectable<ApplicationTable>) => People,
+): Promise<Selectable<ApplicationTable>> {
+  const stamp = now.toISOString();
+  const set = { ...req.set, ...extra?.set };
+  const updated = await trx
+    .updateTable('applications')
+    .set({ ...set, ...firstDecision(row, req.event, now), status: to, updated_at: stamp })
+    .where('id', '=', row.id)
+    .where('status', '=', row.status)
+    .where('updated_at', '=', row.updated_at)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    // Undo anything `within` wrote: the change did not happen.
+    throw new StaleChange();
+  }
+  await recordAudit(
+    trx,
+    {
+      actorUserId,
+      providerId: row.provider_id ?? set.provider_id ?? null,
+      applicationId: row.id,
+      action: req.event,
+      from: row.status,
+      to,
+      detail: extra?.detail ?? req.detail,
+    },
+    now,
+  );
+  // The decision ends the interview stage: interviews not yet held are cancelled with it.
+  if (row.status === 'interviewing' && to !== 'interviewing') {
+    await closeInterviewsOf(
+      trx,
+      { applicationId: row.id, providerId: row.provider_id, actorUserId, side, state: STATES[to].toLowerCase() },
+      now,
+    );
+  }
+  const after = { ...row, ...set, status: to, updated_at: stamp };
+  // Deadlines the step closes or opens; what it opens is said in its emails.
+  const { forCandidate, ...deadlineWords } = await syncDeadlines(trx, after, req.event, now);
+  const who = known ? known(after) : await people(trx, after);
+  const base = {
+    candidateName: who.candidateName,
+    providerName: who.providerName,
+    reference: after.reference,
+    serviceUrl: req.serviceUrl,
+    ...deadlineWords,
+    ...req.personalisation,
+    ...extra?.personalisation,
+  };
+  const { candidate, provider } = t.notify;
+  await enqueueEmails(
+    trx,
+    [
+      // The candidate reads a deadline in their own zone; provider staff in England's.
+      ...(candidate
+        ? [{ to: who.candidateEmail, template: candidate, personalisation: { ...base, ...forCandidate } }]
+        : []),
+      ...(provider ? who.providerEmails.map((to) => ({ to, template: provider, personalisation: base })) : []),
+    ],
+    now,
+  );
+  return after;
+}
+
+/**
+ * A step the service takes itself (a deadline passed: "by default"), inside the caller's
+ * transaction: no person acts, the audit row says so, and both sides are emailed. Nothing
+ * happens (false) when the application has already moved on.
+ */
+export async function changeStateByDefault(
+  trx: Transaction<Database>,
+  req: {
+    applicationId: number;
+    event: 'reject-by-default' | 'decline-by-default';
+    serviceUrl: string;
+    personalisation: Record<string, string>;
+    detail: Record<string, unknown>;
+  },
+  now = new Date(),
+): Promise<boolean> {
+  const row = await trx.selectFrom('applications').selectAll().where('id', '=', req.applicationId).executeTakeFirst();
+  if (!row) return false;
+  const step = transition(row.status as ApplicationState, req.event, 'system');
+  if (!step.ok) return false;
+  await applyStep(
+    trx,
+    row,
+    step.to,
+    step.transition,
+    null,
+    'system',
+    {
+      event: req.event,
+      serviceUrl: req.serviceUrl,
+      personalisation: req.personalisation,
+      detail: { byDefault: true, ...req.detail },
+    },
+    undefined,
+    now,
+  );
+  return true;
+}
+
+/** The provider cannot take this step now (not approved, or its cohort is full). */
+class ProviderRefusal extends Error {}
+
+/**
+ * Only an approved provider receives applications and makes offers, and an offer must fit
+ * within the provider's cohort cap. Checked inside the change's transaction with the
+ * provider's row locked (PostgreSQL; SQLite's transactions already take the write lock),
+ * so a suspension and an offer, or two offers for the last place, happen one after the
+ * other: the second sees the first. A suspended provider keeps its applications: it can
+ * still interview, reject, and see through offers already made.
+ */
+async function providerGuard(
+  trx: Transaction<Database>,
+  event: ApplicationEvent,
+  providerId: number | null,
+  now: Date,
+): Promise<Settable> {
+  if ((event !== 'submit' && event !== 'make-offer') || providerId === null) return {};
+  if (event === 'submit') {
+    let q = trx.selectFrom('providers').select('status').where('id', '=', providerId);
+    if (isPostgres(trx)) q = q.forShare();
+    const p = await q.executeTakeFirst();
+    const problem = p ? notTakingApplications(p.status) : 'Choose a training provider';
+    if (problem) throw new ProviderRefusal(problem);
+    return {};
+  }
+  await lockProvider(trx, providerId);
+  const p = await trx
+    .selectFrom('providers')
+    .select(['status', 'cohort_cap'])
+    .where('id', '=', providerId)
+    .executeTakeFirstOrThrow();
+  if (p.status === 'suspended')
+    throw new ProviderRefusal(
+      'Your approval to offer iQTS is suspended, so you cannot make new offers. You can still invite candidates to interview or reject applications',
+    );
+  if (p.status !== 'approved')
+    throw new ProviderRefusal('You are not approved to offer iQTS, so you cannot make new offers');
+  const cohort = offerCohort(now.toISOString().slice(0, 10));
+  const problem = cohortCapProblem(await placesTaken(trx, providerId, cohort), p.cohort_cap, cohort);
+  if (problem) throw new ProviderRefusal(problem);
+  return { offer_cohort: cohort };
+}
+
+/** A provider's first decision (an offer or a rejection), with whole days since submission: for national figures. */
+function firstDecision(
+  row: Selectable<ApplicationTable>,
+  event: ApplicationEvent,
+  now: Date,
+): { decided_at?: string; decision_days?: number } {
+  if ((event !== 'make-offer' && event !== 'reject') || row.decided_at !== null || row.submitted_at === null) return {};
+  const days = Math.floor((now.getTime() - new Date(row.submitted_at).getTime()) / 86_400_000);
+  return { decided_at: now.toISOString(), decision_days: Math.max(0, days) };
+}
 
 /**
  * Proposes a placement school: one of the provider's active partner schools, or the school
@@ -419,7 +612,8 @@ export interface ListFilters {
   country?: string;
   phase?: 'primary' | 'secondary';
   q?: string;
-  sort: 'newest' | 'oldest';
+  /** deadline: the open deadline due soonest first; those with none last. */
+  sort: 'newest' | 'oldest' | 'deadline';
   page: number;
 }
 
@@ -451,10 +645,19 @@ export async function listApplications(
     );
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  let rows = q
-    .selectAll()
-    .orderBy('submitted_at', f.sort === 'newest' ? 'desc' : 'asc')
-    .orderBy('id', 'desc');
+  let rows =
+    f.sort === 'deadline'
+      ? q
+          .selectAll()
+          .orderBy(
+            sql`coalesce((select min(d.due_at) from deadlines d where d.application_id = applications.id and d.closed_at is null), '9999')`,
+          )
+          .orderBy('submitted_at', 'asc')
+          .orderBy('id', 'desc')
+      : q
+          .selectAll()
+          .orderBy('submitted_at', f.sort === 'newest' ? 'desc' : 'asc')
+          .orderBy('id', 'desc');
   if (limit !== null) rows = rows.limit(limit).offset((f.page - 1) * limit);
   return { total, applications: (await rows.execute()).map(fromRow) };
 }

@@ -13,12 +13,13 @@ import {
 
 const states = Object.keys(STATES) as ApplicationState[];
 const events = TRANSITIONS.map((t) => t.event) as ApplicationEvent[];
-const actors: Actor[] = ['candidate', 'provider'];
+const actors: Actor[] = ['candidate', 'provider', 'system'];
 
 /** The expected table, written out independently of TRANSITIONS. */
 const allowed: Record<string, ApplicationState> = {
   'draft|submit|candidate': 'awaiting-decision',
   'awaiting-decision|invite-to-interview|provider': 'interviewing',
+  'interviewing|invite-to-interview|provider': 'interviewing',
   'awaiting-decision|make-offer|provider': 'offer',
   'interviewing|make-offer|provider': 'offer',
   'awaiting-decision|reject|provider': 'rejected',
@@ -37,6 +38,10 @@ const allowed: Record<string, ApplicationState> = {
   'interviewing|propose-placement-school|provider': 'interviewing',
   'offer|propose-placement-school|provider': 'offer',
   'conditions-pending|propose-placement-school|provider': 'conditions-pending',
+  // Deadlines passing: only the service itself takes these steps.
+  'awaiting-decision|reject-by-default|system': 'rejected',
+  'interviewing|reject-by-default|system': 'rejected',
+  'offer|decline-by-default|system': 'declined',
 };
 
 describe('the application state machine', () => {
@@ -84,10 +89,20 @@ describe('the application state machine', () => {
     expect(OPEN_STATES).toEqual(['awaiting-decision', 'interviewing', 'offer', 'conditions-pending']);
   });
 
-  it('every change tells the other side', () => {
+  it('every change tells the other side; a step taken by default tells both', () => {
     for (const t of TRANSITIONS) {
       if (t.actor === 'provider') expect(t.notify.candidate, t.event).toBeDefined();
-      else expect(t.notify.provider, t.event).toBeDefined();
+      else if (t.actor === 'candidate') expect(t.notify.provider, t.event).toBeDefined();
+      else {
+        expect(t.notify.candidate, t.event).toBeDefined();
+        expect(t.notify.provider, t.event).toBeDefined();
+      }
     }
+  });
+
+  it('neither side can take a step by default by hand', () => {
+    expect(transition('awaiting-decision', 'reject-by-default', 'provider').ok).toBe(false);
+    expect(transition('offer', 'decline-by-default', 'candidate').ok).toBe(false);
+    expect(availableEvents('offer', 'candidate').map((t) => t.event)).not.toContain('decline-by-default');
   });
 });

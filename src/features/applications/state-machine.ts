@@ -28,7 +28,8 @@ export const OPEN_STATES: readonly ApplicationState[] = [
 ];
 export const isOpen = (s: ApplicationState): boolean => OPEN_STATES.includes(s);
 
-export type Actor = 'candidate' | 'provider';
+/** 'system': the service itself, when a deadline passes ("by default"). */
+export type Actor = 'candidate' | 'provider' | 'system';
 
 export type ApplicationEvent =
   | 'submit'
@@ -41,7 +42,9 @@ export type ApplicationEvent =
   | 'confirm-conditions-met'
   | 'mark-conditions-not-met'
   | 'withdraw'
-  | 'propose-placement-school';
+  | 'propose-placement-school'
+  | 'reject-by-default'
+  | 'decline-by-default';
 
 export interface Transition {
   event: ApplicationEvent;
@@ -70,7 +73,8 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     event: 'invite-to-interview',
     actor: 'provider',
-    from: ['awaiting-decision'],
+    // From "interviewing" too: after an interview is cancelled, the provider may invite again.
+    from: ['awaiting-decision', 'interviewing'],
     to: 'interviewing',
     label: 'Invite to interview',
     notify: { candidate: 'interview-invited' },
@@ -155,6 +159,25 @@ export const TRANSITIONS: readonly Transition[] = [
     to: null,
     label: 'Propose placement school',
     notify: { candidate: 'placement-school-proposed' },
+    decision: false,
+  },
+  // The service's own steps when a deadline passes (features/deadlines/policy.ts).
+  {
+    event: 'reject-by-default',
+    actor: 'system',
+    from: ['awaiting-decision', 'interviewing'],
+    to: 'rejected',
+    label: 'Reject by default',
+    notify: { candidate: 'application-rejected-by-default', provider: 'application-rejected-by-default-provider' },
+    decision: false,
+  },
+  {
+    event: 'decline-by-default',
+    actor: 'system',
+    from: ['offer'],
+    to: 'declined',
+    label: 'Decline by default',
+    notify: { candidate: 'offer-declined-by-default', provider: 'offer-declined-by-default-provider' },
     decision: false,
   },
 ];

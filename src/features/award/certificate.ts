@@ -1,5 +1,4 @@
-import { PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type { PDFFont } from 'pdf-lib';
 import { govukDate } from '../../shared/dates.ts';
 import { countryName } from '../../shared/format.ts';
 import type { Award } from './repository.ts';
@@ -24,6 +23,11 @@ export function encodable(font: PDFFont, text: string): string {
 }
 
 export async function certificatePdf(award: Award, serviceUrl: string, now = new Date()): Promise<Uint8Array> {
+  // Loaded on the first certificate, not at start-up: most processes never make one (memory).
+  const [{ PDFDocument, rgb, StandardFonts }, { default: QRCode }] = await Promise.all([
+    import('pdf-lib'),
+    import('qrcode'),
+  ]);
   const url = verifyUrl(serviceUrl, award.verifyCode);
   const pdf = await PDFDocument.create();
   pdf.setTitle(`Certificate of international qualified teacher status: ${award.name}`, { showInWindowTitleBar: true });

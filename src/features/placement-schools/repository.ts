@@ -1,8 +1,8 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
-import type { Database, PlacementSchoolTable } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
 import { timeZoneAt } from '../../shared/local-dates.ts';
-import { boundingBoxes, distanceKm, type Box, type Point } from '../../shared/places/geo.ts';
+import { boundingBoxes, distanceKm, latitudeStrips, type Box, type Point } from '../../shared/places/geo.ts';
 import type { ProviderScope } from '../../shared/scope.ts';
 import { schoolMatchKey, type SchoolRow } from './import.ts';
 
@@ -13,17 +13,26 @@ import { schoolMatchKey, type SchoolRow } from './import.ts';
  */
 const list = <T>(text: string | null): T[] | null => (text === null ? null : (JSON.parse(text) as T[]));
 
-/** Schools (aliased `s`) inside any of the boxes: what the (lat, lon) index can answer. */
-function withinBoxes(eb: ExpressionBuilder<Database & { s: PlacementSchoolTable }, 's'>, boxes: Box[]) {
-  return eb.or(
-    boxes.map((b) =>
-      eb.and([
-        eb('s.lat', '>=', b.minLat),
-        eb('s.lat', '<=', b.maxLat),
-        eb('s.lon', '>=', b.minLon),
-        eb('s.lon', '<=', b.maxLon),
-      ]),
-    ),
+/**
+ * Active partnerships (aliased `p`) whose school lies in the box: one seek of the
+ * `partnerships_place` index per 0.1° latitude strip the box crosses, reading only the box's
+ * longitudes in each. The status, provider and school position come from the index entry.
+ */
+function activePartnershipsIn(db: Kysely<Database>, box: Box) {
+  const strips = latitudeStrips(box);
+  return (
+    db
+      .selectFrom('partnerships as p')
+      // A box of most of the globe (a radius of thousands of km) is read as one range instead.
+      .$if(strips.length <= 360, (qb) => qb.where('p.school_strip', 'in', strips))
+      .$if(strips.length > 360, (qb) =>
+        qb.where('p.school_strip', '>=', strips[0]!).where('p.school_strip', '<=', strips.at(-1)!),
+      )
+      .where('p.school_lon', '>=', box.minLon)
+      .where('p.school_lon', '<=', box.maxLon)
+      .where('p.school_lat', '>=', box.minLat)
+      .where('p.school_lat', '<=', box.maxLat)
+      .where('p.status', '=', 'active')
   );
 }
 
@@ -53,34 +62,47 @@ export interface NearbyQuery {
 
 /**
  * Partner schools (an active partnership with an approved provider) within the radius,
- * nearest first. The (lat, lon) index narrows the search to a bounding box; exact
- * great-circle distance decides.
+ * nearest first. The partnerships' place index narrows the search to the circle's bounding
+ * boxes; exact great-circle distance decides.
  */
 export async function schoolsNear(
   db: Kysely<Database>,
   query: NearbyQuery,
 ): Promise<{ total: number; schools: NearbySchool[] }> {
-  const candidates = await db
-    .selectFrom('placement_schools as s')
-    .select(['s.id', 's.lat', 's.lon'])
-    .where((eb) => withinBoxes(eb, boundingBoxes(query.point, query.radiusKm)))
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('partnerships as p')
-          .innerJoin('providers as pr', 'pr.id', 'p.provider_id')
-          .select('p.id')
-          .whereRef('p.school_id', '=', 's.id')
-          .where('p.status', '=', 'active')
-          .where('pr.status', '=', 'approved')
-          .$if(query.providerId !== undefined, (qb) => qb.where('p.provider_id', '=', query.providerId!)),
-      ),
-    )
-    .execute();
-  const within = candidates
-    .map((c) => ({ id: c.id, km: distanceKm(query.point, { lat: c.lat, lon: c.lon }) }))
-    .filter((c) => c.km <= query.radiusKm)
-    .sort((a, b) => a.km - b.km || a.id - b.id);
+  // The approved providers (a handful) as a list, checked inside the index scan.
+  const approved = (await db.selectFrom('providers').select('id').where('status', '=', 'approved').execute())
+    .map((p) => p.id)
+    .filter((id) => query.providerId === undefined || id === query.providerId);
+  if (approved.length === 0) return { total: 0, schools: [] };
+  const perBox = await Promise.all(
+    boundingBoxes(query.point, query.radiusKm).map((box) =>
+      activePartnershipsIn(db, box)
+        .select(['p.school_id', 'p.school_lat', 'p.school_lon'])
+        .where('p.provider_id', 'in', approved)
+        .execute(),
+    ),
+  );
+  // A school with two partners is listed once.
+  const seen = new Set<number>();
+  const within: { id: number; km: number }[] = [];
+  for (const rows of perBox) {
+    for (const r of rows) {
+      if (seen.has(r.school_id)) continue;
+      seen.add(r.school_id);
+      const km = distanceKm(query.point, { lat: r.school_lat, lon: r.school_lon });
+      if (km <= query.radiusKm) within.push({ id: r.school_id, km });
+    }
+  }
+  within.sort((a, b) => a.km - b.km || a.id - b.id);
+  return nearbyPage(db, within, query);
+}
+
+/** The page of the nearest-first list asked for, each school with its details and approved partners. */
+export async function nearbyPage(
+  db: Kysely<Database>,
+  within: { id: number; km: number }[],
+  query: Pick<NearbyQuery, 'offset' | 'limit'>,
+): Promise<{ total: number; schools: NearbySchool[] }> {
   const page = within.slice(query.offset, query.offset + query.limit);
   if (page.length === 0) return { total: within.length, schools: [] };
 
@@ -124,13 +146,13 @@ export async function nearestPartnerSchool(
   point: Point,
   withinKm: number,
 ): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom('placement_schools as s')
-    .innerJoin('partnerships as p', 'p.school_id', 's.id')
-    .select(['p.provider_id', 's.lat', 's.lon'])
-    .where('p.status', '=', 'active')
-    .where((eb) => withinBoxes(eb, boundingBoxes(point, withinKm)))
-    .execute();
+  const rows = (
+    await Promise.all(
+      boundingBoxes(point, withinKm).map((box) =>
+        activePartnershipsIn(db, box).select(['p.provider_id', 'p.school_lat as lat', 'p.school_lon as lon']).execute(),
+      ),
+    )
+  ).flat();
   const nearest = new Map<number, number>();
   for (const r of rows) {
     const km = distanceKm(point, { lat: r.lat, lon: r.lon });

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Place } from '../../shared/places/places.ts';
 import { describeCoverage } from './coverage.ts';
 import { PAGE_SIZE, RADII, type ProviderQuery, type SchoolQuery } from './finder-query.ts';
-import { formatFees, matchProvider, type ProviderMatch } from './model.ts';
+import { formatFees, matchFilters, matchProvider, type Provider, type ProviderMatch } from './model.ts';
 import { nearestPartnerSchool, schoolsNear, type NearbySchool } from '../placement-schools/repository.ts';
 import { allProviders } from './repository.ts';
 
@@ -30,6 +30,8 @@ export interface FoundProviders {
   notSaid: number;
   results: ProviderResult[];
   pages: number;
+  /** Suspended providers that match the filters: shown apart, as not taking applications. */
+  suspended: Provider[];
 }
 
 const notSaid = (r: ProviderMatch) => r.coverage?.includes === 'unknown';
@@ -43,6 +45,7 @@ export async function findProviders(
   const matches = providers
     .map((p) => matchProvider(p, query.filters, date))
     .filter((m): m is ProviderMatch => m !== null);
+  const suspended = providers.filter((p) => p.status === 'suspended' && matchFilters(p, query.filters, date) !== null);
   const place = query.resolution.place;
   const nearest = place
     ? await nearestPartnerSchool(db, { lat: place.lat, lon: place.lon }, NEAREST_WITHIN_KM)
@@ -75,6 +78,7 @@ export async function findProviders(
     notSaid: unknown,
     results: results.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE),
     pages,
+    suspended,
   };
 }
 

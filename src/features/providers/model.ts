@@ -1,4 +1,5 @@
 import { MONTHS } from '../../shared/dates.ts';
+import { APPROVAL_STATES } from './approval.ts';
 import type { Coverage, CandidateLocation, CoverageAnswer } from './coverage.ts';
 import { coverageIncludes } from './coverage.ts';
 
@@ -15,11 +16,8 @@ export const DELIVERY = {
   blended: 'Blended (online and in person)',
 } as const;
 export const STUDY_MODES = { 'full-time': 'Full time', 'part-time': 'Part time' } as const;
-export const STATUSES = {
-  approved: 'Approved',
-  suspended: 'Suspended',
-  'no-longer-offering': 'No longer listed as offering iQTS',
-} as const;
+/** A provider's approval state in words (the state machine is in approval.ts). */
+export const STATUSES = APPROVAL_STATES;
 
 export type Phase = keyof typeof PHASES;
 export type Approach = keyof typeof APPROACHES;
@@ -164,6 +162,14 @@ export interface ProviderMatch {
  */
 export function matchProvider(provider: Provider, filters: ProviderFilters, today: string): ProviderMatch | null {
   if (provider.status !== 'approved') return null;
+  return matchFilters(provider, filters, today);
+}
+
+/**
+ * The same test on the filters alone, whatever the provider's approval: the finder uses it
+ * to say that a suspended provider the candidate would otherwise see is not taking applications.
+ */
+export function matchFilters(provider: Provider, filters: ProviderFilters, today: string): ProviderMatch | null {
   const coverage = filters.where ? coverageIncludes(provider.coverage, filters.where, today) : null;
   if (coverage?.includes === 'no') return null;
   const notStated: string[] = [];

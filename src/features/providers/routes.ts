@@ -19,6 +19,8 @@ import { pagination } from '../../shared/pagination.ts';
 import { findProviders, findSchools, nextRadius, placeLabel } from './finder.ts';
 import { APPROACHES, DELIVERY, MONTHS, PHASES, STATUSES, STUDY_MODES, type Provider } from './model.ts';
 import { shownFacts } from './facts-view.ts';
+import { notTakingApplications } from './approval.ts';
+import { coverageMap } from './coverage-map.ts';
 import { schoolsNear } from '../placement-schools/repository.ts';
 import { providerBySlug } from './repository.ts';
 
@@ -164,6 +166,11 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
           ...providerFacts(r.provider),
         })),
         pagination: pages('/providers', raw, query.page, found.pages),
+        // Shown with the first page only: they are not results, just news about providers the candidate may know.
+        suspended:
+          query.page === 1
+            ? found.suspended.map((p) => ({ name: p.name, href: hrefWith(`/providers/${p.slug}`, raw) }))
+            : [],
         from: (query.page - 1) * PAGE_SIZE + 1,
         pageBeyondEnd: query.page > found.pages,
       },
@@ -210,8 +217,10 @@ export function registerProviderRoutes(app: FastifyInstance, db: Kysely<Database
       facts: providerFacts(provider),
       coverageText: describeCoverage(provider.coverage, date),
       coverageCountries: countryListText(codes),
+      coverageMap: coverageMap(provider, date),
       regionSource: region && { name: region.name, ...sourceParts(region.source) },
       listed: listedText(provider.listedPeriods),
+      notTaking: notTakingApplications(provider.status),
       statusChangedText: provider.statusChangedOn ? govukDate(provider.statusChangedOn) : null,
       placeText: place ? placeLabel(place) : undefined,
       coverageHere,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { boundingBoxes, distanceKm, EARTH_RADIUS_KM, inBox, type Box, type Point } from './geo.ts';
+import {
+  boundingBoxes,
+  distanceKm,
+  EARTH_RADIUS_KM,
+  inBox,
+  latitudeStrip,
+  latitudeStrips,
+  type Box,
+  type Point,
+} from './geo.ts';
 
 /**
  * Independent reference: Vincenty's inverse formula on the WGS-84 ellipsoid
@@ -286,5 +295,26 @@ describe('boundingBoxes', () => {
       expect(inAnyBox(boxes, north)).toBe(false);
       expect(inAnyBox(boxes, south)).toBe(false);
     }
+  });
+});
+
+describe('latitude strips (the search index)', () => {
+  it('numbers 0.1° strips from the South Pole (0) to the North Pole (1800)', () => {
+    expect(latitudeStrip(-90)).toBe(0);
+    expect(latitudeStrip(-89.95)).toBe(0);
+    expect(latitudeStrip(0)).toBe(900);
+    expect(latitudeStrip(51.5)).toBe(1415);
+    expect(latitudeStrip(90)).toBe(1800);
+  });
+
+  it('lists every strip a box crosses, and a school in the box is always in one of them', () => {
+    const box = boundingBoxes({ lat: -18.14161, lon: 178.44149 }, 50)[0]!;
+    const strips = latitudeStrips(box);
+    expect(strips[0]).toBe(latitudeStrip(box.minLat));
+    expect(strips.at(-1)).toBe(latitudeStrip(box.maxLat));
+    expect(strips.length).toBe(strips.at(-1)! - strips[0]! + 1);
+    for (let lat = box.minLat; lat <= box.maxLat; lat += 0.001) expect(strips).toContain(latitudeStrip(lat));
+    // Over a pole: up to the last strip.
+    expect(latitudeStrips(boundingBoxes({ lat: 89.9, lon: 0 }, 50)[0]!).at(-1)).toBe(1800);
   });
 });

@@ -108,3 +108,20 @@ export function boundingBoxes(center: Point, radiusKm: number): Box[] {
 export function inBox(box: Box, p: Point): boolean {
   return p.lat >= box.minLat && p.lat <= box.maxLat && p.lon >= box.minLon && p.lon <= box.maxLon;
 }
+
+/**
+ * Strips per degree of latitude in the search index (migration 0026): a point lies in strip
+ * floor((lat + 90) × 10), so strips are 0.1° (about 11 km) tall, numbered 0 (the South
+ * Pole) to 1800 (the North Pole). The database computes the same expression.
+ */
+export const STRIPS_PER_DEGREE = 10;
+
+/** The latitude strip a point lies in. */
+export const latitudeStrip = (lat: number): number => Math.floor((lat + 90) * STRIPS_PER_DEGREE);
+
+/** Every latitude strip a box crosses, south to north. */
+export function latitudeStrips(box: Box): number[] {
+  const strips: number[] = [];
+  for (let s = latitudeStrip(box.minLat); s <= latitudeStrip(box.maxLat); s++) strips.push(s);
+  return strips;
+}

@@ -3,6 +3,7 @@ import { loadConfig } from '../../../config.ts';
 import { connectDatabase } from '../../../db/connect.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
 import { loadReferenceProviders } from '../../providers/reference-data.ts';
+import { seedSampleFigures } from '../../oversight/sample.ts';
 import { SAMPLE_MENTORS, SAMPLE_RECRUITED, SAMPLE_TRAINEES } from '../../training/sample.ts';
 import { DEFAULT_SAMPLE_SCHOOLS, removeSampleData, seedSampleData } from '../sample.ts';
 
@@ -51,6 +52,11 @@ async function main(): Promise<number> {
       `Added sample data (labelled "Sample"): ${added.providers} providers, ${added.schools} schools, ${added.partnerships} partnerships, ${added.mentors} mentors, ${added.trainees} trainees in ${((Date.now() - started) / 1000).toFixed(1)} s. Remove it with: npm run seed:sample -- --remove`,
     );
     if (!values['no-trainees']) {
+      // Applicants at every outcome and a past cohort's awards, so every national figure has data.
+      const figures = await seedSampleFigures(database.db, config.serviceUrl);
+      console.log(
+        `Added ${figures.applications} sample applications and ${figures.awards} sample awards for the national figures (/admin/dashboard, /statistics).`,
+      );
       // The people to sign in as at /dev/users (development tools on) to try the training pages.
       console.log('Sample mentors and trainees (sign in as them at /dev/users):');
       for (const m of SAMPLE_MENTORS) console.log(`  ${m.email}  ${m.name}, ${m.role} mentor`);
