@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { addDays, weekStart } from '../../shared/local-dates.ts';
 import { adminScope, candidateScope, providerScope } from '../../shared/scope.ts';
-import { changeState, chooseProvider, draftFor } from '../applications/repository.ts';
+import { changeState, chooseProvider, draftFor, providerApplication } from '../applications/repository.ts';
+import { proposeInterview } from '../interviews/repository.ts';
 import type { ApplicationEvent } from '../applications/state-machine.ts';
 import { awardTrainee } from '../award/repository.ts';
 import { random, SAMPLE_PROVIDERS } from '../placement-schools/sample.ts';
@@ -164,6 +165,29 @@ export async function seedSampleFigures(
       if (k === 1) at = new Date(submitted.getTime() + firstWait * DAY + 3_600_000);
       else if (k > 1) at = new Date(at.getTime() + (2 + Math.floor(rand() * 12)) * DAY);
       if (at > now) break;
+      if (event === 'invite-to-interview') {
+        // An invitation proposes a time: one a week after it was sent, online.
+        const application = (await providerApplication(db, decisions, draft.reference))!;
+        const invited = await proposeInterview(
+          db,
+          decisions,
+          {
+            application,
+            details: {
+              zone: 'Europe/London',
+              durationMinutes: 45,
+              mode: 'online',
+              location: 'https://example.com/sample-interview',
+              notes: 'Sample data: generated.',
+            },
+            instants: [new Date(at.getTime() + 7 * DAY)],
+            serviceUrl,
+          },
+          at,
+        );
+        if (!invited.ok) throw new Error(`sample data: ${name}: ${event}: ${invited.message}`);
+        continue;
+      }
       const result = await changeState(
         db,
         who === 'candidate' ? candidate : decisions,
