@@ -11,6 +11,8 @@ import type { ContentData } from './content/components.ts';
 import { allProviders } from './features/providers/repository.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { registerAdminRoutes } from './features/accounts/admin-routes.ts';
+import { registerAdminUserRoutes } from './features/accounts/admin-users-routes.ts';
+import { registerAuditLogRoutes } from './features/audit-log/admin-routes.ts';
 import { registerProviderUserRoutes } from './features/accounts/provider-user-routes.ts';
 import { userById } from './features/accounts/repository.ts';
 import { registerAccountPageRoutes } from './features/accounts/account-routes.ts';
@@ -263,6 +265,8 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
     });
     await routeGroup(forms, { role: 'admin', loadUser }, (admin) => {
       registerAdminRoutes(admin, database.db, config);
+      registerAdminUserRoutes(admin, database.db, config);
+      registerAuditLogRoutes(admin, database.db);
       registerAwardAdminRoutes(admin, database.db, config);
       registerOversightAdminRoutes(admin, database.db);
       registerProviderAdminRoutes(admin, database.db, config);

@@ -11,6 +11,7 @@ import * as apiTokens from './migrations/0017-api-tokens.ts';
 import * as awards from './migrations/0018-awards.ts';
 import * as timeZones from './migrations/0019-time-zones.ts';
 import * as providerApproval from './migrations/0020-provider-approval.ts';
+import * as userAccess from './migrations/0021-user-access-and-append-only-audit.ts';
 import * as oversightFigures from './migrations/0022-oversight-figures.ts';
 import * as interviews from './migrations/0023-interviews.ts';
 import * as deadlines from './migrations/0024-deadlines.ts';
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0018-awards': awards,
   '0019-time-zones': timeZones,
   '0020-provider-approval': providerApproval,
+  '0021-user-access-and-append-only-audit': userAccess,
   '0022-oversight-figures': oversightFigures,
   '0023-interviews': interviews,
   '0024-deadlines': deadlines,

@@ -92,6 +92,8 @@ export interface UserTable {
   last_signed_in_at: string | null;
   /** IANA zone the user reads times in; null: not chosen yet (see shared/zoned-time.ts). */
   time_zone: string | null;
+  /** When a DfE admin deactivated the account; null: active. A deactivated user cannot sign in. */
+  deactivated_at: Generated<string | null>;
 }
 
 export interface ProviderMembershipTable {

@@ -14,6 +14,9 @@ import { claimJob, finishJob, releaseJob } from './schedule.ts';
  * - draft applications not changed for `draftMonths` months. Submitted applications are
  *   never deleted here.
  *
+ * The audit trail is never deleted: its rows are append-only (the database refuses to
+ * change them) and keep the ids of records deleted here.
+ *
  * The deletions and the audit row are one transaction. With several processes, the job
  * row's lease lets one of them run it, once an interval.
  */
@@ -69,7 +72,7 @@ export async function cleanUp(
       .where('status', '=', 'sent')
       .where('sent_at', '<', emailsBefore)
       .executeTakeFirst();
-    // A draft's audit rows, if any, go with it (the foreign key cascades).
+    // A draft's audit rows, if any, stay: the trail is append-only and outlives the records it names.
     const drafts = await trx
       .deleteFrom('applications')
       .where('status', '=', 'draft')

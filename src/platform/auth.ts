@@ -42,11 +42,20 @@ declare module 'fastify' {
 
 export type LoadUser = (id: number) => Promise<User | undefined>;
 
-/** The signed-in user, read once per request. */
+/**
+ * The signed-in user, read once per request. A user deactivated since they signed in is
+ * signed out here, on their next request, even if their session row survived.
+ */
 export async function currentUser(request: FastifyRequest, loadUser: LoadUser): Promise<User | null> {
   if (request.user !== undefined) return request.user;
   const id = request.session?.get<number>(USER_SESSION_KEY);
-  request.user = typeof id === 'number' ? ((await loadUser(id)) ?? null) : null;
+  const user = typeof id === 'number' ? ((await loadUser(id)) ?? null) : null;
+  if (user?.deactivatedAt) {
+    request.destroySession();
+    request.user = null;
+    return null;
+  }
+  request.user = user;
   return request.user;
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../db/migrations/helpers.ts';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -9,6 +10,8 @@ import type { Database } from '../db/schema.ts';
  * A session is created only when a page needs one (content pages never do).
  */
 export const SESSION_COOKIE = '__Host-iqts-session';
+/** The session key holding the signed-in user's id (auth.ts's USER_SESSION_KEY). */
+const USER_KEY = 'userId';
 
 export interface SessionData {
   csrf?: string;
@@ -161,4 +164,13 @@ export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Ends every session of one user at once (their account was deactivated), inside the caller's transaction. */
+export async function endSessionsOf(db: Kysely<Database>, userId: number): Promise<number> {
+  const signedInAs = isPostgres(db)
+    ? sql<boolean>`(data::jsonb ->> ${USER_KEY}) = ${String(userId)}`
+    : sql<boolean>`json_extract(data, ${'$.' + USER_KEY}) = ${userId}`;
+  const result = await db.deleteFrom('sessions').where(signedInAs).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -61,6 +61,8 @@ export const ADMIN_NAVIGATION: NavigationItem[] = [
   { href: '/admin/dashboard', text: 'Dashboard' },
   { href: '/admin/providers', text: 'Providers' },
   { href: '/admin', text: 'Provider users' },
+  { href: '/admin/users', text: 'Users' },
+  { href: '/admin/audit', text: 'Audit log' },
   { href: '/admin/awards', text: 'Awards' },
   { href: '/admin/advisers', text: 'Advisers' },
 ];

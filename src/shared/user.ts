@@ -22,6 +22,8 @@ export interface User {
   name: string | null;
   role: Role;
   memberships: Membership[];
+  /** Set when a DfE admin deactivated the account: it is signed out and cannot sign in. */
+  deactivatedAt?: string | null;
   /** The time zone the person chose (an IANA name), or null: not chosen yet. */
   timeZone: string | null;
 }

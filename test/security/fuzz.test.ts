@@ -26,6 +26,8 @@ const PEOPLE = {
   admin: { email: 'sample.admin@example.com', home: '/admin' },
 } as const;
 const APPLICANT = 'fuzz.applicant@example.org';
+/** A user only the admin's deactivation form acts on. */
+const LEAVER = 'fuzz.leaver@example.org';
 
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`fuzzing every route on ${engine.name}`, () => {
@@ -67,6 +69,16 @@ for (const engine of engines) {
       // Marked as sample data so the development sign-in can restore the session.
       await db.updateTable('users').set({ is_sample: 1 }).where('email', '=', APPLICANT).execute();
 
+      await db
+        .insertInto('users')
+        .values({
+          email: LEAVER,
+          name: null,
+          role: 'candidate',
+          created_at: new Date().toISOString(),
+          last_signed_in_at: null,
+        })
+        .execute();
       const userId = async (email: string) =>
         (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 
@@ -102,6 +114,18 @@ for (const engine of engines) {
           '/',
         ];
         await discoveries.crawl(actor, [...new Set(seeds)], { maxPages: 60, maxContentPages: 3 });
+      }
+
+      // Deactivating a user ends their sessions at once: the admin's deactivation form is aimed
+      // at a user no actor signs in as, so the other actors keep theirs.
+      const leaver = await t.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', LEAVER)
+        .executeTakeFirstOrThrow();
+      for (const step of ['deactivate', 'reactivate']) {
+        const form = discoveries.forms.get(`/admin/users/:userId/${step}`);
+        if (form) form.url = `/admin/users/${leaver.id}/${step}`;
       }
 
       const failures: string[] = [];

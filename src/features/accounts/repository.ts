@@ -1,8 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
 import { lockProvider } from '../../db/locks.ts';
+import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueueEmail } from '../../notifications/outbox.ts';
+import { endSessionsOf } from '../../platform/session.ts';
 import {
   ALL_PERMISSIONS,
   PERMISSION_COLUMNS,
@@ -101,12 +103,16 @@ export async function userById(db: Kysely<Database>, id: number): Promise<User |
     name: row.name,
     role: row.role as Role,
     memberships: memberships.map(membershipFromRow),
+    deactivatedAt: row.deactivated_at,
     timeZone: row.time_zone,
   };
 }
 
-/** The account for an address, created as a candidate on first sign-in (once, however many sign in at once). */
-export async function signInUser(db: Kysely<Database>, email: string, now = new Date()): Promise<number> {
+/**
+ * The account for an address, created as a candidate on first sign-in (once, however many
+ * sign in at once); undefined for a deactivated account, which cannot sign in.
+ */
+export async function signInUser(db: Kysely<Database>, email: string, now = new Date()): Promise<number | undefined> {
   const stamp = now.toISOString();
   await db
     .insertInto('users')
@@ -117,21 +123,27 @@ export async function signInUser(db: Kysely<Database>, email: string, now = new 
     .updateTable('users')
     .set({ last_signed_in_at: stamp })
     .where('email', '=', email)
+    .where('deactivated_at', 'is', null)
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  return row?.id;
 }
 
 /** Accounts someone else creates: provider staff, placement-school mentors, DfE staff, teacher training advisers. */
 const STAFF_ROLES: Role[] = ['provider', 'admin', 'mentor', 'adviser'];
 
-/** Whether an address belongs to provider staff, a mentor or DfE staff: the staff sign-in never creates an account. */
+/**
+ * Whether an address belongs to active provider staff, a mentor or DfE staff: the staff
+ * sign-in never creates an account.
+ */
 export async function isStaffEmail(db: Kysely<Database>, email: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')
     .select('id')
     .where('email', '=', email)
     .where('role', 'in', STAFF_ROLES)
+    // A deactivated account answers as if there were none.
+    .where('deactivated_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -143,6 +155,7 @@ export async function signInStaffUser(db: Kysely<Database>, email: string, now =
     .set({ last_signed_in_at: now.toISOString() })
     .where('email', '=', email)
     .where('role', 'in', STAFF_ROLES)
+    .where('deactivated_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
   return row?.id;
@@ -322,14 +335,17 @@ async function otherManagers(trx: Kysely<Database>, providerId: number, userId: 
 const LAST_MANAGER =
   'There must always be at least one user who can manage users. Give another colleague that permission first';
 
-/** Changes a colleague's permissions; never leaves a provider with nobody who can manage users. */
+/**
+ * Changes a colleague's permissions (a DfE admin: anyone's, at any provider); never leaves a
+ * provider with nobody who can manage users.
+ */
 export async function changePermissions(
   db: Kysely<Database>,
-  scope: ProviderScope,
+  scope: ProviderScope | AdminScope,
   input: { providerId: number; userId: number; permissions: readonly ProviderPermission[]; serviceUrl: string },
   now = new Date(),
 ): Promise<Change | 'not-found'> {
-  if (!scope.providerIds.includes(input.providerId)) return 'not-found';
+  if (scope.kind === 'provider' && !scope.providerIds.includes(input.providerId)) return 'not-found';
   return db.transaction().execute(async (trx): Promise<Change | 'not-found'> => {
     await lockProvider(trx, input.providerId);
     if (
@@ -428,6 +444,340 @@ export async function removeColleague(
     await enqueueEmail(
       trx,
       { to: member.email, template: 'provider-user-removed', personalisation: { providerName: member.name } },
+      now,
+    );
+    return { ok: true };
+  });
+}
+
+// ——— DfE admins: every user, their access, deactivation ———
+
+export const USER_ROLES = ['candidate', 'provider', 'mentor', 'adviser', 'admin'] as const satisfies readonly Role[];
+
+export interface UserFilters {
+  /** Part of a name or email address. */
+  q?: string;
+  role?: Role;
+  providerId?: number;
+  status?: 'active' | 'deactivated';
+  page: number;
+}
+
+export interface UserListRow {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+  lastSignedInAt: string | null;
+  deactivatedAt: string | null;
+  providers: string[];
+}
+
+/** LIKE pattern for "contains", with the user's % and _ taken literally. */
+const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Every user matching the filters, newest account first: one page and the total. */
+export async function searchUsers(
+  db: Kysely<Database>,
+  _scope: AdminScope,
+  filters: UserFilters,
+  pageSize: number,
+): Promise<{ total: number; users: UserListRow[] }> {
+  let q = db.selectFrom('users as u');
+  if (filters.q) {
+    const pattern = containsPattern(filters.q);
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(u.email)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(coalesce(u.name, ''))`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  if (filters.role) q = q.where('u.role', '=', filters.role);
+  if (filters.status === 'active') q = q.where('u.deactivated_at', 'is', null);
+  if (filters.status === 'deactivated') q = q.where('u.deactivated_at', 'is not', null);
+  if (filters.providerId !== undefined) {
+    const providerId = filters.providerId;
+    q = q.where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('provider_memberships as m')
+            .select('m.user_id')
+            .whereRef('m.user_id', '=', 'u.id')
+            .where('m.provider_id', '=', providerId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('mentors as me')
+            .select('me.user_id')
+            .whereRef('me.user_id', '=', 'u.id')
+            .where('me.provider_id', '=', providerId),
+        ),
+      ]),
+    );
+  }
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = await q
+    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.last_signed_in_at', 'u.deactivated_at'])
+    .orderBy('u.id', 'desc')
+    .limit(pageSize)
+    .offset((filters.page - 1) * pageSize)
+    .execute();
+  const ids = rows.length ? rows.map((r) => r.id) : [-1];
+  const links = await db
+    .selectFrom('provider_memberships as m')
+    .innerJoin('providers as p', 'p.id', 'm.provider_id')
+    .select(['m.user_id', 'p.name'])
+    .where('m.user_id', 'in', ids)
+    .union(
+      db
+        .selectFrom('mentors as me')
+        .innerJoin('providers as p', 'p.id', 'me.provider_id')
+        .select(['me.user_id', 'p.name'])
+        .where('me.user_id', 'in', ids),
+    )
+    .execute();
+  return {
+    total,
+    users: rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role as Role,
+      lastSignedInAt: r.last_signed_in_at,
+      deactivatedAt: r.deactivated_at,
+      providers: [...new Set(links.filter((l) => l.user_id === r.id).map((l) => l.name))].sort(),
+    })),
+  };
+}
+
+export interface UserAccount {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+  lastSignedInAt: string | null;
+  deactivatedAt: string | null;
+  memberships: Membership[];
+  /** Where a mentor mentors: provider and school. */
+  mentoring: { providerName: string; schoolName: string }[];
+}
+
+/** One user, for a DfE admin: who they are and what they may do. */
+export async function userAccount(
+  db: Kysely<Database>,
+  _scope: AdminScope,
+  userId: number,
+): Promise<UserAccount | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!row) return undefined;
+  const user = (await userById(db, userId))!;
+  const mentoring = await db
+    .selectFrom('mentors as me')
+    .innerJoin('providers as p', 'p.id', 'me.provider_id')
+    .innerJoin('placement_schools as s', 's.id', 'me.school_id')
+    .select(['p.name as providerName', 's.name as schoolName'])
+    .where('me.user_id', '=', userId)
+    .orderBy('p.name')
+    .execute();
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    lastSignedInAt: row.last_signed_in_at,
+    deactivatedAt: row.deactivated_at,
+    memberships: user.memberships,
+    mentoring,
+  };
+}
+
+/** The users the audit log's actor filter offers: staff who can act (and the admins). */
+export async function staffForFilters(db: Kysely<Database>, _scope: AdminScope) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'role'])
+    .where('role', 'in', STAFF_ROLES)
+    .orderBy('email')
+    .execute();
+}
+
+/** Whether a user exists, for the audit log's actor filter. */
+export async function userEmail(db: Kysely<Database>, _scope: AdminScope, userId: number) {
+  return (await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst())?.email;
+}
+
+/** PostgreSQL advisory lock class for the rule "at least one active DfE admin". */
+const LOCK_ADMINS = 7303;
+
+/**
+ * Changes to who is an active DfE admin run one at a time (PostgreSQL), so two admins
+ * deactivating each other at once cannot both see the other still active. SQLite has one
+ * writer already.
+ */
+async function lockAdmins(trx: Transaction<Database>): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${LOCK_ADMINS}, 0)`.execute(trx);
+}
+
+export const LAST_ADMIN = 'There must always be at least one active DfE admin. Add or reactivate another admin first';
+
+export type AccessChange = Change | 'not-found';
+
+/**
+ * Deactivates a user: their sessions end at once and they cannot sign in again. Never the
+ * acting admin themselves, and never the last active DfE admin.
+ */
+export async function deactivateUser(
+  db: Kysely<Database>,
+  scope: AdminScope,
+  userId: number,
+  now = new Date(),
+): Promise<AccessChange> {
+  if (userId === scope.userId)
+    return { ok: false, field: 'deactivate', message: 'You cannot deactivate your own account' };
+  return db.transaction().execute(async (trx): Promise<AccessChange> => {
+    const user = await trx
+      .selectFrom('users')
+      .select(['id', 'role', 'deactivated_at'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user) return 'not-found';
+    if (user.deactivated_at !== null)
+      return { ok: false, field: 'deactivate', message: 'This account is already deactivated' };
+    if (user.role === 'admin') await lockAdmins(trx);
+    const stamp = now.toISOString();
+    // One conditional write: an admin is deactivated only while another active admin remains.
+    const changed = await trx
+      .updateTable('users')
+      .set({ deactivated_at: stamp })
+      .where('id', '=', userId)
+      .where('deactivated_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('role', '!=', 'admin'),
+          eb.exists(
+            eb
+              .selectFrom('users as other')
+              .select('other.id')
+              .where('other.role', '=', 'admin')
+              .where('other.deactivated_at', 'is', null)
+              .where('other.id', '!=', userId),
+          ),
+        ]),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    if (!changed) {
+      // Deactivated meanwhile by someone else, or the last active admin.
+      const current = await trx
+        .selectFrom('users')
+        .select('deactivated_at')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return current?.deactivated_at === null && user.role === 'admin'
+        ? { ok: false, field: 'deactivate', message: LAST_ADMIN }
+        : { ok: false, field: 'deactivate', message: 'This account is already deactivated' };
+    }
+    const sessions = await endSessionsOf(trx, userId);
+    await recordAudit(
+      trx,
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'deactivate-user',
+        detail: { userId, role: user.role, sessionsEnded: sessions },
+      },
+      now,
+    );
+    return { ok: true };
+  });
+}
+
+/** Reactivates a deactivated user: they may sign in again. */
+export async function reactivateUser(
+  db: Kysely<Database>,
+  scope: AdminScope,
+  userId: number,
+  now = new Date(),
+): Promise<AccessChange> {
+  return db.transaction().execute(async (trx): Promise<AccessChange> => {
+    const user = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
+    if (!user) return 'not-found';
+    if (user.role === 'admin') await lockAdmins(trx);
+    const changed = await trx
+      .updateTable('users')
+      .set({ deactivated_at: null })
+      .where('id', '=', userId)
+      .where('deactivated_at', 'is not', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!changed) return { ok: false, field: 'reactivate', message: 'This account is already active' };
+    await recordAudit(
+      trx,
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'reactivate-user',
+        detail: { userId, role: user.role },
+      },
+      now,
+    );
+    return { ok: true };
+  });
+}
+
+/**
+ * Gives DfE admin access to an address: a new account with the admin role. An address that
+ * already belongs to a candidate, provider user or mentor is refused, never turned into an admin.
+ */
+export async function grantAdmin(
+  db: Kysely<Database>,
+  scope: AdminScope,
+  input: { email: string; name: string },
+  now = new Date(),
+): Promise<Change> {
+  return db.transaction().execute(async (trx): Promise<Change> => {
+    const added = await trx
+      .insertInto('users')
+      .values({
+        email: input.email,
+        name: input.name,
+        role: 'admin',
+        created_at: now.toISOString(),
+        last_signed_in_at: null,
+      })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!added) {
+      const existing = await trx
+        .selectFrom('users')
+        .select('role')
+        .where('email', '=', input.email)
+        .executeTakeFirstOrThrow();
+      return {
+        ok: false,
+        field: 'email',
+        message:
+          existing.role === 'admin'
+            ? 'This person is already a DfE admin'
+            : 'This email address belongs to a candidate, provider user or mentor: use another address',
+      };
+    }
+    await recordAudit(
+      trx,
+      {
+        actorUserId: scope.userId,
+        providerId: null,
+        applicationId: null,
+        action: 'add-admin',
+        detail: { userId: added.id },
+      },
       now,
     );
     return { ok: true };

@@ -15,6 +15,7 @@ import { sampleUser, sampleUsers, signInUser, userById } from './repository.ts';
 import { CODE_MINUTES, looksLikeEmail, normaliseEmail, sendSignInCode, verifySignInCode } from './sign-in.ts';
 
 const PENDING_EMAIL = 'signInEmail';
+const DEACTIVATED = 'You cannot sign in with this email address';
 const SAMPLE_NOTICE = 'devSampleNotice';
 /** The address a provider or DfE user is signing in with (kept apart from a candidate's). */
 export const PENDING_STAFF_EMAIL = 'staffSignInEmail';
@@ -119,6 +120,8 @@ export function registerAccountRoutes(app: FastifyInstance, db: Kysely<Database>
     const verified = await verifySignInCode(db, { email, code: form.data.code, secret: config.sessionSecret });
     if (!verified.ok) return fail(fieldError('code', verified.message));
     const userId = await signInUser(db, email);
+    // A deactivated account: only someone with the code (the address's owner) reads this.
+    if (userId === undefined) return fail(fieldError('code', DEACTIVATED));
     const returnTo = safeReturn(request.session?.get('returnTo'));
     signedIn(request, userId);
     request.session?.delete('returnTo');

@@ -374,6 +374,8 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
       return fail(fieldError('code', 'This email address belongs to a staff account. Use your own email address'));
     }
     const userId = await signInUser(db, email);
+    // A deactivated account: only someone with the code (the address's owner) reads this.
+    if (userId === undefined) return fail(fieldError('code', 'You cannot sign in with this email address'));
     // The answers so far travel with the new session.
     signedIn(request, userId);
     request.session?.delete(PENDING_EMAIL);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Insertable, Kysely } from 'kysely';
+import { recordAudit } from '../../audit/repository.ts';
 import type { Database, PlacementSchoolTable } from '../../db/schema.ts';
 import type { Coverage } from '../providers/coverage.ts';
 import { seedSampleTrainees } from '../training/sample.ts';
@@ -163,17 +164,8 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
           eb('application_id', 'in', sampleApplications),
         ]),
       );
-    await trx
-      .deleteFrom('audit_events')
-      .where((eb) =>
-        eb.or([
-          eb('application_id', 'in', sampleApplications),
-          eb('actor_user_id', 'in', sampleUsers),
-          eb('provider_id', 'in', sampleProviders),
-          eb('trainee_id', 'in', sampleTrainees),
-        ]),
-      )
-      .execute();
+    // The audit trail is append-only (the database refuses to change it): rows about sample
+    // records stay, pointing at ids that no longer exist, and the removal itself is recorded below.
     // Sample awards, and the teacher reference numbers only they used.
     await trx
       .deleteFrom('awards')
@@ -198,7 +190,16 @@ export async function removeSampleData(db: Kysely<Database>): Promise<{ provider
     await trx.deleteFrom('partnerships').where('is_sample', '=', 1).execute();
     const schools = await trx.deleteFrom('placement_schools').where('is_sample', '=', 1).executeTakeFirst();
     const providers = await trx.deleteFrom('providers').where('is_sample', '=', 1).executeTakeFirst();
-    return { providers: Number(providers.numDeletedRows), schools: Number(schools.numDeletedRows) };
+    const removed = { providers: Number(providers.numDeletedRows), schools: Number(schools.numDeletedRows) };
+    if (removed.providers > 0 || removed.schools > 0)
+      await recordAudit(trx, {
+        actorUserId: null,
+        providerId: null,
+        applicationId: null,
+        action: 'remove-sample-data',
+        detail: removed,
+      });
+    return removed;
   });
 }
 
