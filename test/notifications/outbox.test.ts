@@ -300,10 +300,10 @@ for (const engine of engines) {
         await d.db
           .transaction()
           .execute((trx) =>
-            enqueueEmail(trx, { to: 'soon@example.org', template: 'interview-invited', personalisation: application }),
+            enqueueEmail(trx, { to: 'soon@example.org', template: 'offer-made', personalisation: application }),
           );
         for (let i = 0; i < 200 && transport.sent.length === 0; i++) await wait(5);
-        expect(transport.sent.map((m) => m.subject)).toEqual(['Sample Provider would like to interview you']);
+        expect(transport.sent.map((m) => m.subject)).toEqual(['You have an offer from Sample Provider']);
       } finally {
         await worker.stop();
       }
