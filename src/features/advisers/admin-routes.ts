@@ -30,7 +30,6 @@ export function registerAdviserAdminRoutes(app: FastifyInstance, db: Kysely<Data
     return renderPage(reply.code(problems.errors.length ? 400 : 200), 'advisers/views/admin-advisers.njk', {
       pageTitle: 'Teacher training advisers',
       currentPath: '/admin',
-      backLink: { href: '/admin', text: 'Back to providers and their users' },
       csrfToken: csrfToken(request),
       rows: advisers.map((a) => [{ text: a.name ?? '' }, { text: a.email }]),
       values,

@@ -34,7 +34,6 @@ export function registerAwardAdminRoutes(app: FastifyInstance, db: Kysely<Databa
     return renderPage(reply, 'award/views/admin-queue.njk', {
       pageTitle: 'Recommendations for iQTS',
       currentPath: '/admin',
-      backLink: { href: '/admin', text: 'Back to providers' },
       queue: queue.map((r) => [
         { html: `<a class="govuk-link" href="/admin/awards/${r.traineeId}">${escapeHtml(r.name)}</a>` },
         { text: r.providerName },

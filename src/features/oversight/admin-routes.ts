@@ -27,7 +27,6 @@ export async function dashboardView(
   const base = {
     pageTitle: 'National dashboard',
     currentPath: '/admin',
-    backLink: { href: '/admin', text: 'Back to providers' },
     values: parsed.values,
     dates: dateParts(parsed.values, ['from', 'to']),
     providerItems: [

@@ -164,7 +164,6 @@ export function registerProviderAdminRoutes(app: FastifyInstance, db: Kysely<Dat
     return renderPage(reply.code(parsed.success ? 200 : 400), 'providers/views/admin-list.njk', {
       pageTitle: status ? `Providers: ${APPROVAL_STATES[status].toLowerCase()}` : 'Providers’ approval',
       currentPath: '/admin',
-      backLink: { href: '/admin', text: 'Back to providers and their users' },
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), e.text])),
       statusItems: [
