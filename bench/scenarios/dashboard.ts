@@ -1,3 +1,4 @@
+import { adminScope } from '../../src/shared/scope.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -414,7 +415,7 @@ export async function dashboard(ctx: BenchContext): Promise<ScenarioResult> {
             for (let k = 0; k < renders; k++)
               samples.push(
                 await time(async () => {
-                  const page = await dashboardView(f.handle.db, query);
+                  const page = await dashboardView(f.handle.db, adminScope(0), query);
                   if (page.status !== 200) throw new Error(`dashboard answered ${page.status}`);
                   bytes = views.render(DASHBOARD_VIEW, page.context).length;
                 }),

@@ -5,6 +5,9 @@ import { $, FormClient, startTestApp, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/databases.ts';
 import { APPLICATIONS, seedKnownFigures, type KnownFigures } from '../helpers/oversight.ts';
 import { signInAs } from '../helpers/training.ts';
+import { accountFor } from '../../src/features/accounts/repository.ts';
+import { submitRequest } from '../../src/features/advisers/repository.ts';
+import { candidateScope } from '../../src/shared/scope.ts';
 
 /** A figure's table, as the reader sees it: row label → the row's other cells. */
 function table(page: CheerioAPI, figure: string): Map<string, string[]> {
@@ -168,6 +171,42 @@ for (const engine of engines) {
         if (n > 0)
           expect(schoolTitles).toContain(`${country}: ${n} ${n === 1 ? 'placement school' : 'placement schools'}`);
       }
+    });
+
+    it('the advisers’ figures: requests by country and month, first contact and callbacks', async () => {
+      const db = t.database.db;
+      const before = table($(await admin.get('/admin/dashboard')), 'adviser-requests');
+      const candidate = await accountFor(
+        db,
+        { email: 'dash.adviser.request@example.org', name: null, role: 'candidate' },
+        new Date('2026-06-15T10:00:00Z'),
+      );
+      await submitRequest(
+        db,
+        candidateScope(candidate.id),
+        {
+          answers: {
+            name: 'Dash Request',
+            country: 'NP',
+            timeZone: 'Asia/Kathmandu',
+            phone: '+97714412345',
+            stage: 'exploring',
+            ageGroup: 'primary',
+            helpWith: ['interview'],
+          },
+          email: 'dash.adviser.request@example.org',
+          eligibility: null,
+        },
+        new Date('2026-06-15T10:00:00Z'),
+      );
+      const page = $(await admin.get('/admin/dashboard'));
+      const requests = table(page, 'adviser-requests');
+      expect(num(requests.get('Nepal, June 2026')?.[0])).toBe(num(before.get('Nepal, June 2026')?.[0]) + 1);
+      const calls = table(page, 'adviser-contact');
+      const direct = await db.selectFrom('adviser_callbacks').select('status').execute();
+      expect(num(calls.get('Kept')?.[0])).toBe(direct.filter((c) => c.status === 'kept').length);
+      expect(num(calls.get('Booked, still to come')?.[0])).toBe(direct.filter((c) => c.status === 'booked').length);
+      expect(page('#adviser-contact p').first().text()).toMatch(/still waiting/);
     });
 
     it('filters in the address narrow every figure, and the link to the view keeps them', async () => {

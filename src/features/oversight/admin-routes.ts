@@ -8,7 +8,9 @@ import { hasSampleData } from '../placement-schools/sample.ts';
 import { dateParts } from '../training/forms.ts';
 import { nationalFigures } from './figures.ts';
 import { cohortOptions, filterQuery, parseFilters } from './filters.ts';
-import { figureSections, filterSummary, madeAtText, tableHead, tableRows } from './view-model.ts';
+import { adviserSections, figureSections, filterSummary, madeAtText, tableHead, tableRows } from './view-model.ts';
+import { adviserFigures } from '../advisers/repository.ts';
+import type { AdminScope } from '../../shared/scope.ts';
 import { dashboardMap } from './world-map.ts';
 
 export const DASHBOARD_VIEW = 'oversight/views/dashboard.njk';
@@ -19,6 +21,7 @@ export const DASHBOARD_VIEW = 'oversight/views/dashboard.njk';
  */
 export async function dashboardView(
   db: Kysely<Database>,
+  scope: AdminScope,
   query: unknown,
   now = new Date(),
 ): Promise<{ status: 200 | 400; context: Record<string, unknown> }> {
@@ -51,7 +54,11 @@ export async function dashboardView(
       status: 400,
       context: { ...base, errors: parsed.errors, fieldErrors: parsed.fieldErrors, sections: [] },
     };
-  const [figures, sample] = await Promise.all([nationalFigures(db, parsed.filters, now), hasSampleData(db)]);
+  const [figures, sample, advisers] = await Promise.all([
+    nationalFigures(db, parsed.filters, now),
+    hasSampleData(db),
+    adviserFigures(db, scope),
+  ]);
   const names = new Map(providers.map((p) => [p.id, p.name]));
   const view = filterQuery(figures.filters);
   const countryMap = dashboardMap({
@@ -71,7 +78,8 @@ export async function dashboardView(
       applied: filterSummary(figures.filters, (id) => names.get(id)),
       shareLink: `/admin/dashboard${view}`,
       countryMap,
-      sections: figureSections(figures, 'admin').map((s) => ({
+      // The advisers' figures are national: the filters above do not narrow them.
+      sections: [...figureSections(figures, 'admin'), ...adviserSections(advisers)].map((s) => ({
         ...s,
         head: tableHead(s.table),
         rows: tableRows(s.table),
@@ -86,8 +94,7 @@ export async function dashboardView(
  */
 export function registerOversightAdminRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   app.get('/admin/dashboard', async (request, reply) => {
-    adminOf(request);
-    const { status, context } = await dashboardView(db, request.query);
+    const { status, context } = await dashboardView(db, adminOf(request), request.query);
     return renderPage(reply.code(status).header('cache-control', 'no-store'), DASHBOARD_VIEW, context);
   });
 }

@@ -1,6 +1,7 @@
 import { csvCell } from '../../shared/csv.ts';
 import { govukDate, govukDateTime } from '../../shared/dates.ts';
 import { countryName } from '../../shared/format.ts';
+import type { AdviserFigures } from '../advisers/repository.ts';
 import { barChart, monthChart, type ChartDatum } from './charts.ts';
 import type { Figures } from './figures.ts';
 import { percent, suppressCount, suppressGroup, suppressRate, suppressStatistic, type Shown } from './suppression.ts';
@@ -326,4 +327,54 @@ export function filterSummary(f: Figures['filters'], providerName: (id: number) 
   if (f.from) out.push(`From ${govukDate(f.from)}`);
   if (f.to) out.push(`To ${govukDate(f.to)}`);
   return out;
+}
+
+/**
+ * The advisers' figures (features/advisers adviserFigures), for DfE admins only: requests by
+ * the candidate's country and month, time to first contact, and what became of callbacks.
+ */
+export function adviserSections(f: AdviserFigures): Section[] {
+  const total = f.requestsByCountryMonth.reduce((sum, r) => sum + r.requests, 0);
+  const month = (m: string) =>
+    new Date(`${m}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const hours = (n: number | null) => (n === null ? 'none yet' : `${n} ${n === 1 ? 'hour' : 'hours'}`);
+  const { contacted, waiting, medianHours, meanHours } = f.timeToFirstContact;
+  const c = f.callbacks;
+  return [
+    {
+      id: 'adviser-requests',
+      heading: 'Requests for a teacher training adviser',
+      summary: [`${exact(total).text} ${total === 1 ? 'request' : 'requests'} in all.`],
+      chart: null,
+      table: {
+        caption: 'Requests for an adviser by country and month asked',
+        head: ['Country and month', 'Requests'],
+        rows: f.requestsByCountryMonth.map((r) => ({
+          label: `${countryName(r.country)}, ${month(r.month)}`,
+          cells: [exact(r.requests)],
+        })),
+      },
+      notes: ['Months are in UTC. The country is the one the candidate said they live in.'],
+    },
+    {
+      id: 'adviser-contact',
+      heading: 'Advisers: first contact and callbacks',
+      summary: [
+        `Time from a request to the first call that reached the candidate: median ${hours(medianHours)}, mean ${hours(meanHours)}, over ${exact(contacted).text} ${contacted === 1 ? 'candidate' : 'candidates'}; ${exact(waiting).text} still waiting.`,
+      ],
+      chart: null,
+      table: {
+        caption: 'Callbacks by what became of them',
+        head: ['Callbacks', 'Number'],
+        rows: [
+          { label: 'Booked, still to come', cells: [exact(c.booked)] },
+          { label: 'Kept', cells: [exact(c.kept)] },
+          { label: 'Missed', cells: [exact(c.missed)] },
+          { label: 'Cancelled', cells: [exact(c.cancelled)] },
+          { label: 'Moved to another time', cells: [exact(c.moved)] },
+        ],
+      },
+      notes: [],
+    },
+  ];
 }
