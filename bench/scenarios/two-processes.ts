@@ -15,6 +15,7 @@ import {
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { SESSION_COOKIE } from '../../src/platform/session.ts';
+import { LAGOS_CANDIDATE } from '../../test/helpers/applications.ts';
 import { IQTS_PATH, workDir, type BenchContext } from '../lib/context.ts';
 import { freePort, startAndWait } from '../lib/processes.ts';
 import { contender, type ScenarioResult } from '../lib/report.ts';
@@ -35,32 +36,9 @@ const SECRET = randomBytes(32).toString('hex');
 const CONCURRENCY = 20;
 
 /** A complete application (the test suite's Lagos candidate), stored as the task list stores it. */
-const TYPED: Record<string, Record<string, string>> = {
-  'personal-details': {
-    'given-name': 'Sample',
-    'family-name': 'Candidate',
-    'date-of-birth-day': '12',
-    'date-of-birth-month': '5',
-    'date-of-birth-year': '1990',
-  },
-  'contact-details': { phone: '+234 801 234 5678' },
-  'where-you-live': { country: 'NG', town: 'Lagos' },
-  nationality: { nationality: 'NG', 'other-nationality': 'no' },
-  degree: { status: 'awarded', subject: 'Mathematics', grade: 'First class', country: 'NG', comparability: 'yes' },
-  maths: { qualification: 'WAEC mathematics', grade: 'A1', country: 'NG', comparability: 'yes' },
-  english: { evidence: 'education-in-english', details: 'BSc at the University of Lagos, taught in English' },
-  'teaching-experience': { experience: 'I have tutored secondary pupils in mathematics for two years.' },
-  'current-school': { 'works-in-school': 'no' },
-  course: { phase: 'secondary', subject: 'Mathematics' },
-  placement: { preference: 'match' },
-  'personal-statement': {
-    statement:
-      'I want to teach mathematics because I have seen how good teaching changes what pupils believe they can do.',
-  },
-};
 function storedAnswers(): Answers {
   const answers: Answers = {};
-  for (const [id, typed] of Object.entries(TYPED)) {
+  for (const [id, typed] of Object.entries(LAGOS_CANDIDATE)) {
     const result = validateSection(sectionById(id)!, typed);
     if (result.errors.length) throw new Error(`bench: ${id}: ${result.errors[0]!.message}`);
     answers[id] = result.values;
