@@ -803,3 +803,15 @@ export async function setTimeZone(db: Kysely<Database>, userId: number, zone: st
     );
   });
 }
+
+/** The role of the account an address belongs to, if any. */
+export async function roleOfEmail(db: Kysely<Database>, email: string): Promise<string | undefined> {
+  return (await db.selectFrom('users').select('role').where('email', '=', email).executeTakeFirst())?.role;
+}
+
+/** The time zone a person chose, or null when they have not. */
+export async function chosenTimeZone(db: Kysely<Database>, userId: number): Promise<string | null> {
+  return (
+    (await db.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst())?.time_zone ?? null
+  );
+}

@@ -9,7 +9,7 @@ import { renderPage } from '../../platform/render.ts';
 import { countryName, countryOptions } from '../../shared/format.ts';
 import type { User } from '../../shared/user.ts';
 import { ENGLAND, momentInZone, safeZone, zoneName } from '../../shared/zoned-time.ts';
-import { userById, signInUser } from '../accounts/repository.ts';
+import { roleOfEmail, userById, signInUser } from '../accounts/repository.ts';
 import { codeForm, signedIn } from '../accounts/routes.ts';
 import { CODE_MINUTES, sendSignInCode, verifySignInCode } from '../accounts/sign-in.ts';
 import { ELIGIBILITY_SESSION_KEY } from '../eligibility/routes.ts';
@@ -46,6 +46,7 @@ import {
   freeSlots,
   nextCall,
   setSharing,
+  slotBooked,
   submitRequest,
   type AdviserRequest,
 } from './repository.ts';
@@ -369,8 +370,8 @@ export function registerAdviserSignUpRoutes(app: FastifyInstance, db: Kysely<Dat
     if (!form.ok) return fail(form);
     const verified = await verifySignInCode(db, { email, code: form.data.code, secret: config.sessionSecret });
     if (!verified.ok) return fail(fieldError('code', verified.message));
-    const existing = await db.selectFrom('users').select('role').where('email', '=', email).executeTakeFirst();
-    if (existing && existing.role !== 'candidate') {
+    const role = await roleOfEmail(db, email);
+    if (role !== undefined && role !== 'candidate') {
       return fail(fieldError('code', 'This email address belongs to a staff account. Use your own email address'));
     }
     const userId = await signInUser(db, email);
@@ -466,13 +467,7 @@ export function registerAdviserCandidateRoutes(app: FastifyInstance, db: Kysely<
       taken: slotLabel(chosen.start, zone),
     });
     if (!slot) {
-      const booked = await db
-        .selectFrom('adviser_callbacks')
-        .select('id')
-        .where('adviser_id', '=', chosen.adviserId)
-        .where('starts_at', '=', chosen.start.toISOString())
-        .where('status', '=', 'booked')
-        .executeTakeFirst();
+      const booked = await slotBooked(db, chosen.adviserId, chosen.start);
       return callPage(request, reply, booked ? takenProblem() : { status: 400, errors: choose });
     }
     const result = await bookCallback(

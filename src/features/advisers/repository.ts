@@ -869,3 +869,15 @@ export async function adviserFigures(db: Db, _scope: AdminScope): Promise<Advise
     },
   };
 }
+
+/** Whether someone holds a booked call with this adviser at this time. */
+export async function slotBooked(db: Db, adviserId: number, start: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('adviser_callbacks')
+    .select('id')
+    .where('adviser_id', '=', adviserId)
+    .where('starts_at', '=', start.toISOString())
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+  return row !== undefined;
+}

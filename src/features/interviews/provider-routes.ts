@@ -8,6 +8,7 @@ import { parseForm, type FormErrors } from '../../platform/forms.ts';
 import { renderPage } from '../../platform/render.ts';
 import { ENGLAND, safeZone } from '../../shared/zoned-time.ts';
 import { zoneLabel, zoneOptions } from '../accounts/time-zone.ts';
+import { chosenTimeZone } from '../accounts/repository.ts';
 import { providerApplication, type Application } from '../applications/repository.ts';
 import { transition } from '../applications/state-machine.ts';
 import { interviewCalendar } from './calendar.ts';
@@ -173,8 +174,7 @@ export function registerInterviewProviderRoutes(app: FastifyInstance, db: Kysely
   );
 
   async function zoneOfCandidate(a: Application): Promise<string> {
-    const row = await db.selectFrom('users').select('time_zone').where('id', '=', a.candidateId).executeTakeFirst();
-    return candidateZoneOf(row?.time_zone ?? null, a.answers);
+    return candidateZoneOf(await chosenTimeZone(db, a.candidateId), a.answers);
   }
 
   app.post<{ Params: { reference: string } }>(

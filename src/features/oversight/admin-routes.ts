@@ -10,6 +10,7 @@ import { nationalFigures } from './figures.ts';
 import { cohortOptions, filterQuery, parseFilters } from './filters.ts';
 import { adviserSections, figureSections, filterSummary, madeAtText, tableHead, tableRows } from './view-model.ts';
 import { adviserFigures } from '../advisers/repository.ts';
+import { providerNames } from '../providers/repository.ts';
 import type { AdminScope } from '../../shared/scope.ts';
 import { dashboardMap } from './world-map.ts';
 
@@ -25,7 +26,7 @@ export async function dashboardView(
   query: unknown,
   now = new Date(),
 ): Promise<{ status: 200 | 400; context: Record<string, unknown> }> {
-  const providers = await db.selectFrom('providers').select(['id', 'name']).orderBy('name').execute();
+  const providers = await providerNames(db);
   const parsed = parseFilters(query, new Set(providers.map((p) => p.id)), now);
   const base = {
     pageTitle: 'National dashboard',

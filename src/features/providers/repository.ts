@@ -93,3 +93,8 @@ export async function updateProfile(
   });
   return true;
 }
+
+/** Every provider's id and name, by name: for a list to choose from. */
+export async function providerNames(db: Kysely<Database>): Promise<{ id: number; name: string }[]> {
+  return db.selectFrom('providers').select(['id', 'name']).orderBy('name').execute();
+}
