@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { withStartupLock } from './db/startup-lock.ts';
 import { startRetentionJob } from './jobs/retention.ts';
 import { startDeadlinesJob } from './features/deadlines/job.ts';
+import { startTallyFolding } from './features/oversight/tallies.ts';
 import { loadReferenceProviders } from './features/providers/reference-data.ts';
 import { transportFromConfig } from './notifications/transports.ts';
 import { startOutboxWorker } from './notifications/worker.ts';
@@ -113,6 +114,9 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     logger: app.log,
   });
 
+  // The national figures' application counts: changes appended by triggers are folded in each minute.
+  const tallies = startTallyFolding({ db: database.db, logger: app.log });
+
   // Emails written by state changes are delivered from the outbox, retried until they go.
   const transport = transportFromConfig(config.email, (entry, message) => app.log.info(entry, message));
   const outbox = startOutboxWorker({ db: database.db, transport, logger: app.log });
@@ -125,6 +129,7 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
     await app.close();
     await retention.stop();
     await deadlines.stop();
+    await tallies.stop();
     await outbox.stop();
     await database.close();
     process.exit(0);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { connectDatabase, openSqlite, type DatabaseHandle } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { DASHBOARD_VIEW, dashboardView } from '../../src/features/oversight/admin-routes.ts';
+import { foldTallies } from '../../src/features/oversight/tallies.ts';
 import { random, seedSampleData } from '../../src/features/placement-schools/sample.ts';
 import { loadReferenceProviders } from '../../src/features/providers/reference-data.ts';
 import { cohortOf } from '../../src/features/training/repository.ts';
@@ -23,9 +24,10 @@ import { median, percentile } from '../lib/stats.ts';
  * every figure's grouped query, the charts, the page through Nunjucks; no HTTP), at 100,000
  * then 1,000,000 submitted applications, with a trainee for one application in ten (10,000
  * then 100,000) carrying their placement-day rows, and an award for a third of the trainees,
- * on SQLite and PostgreSQL. Two views: everything (every figure an index-only scan of its
- * covering index, migration 0022) and one provider over one academic year (a range on the
- * date that leads each index). The rows are written in bulk by the raw driver.
+ * on SQLite and PostgreSQL. Two views: everything (the applications' figures from their
+ * maintained tallies, migration 0027; the trainees' and awards' from covering indexes, 0022)
+ * and one provider over one academic year (every figure a range on the date that leads its
+ * index). The rows are written in bulk by the raw driver, through the tallies' triggers.
  */
 const POSTGRES_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = 'bench_dashboard';
@@ -356,7 +358,13 @@ async function growTo(f: Fixture, size: number, daysEach: number): Promise<void>
     for (const table of Object.keys(rows) as Table[]) if (rows[table].length) await f.writer.insert(table, rows[table]);
     f.applications = to;
   }
-  await sql`analyze`.execute(f.handle.db);
+  // What the service's minute job and the database's own maintenance would have done by now:
+  // the tallies' appended changes folded in, and (PostgreSQL's autovacuum after a bulk load)
+  // the visibility map set, so the covering indexes answer without visiting the table.
+  const folded = performance.now();
+  await foldTallies(f.handle.db);
+  console.log(`    ${f.engine}: tallies folded in ${Math.round(performance.now() - folded)} ms`);
+  await sql.raw(f.engine === 'postgres' ? 'vacuum analyze' : 'analyze').execute(f.handle.db);
 }
 
 const time = async (fn: () => Promise<unknown>) => {
@@ -431,6 +439,13 @@ export async function dashboard(ctx: BenchContext): Promise<ScenarioResult> {
         }
       }
       const [small, large] = sizes as [number, number];
+      if (engine === 'postgres' && !ctx.quick)
+        goals.push({
+          label: `postgres: the whole dashboard's p50 at ${large.toLocaleString('en-GB')} applications (ms)`,
+          value: Math.round(p50.get(large)! * 10) / 10,
+          goal: '< 200',
+          met: p50.get(large)! < 200,
+        });
       const growth = p50.get(large)! / p50.get(small)!;
       // Every figure reads a narrow index, not the table: ten times the rows should cost at most ten times.
       goals.push({

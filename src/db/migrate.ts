@@ -17,6 +17,7 @@ import * as interviews from './migrations/0023-interviews.ts';
 import * as deadlines from './migrations/0024-deadlines.ts';
 import * as advisers from './migrations/0025-advisers.ts';
 import * as placementSearchIndex from './migrations/0026-placement-search-index.ts';
+import * as applicationTallies from './migrations/0027-application-tallies.ts';
 
 /** Every migration, in order. Listed in code so the built service carries them with it. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0024-deadlines': deadlines,
   '0025-advisers': advisers,
   '0026-placement-search-index': placementSearchIndex,
+  '0027-application-tallies': applicationTallies,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

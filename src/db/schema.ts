@@ -145,6 +145,31 @@ export interface ApplicationTable {
   decision_days: number | null;
 }
 
+/** Submitted applications by provider (0: none), status and days to decision (−1: none): migration 0027. */
+export interface ApplicationTallyTable {
+  provider_id: number;
+  status: string;
+  decision_days: number;
+  n: number;
+}
+
+export interface ApplicationMonthTallyTable {
+  provider_id: number;
+  /** YYYY-MM of submission. */
+  month: string;
+  n: number;
+}
+
+/** +1 / −1 for an application's new and old keys, appended by triggers until folded in. */
+export interface ApplicationTallyChangeTable {
+  id: Generated<number>;
+  provider_id: number;
+  status: string;
+  decision_days: number;
+  month: string;
+  n: number;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   actor_user_id: number | null;
@@ -318,6 +343,9 @@ export interface Database {
   provider_memberships: ProviderMembershipTable;
   sign_in_codes: SignInCodeTable;
   applications: ApplicationTable;
+  application_tallies: ApplicationTallyTable;
+  application_month_tallies: ApplicationMonthTallyTable;
+  application_tally_changes: ApplicationTallyChangeTable;
   audit_events: AuditEventTable;
   outbox: OutboxTable;
   job_runs: JobRunTable;

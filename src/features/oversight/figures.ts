@@ -3,14 +3,16 @@ import type { Database } from '../../db/schema.ts';
 import { today } from '../../shared/dates.ts';
 import { addDays } from '../../shared/local-dates.ts';
 import { STATES, isState, type ApplicationState } from '../applications/state-machine.ts';
-import { CRITERIA_VERSIONS, isCriteriaVersion, projection } from '../training/requirements.ts';
+import { CRITERIA_VERSIONS, behindPace, dayNumber, isCriteriaVersion } from '../training/requirements.ts';
 import { TRAINEE_STATES, isTraineeState, type TraineeState } from '../training/state-machine.ts';
 import type { Filters } from './filters.ts';
+import { talliedByMonth, talliedByProviderStatusAndWait } from './tallies.ts';
 
 /**
  * The national figures: SQL through Kysely, every figure a GROUP BY that works the same on
- * SQLite and PostgreSQL and is answered from the covering indexes of migration 0022 (see
- * its comment for why indexes rather than summary tables). What comes back is small (tens
+ * SQLite and PostgreSQL. The applications' figures come from maintained tallies (migration
+ * 0027, tallies.ts) unless dates or a country narrow them; everything else, and those, from
+ * the covering indexes of migration 0022. What comes back is small (tens
  * to a few thousand grouped rows); the rest (medians, rates, bands) is worked out here.
  * National aggregates hold no one's record, so they take no tenant scope: the route that
  * shows them decides who may see them.
@@ -252,30 +254,28 @@ export async function nationalFigures(db: Kysely<Database>, filters: Filters, no
     byCountry.set(r.country, c);
   }
 
-  // Progress: the same pace rule as each trainee's page, once per distinct combination.
-  const day = today(now);
+  // Progress: the same pace rule as each trainee's page, in day numbers (each date converted once).
+  const days = new Map<string, number>();
+  const dayOf = (date: string) => {
+    let d = days.get(date);
+    if (d === undefined) days.set(date, (d = dayNumber(date)));
+    return d;
+  };
+  const todayDay = dayNumber(today(now));
   const bands = PROGRESS_BANDS.map((b) => ({ key: b.key, label: b.label, trainees: 0, behind: 0 }));
   let inTraining = 0;
   let behind = 0;
   for (const r of progressRows) {
-    const count = n(r.n);
     if (!isCriteriaVersion(r.criteria_version)) continue;
     const { unit, count: required } = CRITERIA_VERSIONS[r.criteria_version].requirement;
     const achieved = unit === 'days' ? n(r.confirmed_halves) / 2 : n(r.counted_weeks);
-    const pace = projection({
-      achieved,
-      required,
-      startDate: r.start_date,
-      expectedEndDate: r.expected_end_date,
-      today: day,
-    });
     const share = achieved / required;
     const band = bands[PROGRESS_BANDS.findIndex((b) => share >= b.min)]!;
-    band.trainees += count;
-    inTraining += count;
-    if (pace.behind) {
-      band.behind += count;
-      behind += count;
+    band.trainees++;
+    inTraining++;
+    if (behindPace(achieved, required, dayOf(r.start_date), dayOf(r.expected_end_date), todayDay)) {
+      band.behind++;
+      behind++;
     }
   }
 
@@ -334,7 +334,11 @@ function submittedApplications(db: Kysely<Database>, f: Filters) {
   return q;
 }
 
+/** No dates or country: the maintained tallies (migration 0027) answer, whatever the number of applications. */
+const tallied = (f: Filters) => !f.from && !f.to && !f.country;
+
 function applicationsByProviderStatusAndWait(db: Kysely<Database>, f: Filters) {
+  if (tallied(f)) return talliedByProviderStatusAndWait(db, f.providerId);
   return submittedApplications(db, f)
     .select((eb) => ['provider_id', 'status', 'decision_days', eb.fn.countAll().as('n')])
     .groupBy(['provider_id', 'status', 'decision_days'])
@@ -342,6 +346,7 @@ function applicationsByProviderStatusAndWait(db: Kysely<Database>, f: Filters) {
 }
 
 function applicationsByMonth(db: Kysely<Database>, f: Filters) {
+  if (tallied(f)) return talliedByMonth(db, f.providerId);
   const month = sql<string>`substr(submitted_at, 1, 7)`;
   return submittedApplications(db, f)
     .select((eb) => [month.as('month'), eb.fn.countAll().as('n')])
@@ -366,19 +371,15 @@ function traineesByStateAndCountry(db: Kysely<Database>, f: Filters) {
     .execute();
 }
 
-/** Trainees in training, grouped by what the pace rule needs: far fewer groups than trainees. */
+/**
+ * Trainees in training, a row each with what the pace rule needs, from the covering index.
+ * Not grouped: nearly every trainee is its own combination of dates and progress, and sorting
+ * them to group cost more than the rows.
+ */
 function traineesInTrainingByProgress(db: Kysely<Database>, f: Filters) {
   return trainees(db, f)
     .where('t.state', '=', 'in-training')
-    .select((eb) => [
-      't.criteria_version',
-      't.start_date',
-      't.expected_end_date',
-      't.confirmed_halves',
-      't.counted_weeks',
-      eb.fn.countAll().as('n'),
-    ])
-    .groupBy(['t.criteria_version', 't.start_date', 't.expected_end_date', 't.confirmed_halves', 't.counted_weeks'])
+    .select(['t.criteria_version', 't.start_date', 't.expected_end_date', 't.confirmed_halves', 't.counted_weeks'])
     .execute();
 }
 

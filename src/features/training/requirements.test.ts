@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, localToday, timeZoneAt, weekStart } from '../../shared/local-dates.ts';
 import { dayProblem } from './day-log.ts';
-import { CRITERIA_VERSIONS, criteriaFor, progress, projection, type DayForProgress } from './requirements.ts';
+import fc from 'fast-check';
+import {
+  CRITERIA_VERSIONS,
+  behindPace,
+  criteriaFor,
+  dayNumber,
+  progress,
+  projection,
+  type DayForProgress,
+} from './requirements.ts';
 
 /** n consecutive weekdays from a Monday, as confirmed full days. */
 function weekdays(monday: string, weeks: number, perWeek = 5, halves = 2): DayForProgress[] {
@@ -151,6 +160,34 @@ describe('pace and "behind"', () => {
       today: '2025-09-03',
     });
     expect(none).toEqual({ projectedCompletion: null, behind: true });
+  });
+  it('gives the same "behind" in day numbers (the national figures) as projection()', () => {
+    const date = fc.integer({ min: dayNumber('2020-01-01'), max: dayNumber('2032-12-31') }).map((d) =>
+      new Date(d * 86_400_000).toISOString().slice(0, 10),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.constantFrom(24, 120, 180),
+        date,
+        fc.integer({ min: 0, max: 800 }),
+        fc.integer({ min: -30, max: 900 }),
+        (halves, required, startDate, length, elapsed) => {
+          const achieved = halves / 2;
+          const today = addDays(startDate, elapsed);
+          const same = (expectedEndDate: string) =>
+            expect(
+              behindPace(achieved, required, dayNumber(startDate), dayNumber(expectedEndDate), dayNumber(today)),
+            ).toBe(projection({ achieved, required, startDate, expectedEndDate, today }).behind);
+          same(addDays(startDate, length));
+          // Either side of the projected completion, where the rule turns.
+          const projected = projection({ achieved, required, startDate, expectedEndDate: startDate, today });
+          if (projected.projectedCompletion)
+            for (const d of [-1, 0, 1]) same(addDays(projected.projectedCompletion, d));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

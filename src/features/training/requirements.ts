@@ -204,3 +204,29 @@ export function projection(input: {
       : null;
   return { projectedCompletion, behind: projectedCompletion === null || projectedCompletion > input.expectedEndDate };
 }
+
+/** Whole days since 1970-01-01 of a YYYY-MM-DD date. */
+export const dayNumber = (date: string): number =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+
+/** The day number of the Monday of a day number's week (1970-01-01 was a Thursday). */
+const mondayOf = (day: number): number => day - ((((day + 3) % 7) + 7) % 7);
+
+/**
+ * `projection(…).behind` in day numbers rather than date strings: the same rule, about a
+ * hundred times cheaper, for the national figures, which apply it to every trainee in
+ * training (a property test holds it equal to `projection`).
+ */
+export function behindPace(
+  achieved: number,
+  required: number,
+  startDay: number,
+  expectedEndDay: number,
+  today: number,
+): boolean {
+  if (achieved >= required) return false;
+  if (!(achieved > 0)) return true;
+  const elapsedWeeks = Math.max(1, Math.floor((today - mondayOf(startDay)) / 7) + 1);
+  const perWeek = achieved / elapsedWeeks;
+  return mondayOf(today) + Math.ceil((required - achieved) / perWeek) * 7 - 1 > expectedEndDay;
+}
