@@ -1,9 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isPostgres } from '../../db/migrations/helpers.ts';
 import type { Database } from '../../db/schema.ts';
 import { today } from '../../shared/dates.ts';
 import { addDays } from '../../shared/local-dates.ts';
 import { STATES, isState, type ApplicationState } from '../applications/state-machine.ts';
-import { CRITERIA_VERSIONS, behindPace, dayNumber, isCriteriaVersion } from '../training/requirements.ts';
+import { CRITERIA_VERSIONS, dayNumber } from '../training/requirements.ts';
 import { TRAINEE_STATES, isTraineeState, type TraineeState } from '../training/state-machine.ts';
 import type { Filters } from './filters.ts';
 import { talliedByMonth, talliedByProviderStatusAndWait } from './tallies.ts';
@@ -189,7 +190,7 @@ export async function nationalFigures(db: Kysely<Database>, filters: Filters, no
     applicationsByProviderStatusAndWait(db, filters),
     applicationsByMonth(db, filters),
     traineesByStateAndCountry(db, filters),
-    traineesInTrainingByProgress(db, filters),
+    traineesInTrainingByProgress(db, filters, dayNumber(today(now))),
     placementSchoolsByCountry(db, filters),
     awardsByMonth(db, filters),
     db.selectFrom('providers').select(['id', 'name']).execute(),
@@ -254,28 +255,19 @@ export async function nationalFigures(db: Kysely<Database>, filters: Filters, no
     byCountry.set(r.country, c);
   }
 
-  // Progress: the same pace rule as each trainee's page, in day numbers (each date converted once).
-  const days = new Map<string, number>();
-  const dayOf = (date: string) => {
-    let d = days.get(date);
-    if (d === undefined) days.set(date, (d = dayNumber(date)));
-    return d;
-  };
-  const todayDay = dayNumber(today(now));
+  // Progress: counted by the database, a row per band and whether behind.
   const bands = PROGRESS_BANDS.map((b) => ({ key: b.key, label: b.label, trainees: 0, behind: 0 }));
   let inTraining = 0;
   let behind = 0;
   for (const r of progressRows) {
-    if (!isCriteriaVersion(r.criteria_version)) continue;
-    const { unit, count: required } = CRITERIA_VERSIONS[r.criteria_version].requirement;
-    const achieved = unit === 'days' ? n(r.confirmed_halves) / 2 : n(r.counted_weeks);
-    const share = achieved / required;
-    const band = bands[PROGRESS_BANDS.findIndex((b) => share >= b.min)]!;
-    band.trainees++;
-    inTraining++;
-    if (behindPace(achieved, required, dayOf(r.start_date), dayOf(r.expected_end_date), todayDay)) {
-      band.behind++;
-      behind++;
+    const band = bands[n(r.band)];
+    if (!band) continue;
+    const count = n(r.n);
+    band.trainees += count;
+    inTraining += count;
+    if (n(r.behind) === 1) {
+      band.behind += count;
+      behind += count;
     }
   }
 
@@ -372,14 +364,65 @@ function traineesByStateAndCountry(db: Kysely<Database>, f: Filters) {
 }
 
 /**
- * Trainees in training, a row each with what the pace rule needs, from the covering index.
- * Not grouped: nearly every trainee is its own combination of dates and progress, and sorting
- * them to group cost more than the rows.
+ * Trainees in training by progress band (the index into PROGRESS_BANDS) and whether behind:
+ * the pace rule (`behindPace`, as each trainee's page applies it) worked out by the database
+ * in the same double-precision steps, so a hundred thousand trainees come back as ten rows.
  */
-function traineesInTrainingByProgress(db: Kysely<Database>, f: Filters) {
-  return trainees(db, f)
+function traineesInTrainingByProgress(db: Kysely<Database>, f: Filters, todayDay: number) {
+  const pg = isPostgres(db);
+  const real = (e: RawBuilder<unknown>) => sql`cast(${e} as double precision)`;
+  // Days since 1970-01-01 of a YYYY-MM-DD column.
+  const dayOf = (column: string) =>
+    pg
+      ? sql`(cast(${sql.ref(column)} as date) - date '1970-01-01')`
+      : sql`cast(julianday(${sql.ref(column)}) - 2440587.5 as integer)`;
+  const versions = Object.values(CRITERIA_VERSIONS);
+  const byVersion = (value: (v: (typeof versions)[number]) => RawBuilder<unknown>) =>
+    sql`case t.criteria_version ${sql.join(
+      versions.map((v) => sql`when ${sql.lit(v.id)} then ${value(v)}`),
+      sql` `,
+    )} end`;
+  const perTrainee = trainees(db, f)
     .where('t.state', '=', 'in-training')
-    .select(['t.criteria_version', 't.start_date', 't.expected_end_date', 't.confirmed_halves', 't.counted_weeks'])
+    .where(
+      't.criteria_version',
+      'in',
+      versions.map((v) => v.id),
+    )
+    .select([
+      // Confirmed half days count as halves; counted weeks as they are.
+      byVersion((v) =>
+        v.requirement.unit === 'days'
+          ? sql`${real(sql.ref('t.confirmed_halves'))} / 2`
+          : real(sql.ref('t.counted_weeks')),
+      ).as('achieved'),
+      byVersion((v) => sql.lit(v.requirement.count)).as('required'),
+      dayOf('t.start_date').as('start_day'),
+      dayOf('t.expected_end_date').as('end_day'),
+    ]);
+  const withWeeks = db.selectFrom(perTrainee.as('r')).select([
+    'r.achieved',
+    'r.required',
+    'r.end_day',
+    // Weeks since the Monday of the start week, at least 1 (1970-01-01 was a Thursday).
+    sql`${sql.raw(pg ? 'greatest' : 'max')}(1, (${sql.lit(todayDay)} - (r.start_day - (r.start_day + 3) % 7)) / 7 + 1)`.as(
+      'elapsed',
+    ),
+  ]);
+  const mondayToday = todayDay - ((((todayDay + 3) % 7) + 7) % 7);
+  return db
+    .selectFrom(withWeeks.as('w'))
+    .select((eb) => [
+      sql<number>`case ${sql.join(
+        PROGRESS_BANDS.map((b, i) => sql`when w.achieved / w.required >= ${sql.lit(b.min)} then ${sql.lit(i)}`),
+        sql` `,
+      )} end`.as('band'),
+      sql<number>`case when w.achieved >= w.required then 0 when w.achieved <= 0 then 1
+        when ${sql.lit(mondayToday)} + ceil((w.required - w.achieved) / (w.achieved / w.elapsed)) * 7 - 1 > w.end_day then 1
+        else 0 end`.as('behind'),
+      eb.fn.countAll().as('n'),
+    ])
+    .groupBy(['band', 'behind'])
     .execute();
 }
 
