@@ -377,9 +377,11 @@ export async function dashboard(ctx: BenchContext): Promise<ScenarioResult> {
   const sizes = ctx.quick ? [2_000, 20_000] : [100_000, 1_000_000];
   const daysEach = ctx.quick ? 10 : 120;
   const renders = ctx.quick ? 5 : 20;
-  const engines: Engine[] = ['sqlite'];
+  // BENCH_ENGINES=postgres (or sqlite) measures one engine; BENCH_KEEP=1 keeps its data to look into.
+  const only = process.env['BENCH_ENGINES']?.split(',');
+  const engines: Engine[] = only?.includes('postgres') && !only.includes('sqlite') ? [] : ['sqlite'];
   const notes: string[] = [];
-  if (await postgresReachable()) engines.push('postgres');
+  if ((!only || only.includes('postgres')) && (await postgresReachable())) engines.push('postgres');
   else notes.push(`PostgreSQL at ${POSTGRES_URL} was not reachable: SQLite only.`);
   const views = createViews({ assets: loadManifest(), govukBrand: false, primaryNavigation: [], serviceUrl: '' });
 

@@ -346,6 +346,8 @@ function applicationsByMonth(db: Kysely<Database>, f: Filters) {
     .execute();
 }
 
+const traineesNarrowed = (f: Filters) => Boolean(f.from || f.to || f.providerId !== null || f.country || f.cohort);
+
 function trainees(db: Kysely<Database>, f: Filters) {
   let q = db.selectFrom('trainees as t');
   if (f.from) q = q.where('t.start_date', '>=', f.from);
@@ -428,10 +430,15 @@ function traineesInTrainingByProgress(db: Kysely<Database>, f: Filters, todayDay
 
 /** Distinct placement schools of the trainees in view, by the school's country. */
 function placementSchoolsByCountry(db: Kysely<Database>, f: Filters) {
-  return trainees(db, f)
-    .innerJoin('placements as p', 'p.trainee_id', 't.id')
-    .innerJoin('placement_schools as s', 's.id', 'p.school_id')
-    .select((eb) => ['s.country', eb.fn.count('p.school_id').distinct().as('n')])
+  // Every placement belongs to a trainee: with nothing narrowing the trainees, the placements
+  // alone say which schools have trainees (a semi-join, not a join through every trainee).
+  const placed = traineesNarrowed(f)
+    ? trainees(db, f).innerJoin('placements as p', 'p.trainee_id', 't.id').select('p.school_id')
+    : db.selectFrom('placements as p').select('p.school_id');
+  return db
+    .selectFrom('placement_schools as s')
+    .where('s.id', 'in', placed)
+    .select((eb) => ['s.country', eb.fn.countAll().as('n')])
     .groupBy('s.country')
     .execute();
 }
