@@ -326,3 +326,48 @@ export async function seedKnownFigures(db: Kysely<Database>): Promise<KnownFigur
     },
   };
 }
+
+/**
+ * A candidate of their own and their application, written straight to the tables: for the
+ * figures' tests that need many applications in chosen states. `key` makes the email and
+ * reference unique within a database.
+ */
+export async function applicationRow(
+  db: Kysely<Database>,
+  key: string,
+  values: { providerId: number | null; status: string; submittedAt: string | null; decisionDays?: number | null },
+): Promise<{ candidateId: number; applicationId: number }> {
+  const stamp = '2026-03-01T09:00:00.000Z';
+  const name = `Figures Row ${key}`;
+  const user = await db
+    .insertInto('users')
+    .values({
+      email: `figures.row.${key}@example.com`,
+      name,
+      role: 'candidate',
+      is_sample: 0,
+      created_at: stamp,
+      last_signed_in_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('applications')
+    .values({
+      reference: `IQTS-R${key.toUpperCase()}`,
+      candidate_id: user.id,
+      provider_id: values.providerId,
+      status: values.status,
+      answers: '{}',
+      candidate_name: name,
+      country: 'NG',
+      phase: 'secondary',
+      submitted_at: values.submittedAt,
+      decision_days: values.decisionDays ?? null,
+      updated_at: stamp,
+      created_at: stamp,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { candidateId: user.id, applicationId: row.id };
+}

@@ -13,6 +13,7 @@ import {
 import { cohortOf } from '../../src/features/training/repository.ts';
 import { addDays } from '../../src/shared/local-dates.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { applicationRow } from '../helpers/oversight.ts';
 
 const everything: Filters = { providerId: null, country: null, cohort: null, from: null, to: null };
 const STAMP = '2026-03-01T09:00:00.000Z';
@@ -61,41 +62,17 @@ for (const engine of engines) {
           });
           if (projectedCompletion) end = addDays(projectedCompletion, (i % 3) - 1);
         }
-        const user = await db
-          .insertInto('users')
-          .values({
-            email: `progress.trainee${i}@example.com`,
-            name: `Progress Trainee ${i}`,
-            role: 'candidate',
-            is_sample: 0,
-            created_at: STAMP,
-            last_signed_in_at: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const application = await db
-          .insertInto('applications')
-          .values({
-            reference: `IQTS-P${String(i).padStart(6, '0')}`,
-            candidate_id: user.id,
-            provider_id: provider.id,
-            status: 'recruited',
-            answers: '{}',
-            candidate_name: `Progress Trainee ${i}`,
-            country: 'NG',
-            phase: 'secondary',
-            submitted_at: STAMP,
-            updated_at: STAMP,
-            created_at: STAMP,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const { candidateId, applicationId } = await applicationRow(db, `p${i}`, {
+          providerId: provider.id,
+          status: 'recruited',
+          submittedAt: STAMP,
+        });
         await db
           .insertInto('trainees')
           .values({
-            application_id: application.id,
+            application_id: applicationId,
             provider_id: provider.id,
-            candidate_id: user.id,
+            candidate_id: candidateId,
             name: `Progress Trainee ${i}`,
             state: i % 11 === 0 ? 'deferred' : 'in-training',
             start_date: start,

@@ -6,6 +6,7 @@ import { nationalFigures } from '../../src/features/oversight/figures.ts';
 import type { Filters } from '../../src/features/oversight/filters.ts';
 import { foldTallies, talliedByMonth, talliedByProviderStatusAndWait } from '../../src/features/oversight/tallies.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { applicationRow } from '../helpers/oversight.ts';
 
 /** What the tallies must equal: the submitted rows, grouped directly. */
 async function direct(db: Kysely<Database>, providerId: number | null) {
@@ -35,7 +36,6 @@ async function tallied(db: Kysely<Database>, providerId: number | null) {
 }
 
 const everything: Filters = { providerId: null, country: null, cohort: null, from: null, to: null };
-const STAMP = '2026-03-01T09:00:00.000Z';
 
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`the applications' tallies (${engine.name})`, () => {
@@ -46,38 +46,13 @@ for (const engine of engines) {
 
     /** An application (a candidate of its own), submitted in the given month or a draft. */
     async function application(providerId: number | null, status: string, month: string | null, days: number | null) {
-      const i = ++next;
-      const user = await db
-        .insertInto('users')
-        .values({
-          email: `tally.candidate${i}@example.com`,
-          name: `Tally Candidate ${i}`,
-          role: 'candidate',
-          is_sample: 0,
-          created_at: STAMP,
-          last_signed_in_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const row = await db
-        .insertInto('applications')
-        .values({
-          reference: `IQTS-T${String(i).padStart(6, '0')}`,
-          candidate_id: user.id,
-          provider_id: providerId,
-          status,
-          answers: '{}',
-          candidate_name: `Tally Candidate ${i}`,
-          country: 'NG',
-          phase: 'secondary',
-          submitted_at: month ? `${month}-10T10:00:00.000Z` : null,
-          decision_days: days,
-          updated_at: STAMP,
-          created_at: STAMP,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
+      const row = await applicationRow(db, `t${++next}`, {
+        providerId,
+        status,
+        submittedAt: month ? `${month}-10T10:00:00.000Z` : null,
+        decisionDays: days,
+      });
+      return row.applicationId;
     }
 
     beforeAll(async () => {
