@@ -162,9 +162,9 @@ describe('pace and "behind"', () => {
     expect(none).toEqual({ projectedCompletion: null, behind: true });
   });
   it('gives the same "behind" in day numbers (the national figures) as projection()', () => {
-    const date = fc.integer({ min: dayNumber('2020-01-01'), max: dayNumber('2032-12-31') }).map((d) =>
-      new Date(d * 86_400_000).toISOString().slice(0, 10),
-    );
+    const date = fc
+      .integer({ min: dayNumber('2020-01-01'), max: dayNumber('2032-12-31') })
+      .map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 500 }),
