@@ -213,9 +213,9 @@ export const dayNumber = (date: string): number =>
 const mondayOf = (day: number): number => day - ((((day + 3) % 7) + 7) % 7);
 
 /**
- * `projection(…).behind` in day numbers rather than date strings: the same rule, about a
- * hundred times cheaper, for the national figures, which apply it to every trainee in
- * training (a property test holds it equal to `projection`).
+ * `projection(…).behind` in day numbers rather than date strings: the steps the national
+ * figures' SQL takes for every trainee in training (oversight/figures.ts). Tests hold this
+ * equal to `projection`, and the SQL's counts equal to this, trainee by trainee.
  */
 export function behindPace(
   achieved: number,
