@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { foldTallies } from '../../src/features/oversight/tallies.ts';
 import type { DatabaseHandle } from '../../src/db/connect.ts';
 import { IQTS_ROUTE } from '../../src/features/award/trn.ts';
 import { cohortOf } from '../../src/features/training/repository.ts';
@@ -576,6 +577,9 @@ export async function seedOversightLoad(handle: DatabaseHandle, load: OversightL
         await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(
           db,
         );
+    // The tallies' changes the triggers appended for every application, folded as the minute job would.
+    await foldTallies(db);
+    step('fold the tallies');
     await sql`analyze`.execute(db);
     step('analyze');
 

@@ -115,8 +115,8 @@ for (const engine of engines) {
       expect(await tallied(db, a)).toEqual(await direct(db, a));
       await foldTallies(db);
       expect(await tallied(db, a)).toEqual(await direct(db, a));
-      const offers = await db.selectFrom('application_tallies').selectAll().where('n', '=', 0).execute();
-      expect(offers).toEqual([]);
+      const emptyCounts = await db.selectFrom('application_tallies').selectAll().where('n', '=', 0).execute();
+      expect(emptyCounts).toEqual([]);
     });
 
     it('the dashboard reads the same figures from the tallies as from the rows', async () => {
