@@ -16,8 +16,9 @@ import { median } from '../lib/stats.ts';
 /**
  * Scenario 6: application submissions per second with 20 candidates submitting at once,
  * with the durability we ship (SQLite WAL + synchronous=FULL; PostgreSQL), through the
- * service's own state change (state machine, audit row, two outbox emails, one
- * transaction) — against the same rows written by the raw driver in a transaction.
+ * service's own state change (state machine, audit row, the provider's decision deadline,
+ * two outbox emails, one transaction) — against the same rows written by the raw driver in
+ * a transaction.
  */
 const POSTGRES_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = 20;
@@ -96,6 +97,10 @@ const outboxRow = (
   return [to, template, subject, body, JSON.stringify(p), 'pending', now, now] as const;
 };
 
+/** The provider's decision deadline the submit opens (the service works out its date; the raw writes fixed ones). */
+const deadlineRow = (now: string) =>
+  ['provider-decision', '2026-1', 'Europe/London', '2027-01-12', '2027-01-12T23:59:59.999Z', now, now] as const;
+
 export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResult> {
   const n = ctx.quick ? 200 : 2000;
   const engines: ('sqlite' | 'postgres')[] = ['sqlite'];
@@ -170,10 +175,14 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
           const email = raw.prepare(
             'insert into outbox (to_email, template, subject, body, personalisation, status, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
           );
+          const deadline = raw.prepare(
+            'insert into deadlines (application_id, kind, policy_version, zone, last_day, due_at, opened_at, reminders_sent, next_reminder_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?)',
+          );
           const submit = raw.transaction((id: number) => {
             const now = new Date().toISOString();
             update.run(now, 'Sample Candidate', 'NG', 'secondary', now, id);
             audit.run(provider.id, id, now);
+            deadline.run(id, ...deadlineRow(now));
             email.run(...outboxRow('candidate@example.com', 'application-submitted-candidate', now));
             email.run(...outboxRow('provider@example.com', 'application-submitted-provider', now));
           });
@@ -192,6 +201,10 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
                 await c.query(
                   "insert into audit_events (actor_user_id, provider_id, application_id, action, from_state, to_state, detail, created_at) values (1, $1, $2, 'submit', 'draft', 'awaiting-decision', null, $3)",
                   [provider.id, id, now],
+                );
+                await c.query(
+                  'insert into deadlines (application_id, kind, policy_version, zone, last_day, due_at, opened_at, reminders_sent, next_reminder_at) values ($1, $2, $3, $4, $5, $6, $7, 0, $8)',
+                  [id, ...deadlineRow(now)],
                 );
                 for (const row of [
                   outboxRow('candidate@example.com', 'application-submitted-candidate', now),
@@ -219,7 +232,9 @@ export async function applicationSubmit(ctx: BenchContext): Promise<ScenarioResu
       if (engine === 'postgres') await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
       await handle.close();
     }
-    results.push(contender(`${engine}: the service's submit (state machine, audit, 2 emails)`, 'submits/s', service));
+    results.push(
+      contender(`${engine}: the service's submit (state machine, audit, deadline, 2 emails)`, 'submits/s', service),
+    );
     results.push(
       contender(
         `${engine}: raw ${engine === 'sqlite' ? 'better-sqlite3' : 'pg'} writes of the same rows`,

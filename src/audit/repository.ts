@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { PREPARED } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import { scopeProviderIds, type AdminScope, type ProviderScope } from '../shared/scope.ts';
 
@@ -35,6 +36,7 @@ export async function recordAudit(
       detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
       created_at: now.toISOString(),
     })
+    .modifyEnd(PREPARED)
     .execute();
 }
 

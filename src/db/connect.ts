@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { fromRoot } from '../shared/paths.ts';
+import { namingPool } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -127,7 +128,7 @@ export async function connectDatabase(url: string, options: ConnectOptions = {})
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
   if (options.schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('Invalid schema name');
     await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { isPostgres } from '../db/migrations/helpers.ts';
+import { PREPARED } from '../db/prepared.ts';
 import type { Database, OutboxTable } from '../db/schema.ts';
 import { renderEmail, type Personalisation, type TemplateName } from './templates.ts';
 
@@ -69,6 +70,7 @@ export async function enqueueEmails(trx: OutboxWriter, emails: OutboxEmail[], no
   await trx
     .insertInto('outbox')
     .values(emails.map((email) => pendingRow(email, stamp)))
+    .modifyEnd(PREPARED)
     .execute();
 }
 

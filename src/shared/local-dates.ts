@@ -33,10 +33,18 @@ export const weekStart = (date: string): string => addDays(date, -weekdayIndex(d
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 export const dayName = (date: string): string => DAY_NAMES[weekdayIndex(date)]!;
 
+// Making a formatter costs far more than using one: one a zone, kept.
+const todayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The date it is now in a time zone. */
 export function localToday(timeZone: string, now = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = todayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    todayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 /** The IANA time zone at a point (offline look-up); "UTC" for a point it cannot place. */

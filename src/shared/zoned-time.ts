@@ -45,12 +45,25 @@ function wallParts(zone: string, instant: Date): number[] {
   return [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second].map(Number);
 }
 
+/**
+ * Offsets already worked out, by zone and instant: a deadline's day is looked up in the
+ * same few instants by every step taken that day, and asking Intl costs far more than this.
+ */
+const offsets = new Map<string, number>();
+const MOST_OFFSETS = 10_000;
+
 /** The zone's offset from UTC at an instant, in minutes (Kathmandu +345, Santiago in winter −240). */
 export function offsetMinutes(zone: string, instant: Date): number {
+  const key = `${zone}|${instant.getTime()}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
   const [y, mo, d, h, mi, s] = wallParts(zone, instant);
   const asUtc = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
   const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((asUtc - whole) / 60_000);
+  const offset = Math.round((asUtc - whole) / 60_000);
+  if (offsets.size >= MOST_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 export function wallClock(zone: string, instant: Date): WallClock {
@@ -69,11 +82,16 @@ export function offsetLabel(minutes: number): string {
   return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
 }
 
+const nameFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The zone's long name at an instant ("Gulf Standard Time", "British Summer Time"). */
 export function zoneName(zone: string, instant: Date): string {
-  const part = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'long' })
-    .formatToParts(instant)
-    .find((p) => p.type === 'timeZoneName');
+  let format = nameFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'long' });
+    nameFormats.set(zone, format);
+  }
+  const part = format.formatToParts(instant).find((p) => p.type === 'timeZoneName');
   const name = part?.value ?? zone;
   // Where the runtime has no name of its own it gives "GMT+04:45": the offset label says that better.
   return /^GMT[+-]/.test(name) ? cityTime(zone) : name;

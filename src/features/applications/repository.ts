@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
 import { lockProvider } from '../../db/locks.ts';
 import { isPostgres } from '../../db/migrations/helpers.ts';
+import { PREPARED } from '../../db/prepared.ts';
 import type { ApplicationTable, Database } from '../../db/schema.ts';
 import { enqueueEmails } from '../../notifications/outbox.ts';
 import { scopeProviderIds, type CandidateScope, type ProviderScope } from '../../shared/scope.ts';
@@ -332,8 +333,10 @@ export async function changeState(
         .selectAll('a')
         .select([
           'cu.email as candidate_email',
+          'cu.time_zone as candidate_time_zone',
           'p.name as provider_name',
           'p.contact_email as provider_contact_email',
+          'p.status as provider_status',
           deciderEmails(trx).as('decider_emails'),
         ])
         .where('a.id', '=', req.applicationId);
@@ -341,12 +344,23 @@ export async function changeState(
         scope.kind === 'candidate'
           ? q.where('a.candidate_id', '=', scope.candidateId)
           : q.where('a.provider_id', 'in', scopeProviderIds(scope));
-      const found = await q.executeTakeFirst();
+      const found = await q.modifyEnd(PREPARED).executeTakeFirst();
       if (!found) return { ok: false, message: 'Application not found' };
-      const { candidate_email, provider_name, provider_contact_email, decider_emails, ...row } = found;
+      const {
+        candidate_email,
+        candidate_time_zone,
+        provider_name,
+        provider_contact_email,
+        provider_status,
+        decider_emails,
+        ...row
+      } = found;
       const step = transition(row.status as ApplicationState, req.event, scope.kind);
       if (!step.ok) return step;
-      const guarded = await providerGuard(trx, req.event, req.set?.provider_id ?? row.provider_id, now);
+      const providerId = req.set?.provider_id ?? row.provider_id;
+      const guarded = await providerGuard(trx, req.event, providerId, now, {
+        status: providerId === row.provider_id ? provider_status : undefined,
+      });
       const extra = req.within ? await req.within(trx, row) : undefined;
       const set = { ...req.set, ...guarded };
       // Choosing a provider changes who is told: the step looks them up again then.
@@ -366,6 +380,7 @@ export async function changeState(
         extra,
         now,
         known,
+        { time_zone: candidate_time_zone },
       );
       return { ok: true, application: fromRow(after) };
     })
@@ -400,6 +415,8 @@ async function applyStep(
   now: Date,
   /** Who the emails go to, when the caller already read them with the application. */
   known?: (after: Selectable<ApplicationTable>) => People,
+  /** The candidate's time zone setting, when the caller already read it. */
+  candidateSetting?: { time_zone: string | null },
 ): Promise<Selectable<ApplicationTable>> {
   const stamp = now.toISOString();
   const set = { ...req.set, ...extra?.set };
@@ -409,6 +426,7 @@ async function applyStep(
     .where('id', '=', row.id)
     .where('status', '=', row.status)
     .where('updated_at', '=', row.updated_at)
+    .modifyEnd(PREPARED)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) {
     // Undo anything `within` wrote: the change did not happen.
@@ -437,7 +455,14 @@ async function applyStep(
   }
   const after = { ...row, ...set, status: to, updated_at: stamp };
   // Deadlines the step closes or opens; what it opens is said in its emails.
-  const { forCandidate, ...deadlineWords } = await syncDeadlines(trx, after, req.event, now);
+  const { forCandidate, ...deadlineWords } = await syncDeadlines(
+    trx,
+    after,
+    row.status as ApplicationState,
+    req.event,
+    now,
+    candidateSetting,
+  );
   const who = known ? known(after) : await people(trx, after);
   const base = {
     candidateName: who.candidateName,
@@ -507,23 +532,28 @@ class ProviderRefusal extends Error {}
 
 /**
  * Only an approved provider receives applications and makes offers, and an offer must fit
- * within the provider's cohort cap. Checked inside the change's transaction with the
- * provider's row locked (PostgreSQL; SQLite's transactions already take the write lock),
- * so a suspension and an offer, or two offers for the last place, happen one after the
- * other: the second sees the first. A suspended provider keeps its applications: it can
- * still interview, reject, and see through offers already made.
+ * within the provider's cohort cap. Checked inside the change's transaction. For an offer
+ * the provider's row is locked (PostgreSQL; SQLite's transactions already take the write
+ * lock), so a suspension and an offer, or two offers for the last place, happen one after
+ * the other: the second sees the first. A submit needs no lock: a suspension reads no
+ * applications, so a submit that read "approved" just before a suspension committed is
+ * one that came first, and a suspended provider keeps its applications: it can still
+ * interview, reject, and see through offers already made. `known.status` is the
+ * provider's status when the caller read it with the application in this transaction.
  */
 async function providerGuard(
   trx: Transaction<Database>,
   event: ApplicationEvent,
   providerId: number | null,
   now: Date,
+  known: { status?: string | null } = {},
 ): Promise<Settable> {
   if ((event !== 'submit' && event !== 'make-offer') || providerId === null) return {};
   if (event === 'submit') {
-    let q = trx.selectFrom('providers').select('status').where('id', '=', providerId);
-    if (isPostgres(trx)) q = q.forShare();
-    const p = await q.executeTakeFirst();
+    const p =
+      known.status != null
+        ? { status: known.status }
+        : await trx.selectFrom('providers').select('status').where('id', '=', providerId).executeTakeFirst();
     const problem = p ? notTakingApplications(p.status) : 'Choose a training provider';
     if (problem) throw new ProviderRefusal(problem);
     return {};

@@ -6,6 +6,7 @@ import {
   DEADLINE_POLICIES,
   deadlineFor,
   endOfDay,
+  kindsClosedBy,
   policyInForce,
   reminderTimes,
   timeLeft,
@@ -28,6 +29,16 @@ describe('the deadlines table', () => {
     expect(decision.whenPassed).toBe('reject-by-default');
     expect(offer.whenPassed).toBe('decline-by-default');
     expect(policyInForce(at('2027-03-01T00:00:00Z')).version).toBe(policy.version);
+  });
+});
+
+describe('which deadlines a step closes', () => {
+  it('a decision closes the decision deadline, an answer the offer one; a submit has nothing to close', () => {
+    expect(kindsClosedBy('awaiting-decision', 'offer')).toEqual(['provider-decision']);
+    expect(kindsClosedBy('interviewing', 'rejected')).toEqual(['provider-decision']);
+    expect(kindsClosedBy('offer', 'conditions-pending')).toEqual(['offer-response']);
+    expect(kindsClosedBy('awaiting-decision', 'interviewing')).toEqual([]);
+    expect(kindsClosedBy('draft', 'awaiting-decision')).toEqual([]);
   });
 });
 

@@ -107,11 +107,16 @@ export function rulesOpenedBy(event: ApplicationEvent, policy: DeadlinePolicy): 
   return Object.values(policy.rules).filter((r) => r.opensOn === event);
 }
 
-/** The rules (of any version) that a state no longer keeps open. */
-export function kindsClosedBy(state: ApplicationState): DeadlineKind[] {
+/**
+ * The rules (of any version) kept open while `from` that `to` no longer keeps open: what a
+ * step from one to the other closes. None from a state no rule keeps open (a draft), so
+ * such a step has nothing to look for.
+ */
+export function kindsClosedBy(from: ApplicationState, to: ApplicationState): DeadlineKind[] {
   const kinds = new Set<DeadlineKind>();
   for (const p of DEADLINE_POLICIES)
-    for (const r of Object.values(p.rules)) if (!r.openWhile.includes(state)) kinds.add(r.kind);
+    for (const r of Object.values(p.rules))
+      if (r.openWhile.includes(from) && !r.openWhile.includes(to)) kinds.add(r.kind);
   return [...kinds];
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { PREPARED } from '../../db/prepared.ts';
 import type { Database, DeadlineTable } from '../../db/schema.ts';
 import { deadlineInZone, ENGLAND, readerZone } from '../../shared/zoned-time.ts';
 import type { ApplicationEvent, ApplicationState } from '../applications/state-machine.ts';
@@ -45,17 +46,20 @@ export interface DeadlineWords {
 }
 
 /**
- * After a step: closes the application's open deadlines its new state no longer waits for,
- * and opens those the step starts, under the policy in force now.
+ * After a step from `from` to the application's new state: closes the open deadlines the new
+ * state no longer waits for, and opens those the step starts, under the policy in force now.
+ * `candidate` is the candidate's time zone setting when the caller has already read it.
  */
 export async function syncDeadlines(
   trx: Transaction<Database>,
   app: { id: number; candidate_id: number; status: ApplicationState },
+  from: ApplicationState,
   event: ApplicationEvent,
   now: Date,
+  candidate?: { time_zone: string | null },
 ): Promise<DeadlineWords> {
   const stamp = now.toISOString();
-  const closing = kindsClosedBy(app.status);
+  const closing = kindsClosedBy(from, app.status);
   if (closing.length)
     await trx
       .updateTable('deadlines')
@@ -67,12 +71,10 @@ export async function syncDeadlines(
   const policy = policyInForce(now);
   const rules = rulesOpenedBy(event, policy);
   if (!rules.length) return {};
-  const candidate = await trx
-    .selectFrom('users')
-    .select('time_zone')
-    .where('id', '=', app.candidate_id)
-    .executeTakeFirst();
-  const candidateZone = readerZone(candidate);
+  const candidateZone = readerZone(
+    candidate ??
+      (await trx.selectFrom('users').select('time_zone').where('id', '=', app.candidate_id).executeTakeFirst()),
+  );
   const words: DeadlineWords = {};
   for (const rule of rules) {
     const deadline = deadlineFor(rule, now, candidateZone);
@@ -95,6 +97,7 @@ export async function syncDeadlines(
         closed_by: null,
         applied_at: null,
       })
+      .modifyEnd(PREPARED)
       .execute();
     const forCandidate = deadlineInZone(candidateZone, deadline.dueAt);
     if (rule.kind === 'provider-decision') {
