@@ -50,6 +50,9 @@ export function openSqlite(path: string): SqliteDatabase.Database {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // A 32 MB page cache (SQLite's own default is 2 MB): a search's index pages stay in memory
+  // instead of being read from the operating system's cache page by page. Filled only as used.
+  database.pragma('cache_size = -32768');
   return database;
 }
 

@@ -152,6 +152,41 @@ for (const engine of engines) {
       expect(nonEmpty).toBeGreaterThan(compared / 4);
     }, 240_000);
 
+    it('a crowded town: every page, and the count, as the reference gives them (schools with two partners once)', async () => {
+      // 400 schools within about 3 km of one point, some with two partners, and some on the 10 km circle itself.
+      const centre: Point = { lat: -33.4489, lon: -70.6693 };
+      const rand = random(400);
+      const rows: [string, string, string, number, number][] = Array.from({ length: 400 }, (_, i) => [
+        `Crowded Town School ${i + 1}`,
+        'Santiago',
+        'CL',
+        Number((centre.lat + (rand() - 0.5) * 0.05).toFixed(6)),
+        Number((centre.lon + (rand() - 0.5) * 0.06).toFixed(6)),
+      ]);
+      await importSchools(d.db, sampleProviders[0]!, csv(rows));
+      await importSchools(d.db, sampleProviders[1]!, csv(rows.slice(0, 150)));
+      const ring = Array.from({ length: 12 }, (_, i) => {
+        const bearing = (i * 30 * Math.PI) / 180;
+        const lat = centre.lat + (10 / 111.195) * Math.cos(bearing);
+        const lon = centre.lon + ((10 / 111.195) * Math.sin(bearing)) / Math.cos((centre.lat * Math.PI) / 180);
+        return [`Ring School ${i + 1}`, 'Santiago', 'CL', Number(lat.toFixed(6)), Number(lon.toFixed(6))] as [
+          string,
+          string,
+          string,
+          number,
+          number,
+        ];
+      });
+      await importSchools(d.db, sampleProviders[0]!, csv(ring));
+      for (const radiusKm of RADII)
+        for (const offset of [0, 20, 180, 380, 400, 420])
+          for (const filter of [undefined, sampleProviders[1]!]) {
+            const query = { point: centre, radiusKm, limit: 20, offset, ...(filter ? { providerId: filter } : {}) };
+            expect(await found(query), JSON.stringify(query)).toEqual(await referenceSchoolsNear(d.db, query));
+          }
+      expect((await found({ point: centre, radiusKm: 10, limit: 20, offset: 0 })).total).toBeGreaterThanOrEqual(400);
+    });
+
     it('across the antimeridian and over the poles: schools on the other side are found', async () => {
       const names = async (point: Point, radiusKm: number) => {
         const { schools } = await schoolsNear(d.db, { point, radiusKm, limit: 50, offset: 0 });

@@ -1,8 +1,18 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/repository.ts';
+import { isPostgres } from '../../db/migrations/helpers.ts';
+import { PREPARED } from '../../db/prepared.ts';
 import type { Database } from '../../db/schema.ts';
 import { timeZoneAt } from '../../shared/local-dates.ts';
-import { boundingBoxes, distanceKm, latitudeStrips, type Box, type Point } from '../../shared/places/geo.ts';
+import {
+  boundingBoxes,
+  circleByStrips,
+  distanceKm,
+  latitudeStrips,
+  type Box,
+  type Point,
+  type StripSpan,
+} from '../../shared/places/geo.ts';
 import type { ProviderScope } from '../../shared/scope.ts';
 import { schoolMatchKey, type SchoolRow } from './import.ts';
 
@@ -62,39 +72,126 @@ export interface NearbyQuery {
 
 /**
  * Partner schools (an active partnership with an approved provider) within the radius,
- * nearest first. The partnerships' place index narrows the search to the circle's bounding
- * boxes; exact great-circle distance decides.
+ * nearest first. The cost follows the page, not the crowd: the schools well inside the
+ * circle are counted by the database without being read (see `circleByStrips`), only
+ * those near its edge are read and measured, and the page comes from a smaller circle
+ * grown until it holds the page. Exact great-circle distance decides throughout.
  */
 export async function schoolsNear(
   db: Kysely<Database>,
   query: NearbyQuery,
 ): Promise<{ total: number; schools: NearbySchool[] }> {
-  // The approved providers (a handful) as a list, checked inside the index scan.
-  const approved = (await db.selectFrom('providers').select('id').where('status', '=', 'approved').execute())
-    .map((p) => p.id)
-    .filter((id) => query.providerId === undefined || id === query.providerId);
-  if (approved.length === 0) return { total: 0, schools: [] };
+  const partners: Partners = { providerId: query.providerId };
+  const cut = circleByStrips(query.point, query.radiusKm);
+  // Over a pole, or a circle too wide to cut: every school in its boxes is read.
+  if (!cut) return nearbyPage(db, await schoolsWithin(db, query.point, query.radiusKm, partners), query);
+
+  const wanted = query.offset + query.limit;
+  // PostgreSQL runs queries side by side: beside the count, it looks for the page within a
+  // sixth of the radius, which around a town usually holds it. SQLite runs one at a time,
+  // so it sizes that circle from the count instead.
+  let km = isPostgres(db) ? query.radiusKm / 6 : 0;
+  const [inside, edge, near] = await Promise.all([
+    countInSpans(db, cut.inside, partners),
+    readSpans(db, cut.edge, partners).then((rows) => measured(query.point, query.radiusKm, rows)),
+    km > 0 ? schoolsWithin(db, query.point, km, partners) : [],
+  ]);
+  const total = inside + edge.length;
+  if (query.offset >= total) return { total, schools: [] };
+  let within = near;
+  while (within.length < wanted && km < query.radiusKm) {
+    // A circle expected to hold half as many again as the page needs, grown until it holds them.
+    km = Math.max(km * 2, query.radiusKm * 1.5 * Math.sqrt(wanted / total));
+    if (km > query.radiusKm / 2) km = query.radiusKm;
+    within = await schoolsWithin(db, query.point, km, partners);
+  }
+  return { total, schools: await pageOf(db, within, query) };
+}
+
+/** Whose partner schools are searched: every approved provider's, or one's. */
+interface Partners {
+  providerId: number | undefined;
+}
+
+/**
+ * The approved providers (a handful), as a subquery the database runs once. "+ 0" on the
+ * partnership's provider: it is checked in the place index's entries, never sought by the
+ * (provider, school) index, which would read every partnership the provider has.
+ */
+function ofApprovedProvider(db: Kysely<Database>, partners: Partners) {
+  return sql<boolean>`p.provider_id + 0 in (select id from providers where status = 'approved'${
+    partners.providerId === undefined ? sql`` : sql` and id = ${partners.providerId}`
+  })`;
+}
+
+/** Each school once, with its distance, those within `radiusKm` only, nearest first (ties by id). */
+function measured(point: Point, radiusKm: number, rows: { school_id: number; lat: number; lon: number }[]) {
+  const seen = new Set<number>();
+  const within: { id: number; km: number }[] = [];
+  for (const r of rows) {
+    // A school with two partners is listed once.
+    if (seen.has(r.school_id)) continue;
+    seen.add(r.school_id);
+    const km = distanceKm(point, { lat: r.lat, lon: r.lon });
+    if (km <= radiusKm) within.push({ id: r.school_id, km });
+  }
+  return within.sort((a, b) => a.km - b.km || a.id - b.id);
+}
+
+/** Every partner school within `radiusKm`, nearest first: the circle's boxes read whole. */
+async function schoolsWithin(db: Kysely<Database>, point: Point, radiusKm: number, partners: Partners) {
   const perBox = await Promise.all(
-    boundingBoxes(query.point, query.radiusKm).map((box) =>
+    boundingBoxes(point, radiusKm).map((box) =>
       activePartnershipsIn(db, box)
-        .select(['p.school_id', 'p.school_lat', 'p.school_lon'])
-        .where('p.provider_id', 'in', approved)
+        .select(['p.school_id', 'p.school_lat as lat', 'p.school_lon as lon'])
+        .where(ofApprovedProvider(db, partners))
+        .modifyEnd(PREPARED)
         .execute(),
     ),
   );
-  // A school with two partners is listed once.
-  const seen = new Set<number>();
-  const within: { id: number; km: number }[] = [];
-  for (const rows of perBox) {
-    for (const r of rows) {
-      if (seen.has(r.school_id)) continue;
-      seen.add(r.school_id);
-      const km = distanceKm(query.point, { lat: r.school_lat, lon: r.school_lon });
-      if (km <= query.radiusKm) within.push({ id: r.school_id, km });
-    }
-  }
-  within.sort((a, b) => a.km - b.km || a.id - b.id);
-  return nearbyPage(db, within, query);
+  return measured(point, radiusKm, perBox.flat());
+}
+
+/**
+ * The active partnerships with the approved providers in the spans: one index range a span,
+ * the spans passed as one list so that the statement's text does not change with them.
+ */
+function inSpans(db: Kysely<Database>, spans: StripSpan[], partners: Partners, open: boolean, count: boolean) {
+  const after = sql.raw(open ? '>' : '>=');
+  const before = sql.raw(open ? '<' : '<=');
+  const columns = sql.raw(
+    count ? 'count(distinct p.school_id) as n' : 'p.school_id, p.school_lat as lat, p.school_lon as lon',
+  );
+  const approved = ofApprovedProvider(db, partners);
+  if (isPostgres(db))
+    return sql`select ${columns}
+      from unnest(${spans.map((s) => s.strip)}::integer[], ${spans.map((s) => s.fromLon)}::double precision[],
+        ${spans.map((s) => s.toLon)}::double precision[]) as r (strip, from_lon, to_lon)
+      join partnerships p on p.school_strip = r.strip and p.school_lon ${after} r.from_lon and p.school_lon ${before} r.to_lon
+      where p.status = 'active' and ${approved} ${PREPARED}`;
+  // CROSS JOIN: SQLite walks the spans and seeks the index for each.
+  return sql`select ${columns}
+    from json_each(${JSON.stringify(spans.map((s) => [s.strip, s.fromLon, s.toLon]))}) as r
+    cross join partnerships p
+    where p.school_strip = r.value ->> 0 and p.school_lon ${after} r.value ->> 1 and p.school_lon ${before} r.value ->> 2
+      and p.status = 'active' and ${approved}`;
+}
+
+/** How many schools are in the (open) spans, counted by the database. */
+async function countInSpans(db: Kysely<Database>, spans: StripSpan[], partners: Partners): Promise<number> {
+  if (spans.length === 0) return 0;
+  const { rows } = await inSpans(db, spans, partners, true, true).execute(db);
+  return Number((rows[0] as { n: number | string }).n);
+}
+
+/** The partnerships in the (closed) spans, to be measured. */
+async function readSpans(db: Kysely<Database>, spans: StripSpan[], partners: Partners) {
+  if (spans.length === 0) return [];
+  return (await inSpans(db, spans, partners, false, false).execute(db)).rows as {
+    school_id: number;
+    lat: number;
+    lon: number;
+  }[];
 }
 
 /** The page of the nearest-first list asked for, each school with its details and approved partners. */
@@ -103,12 +200,21 @@ export async function nearbyPage(
   within: { id: number; km: number }[],
   query: Pick<NearbyQuery, 'offset' | 'limit'>,
 ): Promise<{ total: number; schools: NearbySchool[] }> {
+  return { total: within.length, schools: await pageOf(db, within, query) };
+}
+
+/** The page asked for of a nearest-first list, each school with its details and approved partners. */
+async function pageOf(
+  db: Kysely<Database>,
+  within: { id: number; km: number }[],
+  query: Pick<NearbyQuery, 'offset' | 'limit'>,
+): Promise<NearbySchool[]> {
   const page = within.slice(query.offset, query.offset + query.limit);
-  if (page.length === 0) return { total: within.length, schools: [] };
+  if (page.length === 0) return [];
 
   const ids = page.map((p) => p.id);
   const [rows, links] = await Promise.all([
-    db.selectFrom('placement_schools').selectAll().where('id', 'in', ids).execute(),
+    db.selectFrom('placement_schools').selectAll().where('id', 'in', ids).modifyEnd(PREPARED).execute(),
     db
       .selectFrom('partnerships as p')
       .innerJoin('providers as pr', 'pr.id', 'p.provider_id')
@@ -117,10 +223,11 @@ export async function nearbyPage(
       .where('p.status', '=', 'active')
       .where('pr.status', '=', 'approved')
       .orderBy('pr.name')
+      .modifyEnd(PREPARED)
       .execute(),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const schools = page.map(({ id, km }) => {
+  return page.map(({ id, km }) => {
     const r = byId.get(id)!;
     return {
       id,
@@ -137,7 +244,6 @@ export async function nearbyPage(
       providers: links.filter((l) => l.school_id === id).map((l) => ({ id: l.id, slug: l.slug, name: l.name })),
     };
   });
-  return { total: within.length, schools };
 }
 
 /** Each provider's nearest active partner school within `withinKm` of the point (for sorting and profiles). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundingBoxes,
+  circleByStrips,
   distanceKm,
   EARTH_RADIUS_KM,
   inBox,
@@ -8,6 +9,7 @@ import {
   latitudeStrips,
   type Box,
   type Point,
+  type StripSpan,
 } from './geo.ts';
 
 /**
@@ -316,5 +318,66 @@ describe('latitude strips (the search index)', () => {
     for (let lat = box.minLat; lat <= box.maxLat; lat += 0.001) expect(strips).toContain(latitudeStrip(lat));
     // Over a pole: up to the last strip.
     expect(latitudeStrips(boundingBoxes({ lat: 89.9, lon: 0 }, 50)[0]!).at(-1)).toBe(1800);
+  });
+});
+
+describe('a circle cut along the strips (counting without reading)', () => {
+  const inSpan = (spans: StripSpan[], p: Point, open: boolean) =>
+    spans.some(
+      (s) =>
+        s.strip === latitudeStrip(p.lat) &&
+        (open ? p.lon > s.fromLon && p.lon < s.toLon : p.lon >= s.fromLon && p.lon <= s.toLon),
+    );
+
+  it('puts every point within the radius in exactly one part, and only such points inside (property)', () => {
+    const next = random(16);
+    let inside = 0;
+    let edge = 0;
+    for (let round = 0; round < 1500; round++) {
+      // Ordinary centres, and some beside the antimeridian.
+      const kind = round % 4;
+      const lat = next() * 150 - 75;
+      const lon = kind === 0 ? 180 - next() * 3 : kind === 1 ? -180 + next() * 3 : next() * 360 - 180;
+      const center = { lat, lon };
+      const radiusKm = [10, 25, 50, 100, 250][round % 5]! * (round % 3 === 0 ? next() : 1);
+      const cut = circleByStrips(center, radiusKm);
+      if (!cut) throw new Error(`no cut for ${JSON.stringify(center)} ${radiusKm}`);
+      // Points on the circle, inside it, just outside it, and on every bound of every span.
+      const points: Point[] = [];
+      for (let i = 0; i < 60; i++) {
+        const km = i < 15 ? radiusKm : i < 45 ? radiusKm * Math.sqrt(next()) : radiusKm * (1 + next() * 0.05);
+        points.push(destination(center, next() * 360, km));
+      }
+      for (const s of [...cut.inside, ...cut.edge]) {
+        const lat = (s.strip + next()) / 10 - 90;
+        for (const lon of [s.fromLon, s.toLon]) if (lon >= -180 && lon <= 180) points.push({ lat, lon });
+      }
+      for (const [i, p] of points.entries()) {
+        const within = distanceKm(center, p) <= radiusKm;
+        const isInside = inSpan(cut.inside, p, true);
+        const isEdge = inSpan(cut.edge, p, false);
+        expect(isInside && isEdge, JSON.stringify({ center, radiusKm, p })).toBe(false);
+        if (isInside) expect(within, JSON.stringify({ center, radiusKm, p })).toBe(true);
+        if (within) expect(isInside || isEdge, JSON.stringify({ center, radiusKm, p })).toBe(true);
+        // Points spread evenly over the disc: how much of it is counted rather than read.
+        if (i >= 15 && i < 45 && isInside) inside++;
+        if (i >= 15 && i < 45 && isEdge) edge++;
+      }
+    }
+    // Most of a circle is counted, not read.
+    expect(inside).toBeGreaterThan(2 * edge);
+  });
+
+  it('leaves circles over a pole, or half way round the Earth, to be read whole', () => {
+    expect(circleByStrips({ lat: 89.9, lon: 0 }, 50)).toBeNull();
+    expect(circleByStrips({ lat: -89.99, lon: 45 }, 10)).toBeNull();
+    expect(circleByStrips({ lat: 0, lon: 0 }, 12_000)).toBeNull();
+    expect(circleByStrips({ lat: 51.5, lon: -0.12 }, 50)).not.toBeNull();
+  });
+
+  it("across the antimeridian: Suva's circle goes on at −180°", () => {
+    const cut = circleByStrips({ lat: -18.14161, lon: 178.44149 }, 250)!;
+    expect(cut.inside.some((s) => s.fromLon < -179)).toBe(true);
+    expect(cut.edge.some((s) => s.fromLon === -180)).toBe(true);
   });
 });

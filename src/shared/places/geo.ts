@@ -125,3 +125,96 @@ export function latitudeStrips(box: Box): number[] {
   for (let s = latitudeStrip(box.minLat); s <= latitudeStrip(box.maxLat); s++) strips.push(s);
   return strips;
 }
+
+/** Longitudes from…to in one latitude strip (the search index's unit), bounds inclusive. */
+export interface StripSpan {
+  strip: number;
+  fromLon: number;
+  toLon: number;
+}
+
+/**
+ * A circle cut along the search index's latitude strips, for counting without reading:
+ * - `inside`: spans every point of which is within the radius, with room to spare for
+ *   rounding (bounds exclusive: a point on a bound is in `edge`);
+ * - `edge`: the rest of each strip's part of the circle (bounds inclusive), to be read
+ *   and measured one by one.
+ * Together they hold every point within the radius, and no point is in both. Null where
+ * the circle reaches a pole or half way round the Earth: there every strip is read whole.
+ *
+ * In a strip, the circle's half-width in longitude at latitude φ is λ(φ), from the
+ * spherical law of cosines: cos λ = (cos r − sin φ sin φ₀) / (cos φ cos φ₀). λ rises to its
+ * widest at sin φ = sin φ₀ / cos r and falls after, so across a strip it is least at one
+ * of the strip's edges and greatest at one of them or at that widest latitude.
+ */
+export function circleByStrips(center: Point, radiusKm: number): { inside: StripSpan[]; edge: StripSpan[] } | null {
+  const boxes = boundingBoxes(center, radiusKm);
+  const box = boxes[0]!;
+  if (box.minLat <= -90 || box.maxLat >= 90 || (boxes.length === 1 && box.maxLon - box.minLon >= 360)) return null;
+  const angular = radiusKm / EARTH_RADIUS_KM;
+  const phi0 = center.lat * RAD;
+  const lon0 = wrapLon(center.lon);
+  /** λ(φ) in degrees; −1 where that parallel misses the circle. */
+  const halfWidth = (lat: number): number => {
+    const phi = lat * RAD;
+    const c = (Math.cos(angular) - Math.sin(phi) * Math.sin(phi0)) / (Math.cos(phi) * Math.cos(phi0));
+    if (c > 1) return -1;
+    return c < -1 ? 180 : Math.acos(c) * DEG;
+  };
+  const widestLat = Math.asin(Math.min(1, Math.sin(phi0) / Math.cos(angular))) * DEG;
+  const boxHalfWidth = (box.maxLon - box.minLon + (boxes.length === 2 ? boxes[1]!.maxLon - boxes[1]!.minLon : 0)) / 2;
+  if (boxHalfWidth >= 90) return null;
+
+  const inside: StripSpan[] = [];
+  const edge: StripSpan[] = [];
+  for (let strip = latitudeStrip(box.minLat); strip <= latitudeStrip(box.maxLat); strip++) {
+    // The strip's latitudes, widened a little: the database rounds (lat + 90) × 10 its own way.
+    const south = strip / STRIPS_PER_DEGREE - 90 - SPAN_MARGIN_DEG;
+    const north = (strip + 1) / STRIPS_PER_DEGREE - 90 + SPAN_MARGIN_DEG;
+    const low = Math.max(south, box.minLat);
+    const high = Math.min(north, box.maxLat);
+    const widest = widestLat >= low && widestLat <= high ? boxHalfWidth : Math.max(halfWidth(low), halfWidth(high), 0);
+    const outer = Math.min(boxHalfWidth, widest + OUTER_MARGIN_DEG);
+    const least = Math.min(halfWidth(south), halfWidth(north));
+    const inner = least >= MIN_INSIDE_DEG ? least - INNER_MARGIN_DEG : 0;
+    if (inner > 0) {
+      inside.push(...wrapSpans(strip, lon0 - inner, lon0 + inner, true));
+      edge.push(...wrapSpans(strip, lon0 - outer, lon0 - inner), ...wrapSpans(strip, lon0 + inner, lon0 + outer));
+    } else edge.push(...wrapSpans(strip, lon0 - outer, lon0 + outer));
+  }
+  return { inside, edge };
+}
+
+/** Widening of a strip's latitudes (about 1 cm). */
+const SPAN_MARGIN_DEG = 1e-7;
+/** How far inside the circle's edge an `inside` span stops (about 10 cm at the equator). */
+const INNER_MARGIN_DEG = 1e-6;
+/** Where a circle is narrower than this across a strip, the whole strip is edge. */
+const MIN_INSIDE_DEG = 0.01;
+/** Widening of an edge span beyond the circle, for rounding near the circle's top and bottom (about 1 m). */
+const OUTER_MARGIN_DEG = 1e-5;
+
+/**
+ * A span of unwrapped longitudes as spans within −180…180. A span past ±180 goes on from
+ * the other side, and one that reaches 180 also takes −180 (one meridian). `open` spans
+ * exclude their bounds, but not where they were cut at ±180: ±181 stands in there, past
+ * every stored longitude.
+ */
+function wrapSpans(strip: number, from: number, to: number, open = false): StripSpan[] {
+  // A span wholly past ±180 is the same span on the other side.
+  if (open ? from >= 180 : from > 180) return wrapSpans(strip, from - 360, to - 360, open);
+  if (open ? to <= -180 : to < -180) return wrapSpans(strip, from + 360, to + 360, open);
+  // An open span that ends exactly at ±180 excludes that meridian on both sides: no cut.
+  const end = open ? 181 : 180;
+  if (open ? from < -180 : from <= -180)
+    return [
+      { strip, fromLon: from + 360, toLon: end },
+      { strip, fromLon: -end, toLon: to },
+    ];
+  if (open ? to > 180 : to >= 180)
+    return [
+      { strip, fromLon: from, toLon: end },
+      { strip, fromLon: -end, toLon: to - 360 },
+    ];
+  return [{ strip, fromLon: from, toLon: to }];
+}
