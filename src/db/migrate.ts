@@ -1,4 +1,12 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type TableMetadata,
+} from 'kysely';
 import type { DatabaseHandle } from './connect.ts';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as providers from './migrations/0002-providers-and-placement-schools.ts';
@@ -43,10 +51,39 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * The database as the migrator sees it on PostgreSQL: its question "do my tables exist?" looks
+ * at the schema in use only. Kysely's own introspection lists every schema's tables, checking
+ * USAGE on each, so a schema dropped by another client during that query failed the start
+ * ("schema … does not exist", 3F000), and a table of the same name elsewhere could count.
+ */
+function lookingAtOwnSchema<DB>(db: Kysely<DB>): Kysely<DB> {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const { rows } = await sql<{ name: string; schema: string; is_view: boolean }>`
+      select c.relname as name, n.nspname as schema, c.relkind = 'v' as is_view
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v')`.execute(db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.is_view, columns: [] }));
+  };
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      // Kysely's methods read private fields: they must run on the real instance.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   // Name the schema: otherwise Kysely looks for its lock table in every schema and may find another's.
   const migrator = new Migrator({
-    db: handle.db,
+    db: handle.dialect === 'postgres' ? lookingAtOwnSchema(handle.db) : handle.db,
     provider,
     ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -5,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { FormClient, $ } from '../helpers/app.ts';
-import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { engines, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.ts';
 
 for (const engine of engines) {
   describe.skipIf(engine.skip !== null)(`${engine.name}${engine.skip ? ` (skipped: ${engine.skip})` : ''}`, () => {
@@ -99,6 +100,47 @@ for (const engine of engines) {
     });
   });
 }
+
+describe.skipIf(engines.find((e) => e.name === 'postgres')!.skip !== null)(
+  'PostgreSQL: migrations beside other clients',
+  () => {
+    it('a service starts on its own schema while other clients create and drop theirs', async () => {
+      // Other services, test runs or people work in the same database and drop their schemas.
+      const others = await connectDatabase(POSTGRES_URL, { poolSize: 2 });
+      let stop = false;
+      const churn = async () => {
+        while (!stop) {
+          const schema = sql.id(`other_${randomBytes(4).toString('hex')}`);
+          await sql`create schema ${schema}`.execute(others.db);
+          await sql`create table ${schema}.kysely_migration (name text, timestamp text)`.execute(others.db);
+          await sql`drop schema ${schema} cascade`.execute(others.db);
+        }
+      };
+      const churning = [churn(), churn()];
+      const failures: string[] = [];
+      try {
+        for (let start = 0; start < 6; start++) {
+          const schema = `start_${randomBytes(4).toString('hex')}`;
+          const handle = await connectDatabase(POSTGRES_URL, { schema, poolSize: 2 });
+          try {
+            const applied = await migrateToLatest(handle);
+            expect(applied[0]).toBe('0001-foundation');
+          } catch (error) {
+            failures.push(String(error));
+          } finally {
+            await sql`drop schema ${sql.id(schema)} cascade`.execute(handle.db);
+            await handle.close();
+          }
+        }
+      } finally {
+        stop = true;
+        await Promise.all(churning);
+        await others.close();
+      }
+      expect(failures).toEqual([]);
+    }, 120_000);
+  },
+);
 
 describe('SQLite durability settings', () => {
   it('sets WAL, synchronous=FULL, foreign keys and a busy timeout on every open', async () => {

@@ -65,17 +65,7 @@ export async function openTestDatabase(engine: Engine['name']): Promise<TestData
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const handle = await connectDatabase(POSTGRES_URL, { schema, poolSize: 5 });
-  // Kysely's migrator lists every schema's tables, calling has_schema_privilege on each: a
-  // schema another test file drops at that moment fails the query ("schema … does not
-  // exist", 3F000). Test files run side by side on one database, so that race is retried.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrateToLatest(handle);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== '3F000' || attempt === 5) throw error;
-    }
-  }
+  await migrateToLatest(handle);
   return {
     ...handle,
     url: POSTGRES_URL,
