@@ -47,6 +47,12 @@ export function localToday(timeZone: string, now = new Date()): string {
   return format.format(now);
 }
 
+/**
+ * The latest date that is today somewhere on Earth (UTC+14). A date someone records as "today or
+ * in the past" (a lesson, a review, a training day) may be today where they are, ahead of London.
+ */
+export const todaySomewhere = (now = new Date()): string => localToday('Pacific/Kiritimati', now);
+
 /** The IANA time zone at a point (offline look-up); "UTC" for a point it cannot place. */
 export function timeZoneAt(lat: number, lon: number): string {
   try {

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSampleData } from '../../src/features/placement-schools/sample.ts';
-import { addDays, localToday, weekStart } from '../../src/shared/local-dates.ts';
+import { addDays, localToday, todaySomewhere, weekStart } from '../../src/shared/local-dates.ts';
 import { $, startTestApp, type FormClient, type TestApp } from '../helpers/app.ts';
 import { engines } from '../helpers/databases.ts';
 import { partnerSchool, providerIdOf, recruitedCandidate, signInAs, weekDays } from '../helpers/training.ts';
@@ -320,9 +320,28 @@ for (const engine of engines) {
       expect(errors(contradictory)).toContain(
         'A final assessment can only pass when every standard is judged ‘meeting’',
       );
+      // Tomorrow everywhere on Earth is refused; today somewhere is not, though London may still be on the day before.
+      const future = await provider.post(
+        `/provider/trainees/${traineeId}/reviews`,
+        {
+          kind: 'final',
+          ...dateFields('date', addDays(todaySomewhere(), 1)),
+          ...all,
+          outcome: 'passed',
+          comments: 'All standards met',
+        },
+        rcsrf,
+      );
+      expect(errors(future)).toContain('The date of the review must be today or in the past');
       const passed = await provider.post(
         `/provider/trainees/${traineeId}/reviews`,
-        { kind: 'final', ...dateFields('date', today), ...all, outcome: 'passed', comments: 'All standards met' },
+        {
+          kind: 'final',
+          ...dateFields('date', todaySomewhere()),
+          ...all,
+          outcome: 'passed',
+          comments: 'All standards met',
+        },
         rcsrf,
       );
       expect(passed.statusCode, errors(passed)).toBe(303);

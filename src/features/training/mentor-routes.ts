@@ -8,7 +8,7 @@ import { fieldError, noErrors, parseForm, type FormErrors } from '../../platform
 import { renderPage } from '../../platform/render.ts';
 import { govukDate } from '../../shared/dates.ts';
 import { countryName } from '../../shared/format.ts';
-import { isIsoDate, localToday, weekStart } from '../../shared/local-dates.ts';
+import { isIsoDate, todaySomewhere, weekStart } from '../../shared/local-dates.ts';
 import { dateIds, dateParts, observationForm, weekReviewForm, withDates } from './forms.ts';
 import {
   addObservation,
@@ -153,7 +153,7 @@ export function registerMentorRoutes(app: FastifyInstance, db: Kysely<Database>,
     const form = parseForm(observationForm, body, { ...dateIds('date'), standards: 'standards' });
     if (!form.ok) return renderObservation(request, reply, reached.trainee, { errors: form, values: body });
     const d = form.data;
-    if (d.date > localToday('Pacific/Kiritimati'))
+    if (d.date > todaySomewhere())
       return renderObservation(request, reply, reached.trainee, {
         errors: fieldError('date', 'The date of the lesson must be today or in the past', 'date-day'),
         values: body,

@@ -12,7 +12,7 @@ import { govukDate } from '../../shared/dates.ts';
 import { csvCell } from '../../shared/csv.ts';
 import { countryName, countryOptions } from '../../shared/format.ts';
 import { escapeHtml } from '../../shared/html.ts';
-import { localToday } from '../../shared/local-dates.ts';
+import { todaySomewhere } from '../../shared/local-dates.ts';
 import { pageCount, pagination } from '../../shared/pagination.ts';
 import { providerApplication } from '../applications/repository.ts';
 import { partnerSchools } from '../placement-schools/repository.ts';
@@ -521,7 +521,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
       const problem = outcomeProblem(kind, outcome, judgements);
       if (problem)
         return renderReview(request, reply, trainee, { errors: fieldError('outcome', problem), values: body });
-      if (date > localToday('Europe/London'))
+      if (date > todaySomewhere())
         return renderReview(request, reply, trainee, {
           errors: fieldError('date', 'The date of the review must be today or in the past', 'date-day'),
           values: body,
@@ -705,7 +705,7 @@ export function registerTrainingProviderRoutes(app: FastifyInstance, db: Kysely<
     const body = withDates(request.body, ['trainedOn']);
     const form = parseForm(mentorForm, body, dateIds('trainedOn'));
     if (!form.ok) return renderMentorForm(request, reply, { errors: form, values: body });
-    if (form.data.trainedOn > localToday('Europe/London'))
+    if (form.data.trainedOn > todaySomewhere())
       return renderMentorForm(request, reply, {
         errors: fieldError(
           'trainedOn',

@@ -7,7 +7,7 @@ import { fieldError, noErrors, parseForm, type FormErrors } from '../../platform
 import { renderPage } from '../../platform/render.ts';
 import { govukDate } from '../../shared/dates.ts';
 import { countryName } from '../../shared/format.ts';
-import { addDays, isIsoDate, localToday, weekStart } from '../../shared/local-dates.ts';
+import { addDays, isIsoDate, localToday, todaySomewhere, weekStart } from '../../shared/local-dates.ts';
 import { DAY_KINDS, DAY_STATUSES, dayProblem, longDate, type DayEntry, type DayKind, type Portion } from './day-log.ts';
 import { dateIds, dateParts, reflectionForm, weekForm, withDates } from './forms.ts';
 import { addReflection, logDays, ownTrainee, traineeRecord, type TraineeRecord } from './repository.ts';
@@ -199,7 +199,7 @@ export function registerTraineeRoutes(app: FastifyInstance, db: Kysely<Database>
     const form = parseForm(reflectionForm, body, { ...dateIds('date'), standards: 'standards' });
     if (!form.ok) return renderReflection(request, reply, { errors: form, values: body });
     // Today's date anywhere on earth (UTC+14 is the latest): late evening in any zone is never refused.
-    if (form.data.date > localToday('Pacific/Kiritimati'))
+    if (form.data.date > todaySomewhere())
       return renderReflection(request, reply, {
         errors: fieldError('date', 'The date must be today or in the past', 'date-day'),
         values: body,
