@@ -109,11 +109,9 @@ const YAML11_BOOLEANS: Record<string, boolean> = { yes: true, no: false, on: tru
  * The old engine read YAML 1.1, where `Yes` and `No` are booleans; YAML 1.2 (ours) reads
  * them as text. Where a boolean is expected, they are read as booleans, with a warning.
  */
-function yaml11Booleans(raw: Record<string, unknown>, yaml: string): FrontMatterProblem[] {
-  const result = frontMatterSchema.safeParse(raw);
-  if (result.success) return [];
+function yaml11Booleans(raw: Record<string, unknown>, yaml: string, issues: z.core.$ZodIssue[]): FrontMatterProblem[] {
   const warnings: FrontMatterProblem[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     if (issue.code !== 'invalid_type' || issue.expected !== 'boolean') continue;
     const path = issue.path.map((k) => (typeof k === 'symbol' ? '' : k));
     let parent: unknown = raw;
@@ -176,8 +174,11 @@ export function parseFrontMatter(yaml: string): ParsedFrontMatter {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ line: 1, message: 'front matter must be a map of keys' }], data: {} };
   }
-  const warnings = yaml11Booleans(raw as Record<string, unknown>, yaml);
-  const result = frontMatterSchema.safeParse(raw);
+  // Checked once: a page that is right needs nothing more (most pages, and a thousand at start-up).
+  const first = frontMatterSchema.safeParse(raw);
+  if (first.success) return { ok: true, data: first.data, warnings: [] };
+  const warnings = yaml11Booleans(raw as Record<string, unknown>, yaml, first.error.issues);
+  const result = warnings.length > 0 ? frontMatterSchema.safeParse(raw) : first;
   if (result.success) return { ok: true, data: result.data, warnings };
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {

@@ -51,11 +51,13 @@ export interface ContentTree {
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      return statSync(full).isDirectory() ? walk(full) : [full];
+  // The directory's own entry types: no stat of every file (a link is followed, as before).
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const full = join(dir, entry.name);
+      const isDirectory = entry.isSymbolicLink() ? statSync(full).isDirectory() : entry.isDirectory();
+      return isDirectory ? walk(full) : [full];
     });
 }
 
