@@ -907,7 +907,17 @@ export function renderSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
-  options: { share?: SiteShare; wholePages?: boolean; searchText?: boolean } = {},
+  options: {
+    share?: SiteShare;
+    wholePages?: boolean;
+    searchText?: boolean;
+    /**
+     * Called with each page as soon as it is rendered (the export writes it then). Its HTML is
+     * then handed over, not kept in `pages`: a thousand pages' strings held to the end made
+     * every young-generation collection copy them again.
+     */
+    onPage?: (page: RenderedPage) => void;
+  } = {},
 ): RenderedSite {
   const share = options.share ?? { index: 0, count: 1 };
   // The export renders each distinct layout once, unless asked to render every page whole (the reference).
@@ -921,13 +931,19 @@ export function renderSite(
   const places: RenderedSite['places'] = { pages: [], problems: [] };
   let place = -1;
   const mine = () => ++place % share.count === share.index;
+  const onPage = options.onPage;
+  const keep = (page: RenderedPage) => {
+    if (!onPage) return void pages.push(page);
+    onPage(page);
+    pages.push({ ...page, html: '' });
+  };
   const placed = () => {
     while (places.pages.length < pages.length) places.pages.push(place);
     while (places.problems.length < problems.length) places.problems.push(place);
   };
   for (const list of blogLists(ctx)) {
     if (!mine()) continue;
-    pages.push(renderBlogList(ctx, list));
+    keep(renderBlogList(ctx, list));
     placed();
   }
   for (const page of tree.pages.values()) {
@@ -941,7 +957,7 @@ export function renderSite(
     }
     const result = renderPage(ctx, page);
     problems.push(...result.problems);
-    if (result.page) pages.push(result.page);
+    if (result.page) keep(result.page);
     placed();
   }
   return { pages, problems, images: ctx.imageList, places };

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSeedFormatTree } from '../../bench/lib/peers.ts';
 import { fromRoot } from '../../src/shared/paths.ts';
@@ -72,5 +72,34 @@ describe('the static export on several threads, with layouts rendered once', () 
     expect(pages).toHaveLength(36);
     expect(readFileSync(join(three, 'sitemap.xml'), 'utf8').match(/<url>/g)).toHaveLength(36);
     expectSameFiles(reference, three);
+  });
+
+  it('a second export into the same folder holds exactly the new export: a page taken out is gone, a stray file too', () => {
+    const tree = join(work, 'rebuilt');
+    generateSeedFormatTree(tree, 12);
+    const out = join(work, 'rebuilt-out');
+    const fresh = join(work, 'rebuilt-fresh');
+    expect(build(tree, out, 1)).toMatch(/12 pages written/);
+    const before = [...files(out).keys()].filter((f) => f.endsWith('index.html'));
+    expect(before).toHaveLength(12);
+    const taken = before.find((f) => f.includes('page-0003'))!;
+    expect(taken).toBeDefined();
+    rmSync(join(tree, 'generated', 'page-0003.md'));
+    rmSync(join(tree, 'generated', 'page-0003'), { recursive: true, force: true });
+    // Something else left in the folder, and a file standing where a page's folder goes.
+    writeFileSync(join(out, 'stray.txt'), 'not part of the export');
+    const blocked = before.find((f) => f.includes('page-0004'))!;
+    rmSync(join(out, dirname(blocked)), { recursive: true });
+    writeFileSync(join(out, dirname(blocked)), 'a file where a folder goes');
+    // A page whose bytes changed since the last export is written again.
+    const changed = before.find((f) => f.includes('page-0005'))!;
+    writeFileSync(join(out, changed), 'out of date');
+
+    expect(build(tree, out, 1)).toMatch(/11 pages written/);
+    expect(files(out).has(taken)).toBe(false);
+    expect(readFileSync(join(out, 'sitemap.xml'), 'utf8')).not.toContain('page-0003');
+    // The same files, byte for byte, as an export into a new folder.
+    expect(build(tree, fresh, 1)).toMatch(/11 pages written/);
+    expectSameFiles(fresh, out);
   });
 });

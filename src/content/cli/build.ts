@@ -1,7 +1,8 @@
 /**
  * npm run content:build -- [--content DIR] [--out DIR] [--threads N] — renders every page of a
  * content tree to static HTML with its assets, for a CDN or a preview. Reports each page that
- * fails, with the reason, and exits 1 if any did.
+ * fails, with the reason, and exits 1 if any did. The output folder is written over in place: a
+ * file whose bytes are the same is left alone, and what the export no longer holds is removed.
  *
  * A large tree is rendered on every core: this thread and worker threads (running this same
  * file) each render and write one share of the pages. A small tree, or a busy machine, is
@@ -9,11 +10,12 @@
  * `--reference` renders on one thread with each page's whole template (no layout rendered once),
  * the rendering the faster ones must equal byte for byte.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ExportFolder } from '../export-folder.ts';
 import { loadContentTree, type ContentTree } from '../load.ts';
 import { primaryNavigation, renderSite, type Problem, type RenderedSite, type SiteShare } from '../render.ts';
 import { loadConfig } from '../../config.ts';
@@ -56,7 +58,11 @@ interface ShareResult {
 }
 
 /** Renders one share of the site and writes its pages; `tree` is passed when this thread has loaded it already. */
-function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite; result: ShareResult } {
+function renderShare(
+  job: ShareJob,
+  loaded?: ContentTree,
+  folder = new ExportFolder(job.outDir, { listing: false }),
+): { site: RenderedSite; result: ShareResult } {
   const tree = loaded ?? loadContentTree(job.contentDir);
   const views = createViews({
     assets: loadManifest(),
@@ -73,12 +79,12 @@ function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite;
     },
   };
   // A static site has no search: the pages' plain text and sections are not made.
-  const site = renderSite(tree, views, data, { ...job, searchText: false });
-  for (const page of site.pages) {
-    const file = page.path === '/' ? join(job.outDir, 'index.html') : join(job.outDir, page.path, 'index.html');
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, page.html);
-  }
+  // Each page is written as soon as it is rendered, and its HTML let go.
+  const site = renderSite(tree, views, data, {
+    ...job,
+    searchText: false,
+    onPage: (page) => folder.write(pageFile(job.outDir, page.path), page.html),
+  });
   return {
     site,
     result: {
@@ -91,6 +97,16 @@ function renderShare(job: ShareJob, loaded?: ContentTree): { site: RenderedSite;
       problems: site.problems.map((p, i) => ({ ...p, place: site.places.problems[i]! })),
     },
   };
+}
+
+const pageFile = (outDir: string, path: string) =>
+  path === '/' ? join(outDir, 'index.html') : join(outDir, path, 'index.html');
+
+/** Every file under a folder. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Starts a worker thread on this file for one share. */
@@ -143,8 +159,8 @@ async function main(): Promise<void> {
       : values.threads
         ? Math.max(1, Math.floor(Number(values.threads)) || 1)
         : defaultThreads(tree.pages.size);
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
+    // Written over in place; what the last export left and this one does not write goes at the end.
+    const folder = new ExportFolder(outDir);
     const job = (index: number): ShareJob => ({
       contentDir,
       outDir,
@@ -155,7 +171,7 @@ async function main(): Promise<void> {
     const workers = Array.from({ length: threads - 1 }, (_, i) => shareOnWorker(job(i + 1)));
     // Settled now, so a worker's failure is reported once, after this thread's share.
     const settled = Promise.allSettled(workers);
-    const own = renderShare(job(0), tree);
+    const own = renderShare(job(0), tree, folder);
     const shares = [own.result];
     for (const outcome of await settled) {
       if (outcome.status === 'rejected') throw outcome.reason;
@@ -164,17 +180,25 @@ async function main(): Promise<void> {
     const pages = inSiteOrder(shares.flatMap((s) => s.pages));
     const problems = inSiteOrder(shares.flatMap((s) => s.problems));
 
-    cpSync(fromRoot('dist/assets'), join(outDir, 'assets'), { recursive: true });
-    for (const file of own.site.images.flatMap((image) => image.files)) {
-      mkdirSync(dirname(join(outDir, file.urlPath)), { recursive: true });
-      cpSync(file.file, join(outDir, file.urlPath));
-    }
-    writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(pages, publicUrl));
+    const written = pages.map((page) => pageFile(outDir, page.path));
+    const copy = (from: string, to: string) => {
+      folder.copy(from, to);
+      written.push(to);
+    };
+    const write = (to: string, data: string) => {
+      folder.write(to, data);
+      written.push(to);
+    };
+    const assets = fromRoot('dist/assets');
+    for (const file of filesUnder(assets)) copy(file, join(outDir, 'assets', relative(assets, file)));
+    for (const file of own.site.images.flatMap((image) => image.files)) copy(file.file, join(outDir, file.urlPath));
+    write(join(outDir, 'sitemap.xml'), sitemapXml(pages, publicUrl));
     const posts = blogPosts(tree);
     if (posts.length > 0) {
       const title = tree.pages.get('/blog')?.frontMatter.title || 'Blog';
-      writeFileSync(join(outDir, FEED_PATH), atomFeed(posts, publicUrl, title));
+      write(join(outDir, FEED_PATH), atomFeed(posts, publicUrl, title));
     }
+    folder.removeRest(written);
     const errors = problems.filter((p) => p.severity === 'error');
     const failed = new Set(errors.map((p) => p.file));
     for (const problem of errors) console.log(`${values.content}/${problem.file}:${problem.line}: ${problem.message}`);
