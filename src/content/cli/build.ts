@@ -7,8 +7,8 @@
  * A large tree on a machine with more than two idle cores is rendered on each: this thread and
  * worker threads (running this same file) each render and write one share of the pages. A small
  * tree, a 2-core or a busy machine renders here alone, where workers would cost more than they
- * save. `--threads N` sets the threads; `--reference` renders on one thread with each page's whole template (no layout rendered once),
- * the rendering the faster ones must equal byte for byte.
+ * save. `--threads N` sets the threads; `--reference` renders on one thread with each page's
+ * whole template (no layout rendered once), the rendering the faster ones must equal byte for byte.
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
