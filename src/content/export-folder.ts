@@ -11,8 +11,9 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 
 /**
- * The static export's output folder, written over in place: the files of the last export are
- * overwritten, and what this export did not write is removed at the end. Deleting the whole
+ * The static export's output folder, written over in place: a file of the last export is left
+ * as it is when its bytes are the same, written again when not, and removed at the end when
+ * this export did not write it. Deleting the whole
  * folder first and making it again cost about a quarter of a 1,000-page export (cpu profile:
  * unlink, rmdir and mkdir), and the result is the same folder.
  */
