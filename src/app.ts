@@ -152,7 +152,7 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   // Pages render once: all now, or (the running service) in the background once it is listening.
   const data = await contentData(database);
   // With the development tools on, a page shows editors what it could not render (a Ruby partial).
-  const contentOptions = { devNotices: config.devTools };
+  const contentOptions = { devNotices: config.devTools, cacheBytes: config.contentCacheBytes };
   const site =
     renderContent === 'now'
       ? buildContentSite(tree, views, data, contentOptions)

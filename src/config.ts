@@ -19,6 +19,8 @@ const schema = z
       .optional(),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     CONTENT_DIR: z.string().min(1).default('content'),
+    /** Megabytes kept of content pages' raw and brotli forms (their gzip form is always kept). */
+    CONTENT_CACHE_MB: z.coerce.number().min(0).max(4096).default(8),
     GOVUK_BRAND: z
       .enum(['true', 'false'])
       .default('false')
@@ -79,6 +81,8 @@ export type Config = {
   serviceUrl: string;
   sessionSecret: string;
   contentDir: string;
+  /** Bytes kept of content pages' raw and brotli forms, made on request. */
+  contentCacheBytes: number;
   govukBrand: boolean;
   logLevel: string;
   sessionIdleMinutes: number;
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Outside production a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
     contentDir: e.CONTENT_DIR,
+    contentCacheBytes: Math.round(e.CONTENT_CACHE_MB * 1024 * 1024),
     govukBrand: e.GOVUK_BRAND,
     logLevel: e.LOG_LEVEL,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

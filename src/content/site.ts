@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type nunjucks from 'nunjucks';
-import { StaticBody } from '../platform/compression.ts';
+import { BodyCache, CompactBody } from '../platform/compression.ts';
 import type { ExtraAsset } from '../platform/assets.ts';
 import type { ContentTree } from './load.ts';
 import type { ContentPage } from './load.ts';
@@ -15,14 +15,23 @@ import {
   type RenderedPage,
 } from './render.ts';
 import type { BlogListPage, PostSummary } from './blog.ts';
-import { SiteSearch, type SearchablePage } from './search.ts';
+import { SiteSearch } from './search.ts';
 import { emptyContentData, type ContentData } from './components.ts';
 
 export interface ServedPage {
   page: Omit<RenderedPage, 'html' | 'text' | 'sections'>;
-  body: StaticBody;
+  body: CompactBody;
   etag: string;
 }
+
+export interface ContentSiteOptions {
+  devNotices?: boolean;
+  /** Bytes kept of the pages' forms made on request (raw and brotli); gzip is always kept. */
+  cacheBytes?: number;
+}
+
+/** Enough for the raw and brotli forms of a few hundred pages: the ones people read. */
+export const DEFAULT_CONTENT_CACHE_BYTES = 8 * 1024 * 1024;
 
 export interface SitemapEntry {
   path: string;
@@ -31,8 +40,8 @@ export interface SitemapEntry {
 }
 
 /**
- * The content site ready to serve. Each page is rendered once and kept as bytes (its
- * gzip and brotli forms are made on first request). `renderAll` renders everything
+ * The content site ready to serve. Each page is rendered once and kept as gzip bytes (its raw
+ * and brotli forms are made on request and kept within a byte budget). `renderAll` renders everything
  * now; `renderInBackground` does it in small slices after the service is listening,
  * so a large site starts answering at once — a page asked for before its turn is
  * rendered on the spot.
@@ -43,7 +52,6 @@ export class ContentSite {
   readonly images: ExtraAsset[];
   readonly problems: Problem[] = [];
   readonly #served = new Map<string, ServedPage | null>();
-  readonly #texts = new Map<string, SearchablePage>();
   readonly #pages: Map<string, ContentPage>;
   readonly #lists: Map<string, BlogListPage>;
   /** The blog's posts, newest first, for the Atom feed. */
@@ -54,14 +62,17 @@ export class ContentSite {
   readonly #dataPages = new Map<string, ContentPage>();
   #dataFingerprint: string;
   #ctx: ReturnType<typeof renderContext> | null;
-  #search: SiteSearch | undefined;
+  /** Each page is indexed as it is rendered: its words are let go at once, and no pause builds it all. */
+  readonly #search = new SiteSearch([]);
+  readonly #cache: BodyCache;
 
   constructor(
     tree: ContentTree,
     views: nunjucks.Environment,
     data: ContentData = emptyContentData,
-    options: { devNotices?: boolean } = {},
+    options: ContentSiteOptions = {},
   ) {
+    this.#cache = new BodyCache(options.cacheBytes ?? DEFAULT_CONTENT_CACHE_BYTES);
     this.#ctx = renderContext(tree, views, data, options.devNotices === true);
     this.#dataFingerprint = JSON.stringify(data);
     this.posts = this.#ctx.posts ?? [];
@@ -104,11 +115,15 @@ export class ContentSite {
     }
     const { html, text, sections, ...page } = result.page;
     const raw = Buffer.from(html, 'utf8');
-    const served = { page, body: new StaticBody(raw), etag: `"${createHash('sha1').update(raw).digest('base64url')}"` };
+    const served = {
+      page,
+      body: new CompactBody(raw, this.#cache),
+      etag: `"${createHash('sha1').update(raw).digest('base64url')}"`,
+    };
     this.#served.set(path, served);
     if (page.usesData && source) this.#dataPages.set(path, source);
-    // Only what the search index needs is kept; the HTML lives on as bytes.
-    const searchable = {
+    // The search index takes the words; the HTML lives on as bytes.
+    this.#search.put({
       path,
       title: page.title,
       description: page.description,
@@ -116,9 +131,7 @@ export class ContentSite {
       text,
       sections,
       noindex: page.noindex,
-    };
-    if (this.#search) this.#search.put(searchable);
-    else this.#texts.set(path, searchable);
+    });
     return served;
   }
 
@@ -146,12 +159,27 @@ export class ContentSite {
     this.#release();
   }
 
-  /** Once every page is bytes, the Markdown sources are no longer needed: let them go (but those showing data). */
+  /**
+   * Once every page is bytes, the Markdown sources are no longer needed: let them go. Pages that
+   * show data are rendered again when it changes; they keep their sources, and every other page
+   * only what they may look up in it (front matter, for breadcrumbs and cards).
+   */
   #release(): void {
-    if (this.#served.size < this.paths.length) return;
+    if (this.#served.size < this.paths.length || !this.#ctx) return;
     this.#pages.clear();
     this.#lists.clear();
-    if (this.#dataPages.size === 0) this.#ctx = null;
+    if (this.#dataPages.size === 0) {
+      this.#ctx = null;
+      return;
+    }
+    const { tree } = this.#ctx;
+    const pages = new Map(
+      [...tree.pages].map(([path, page]) => [
+        path,
+        this.#dataPages.has(path) ? page : { ...page, source: '', body: '', yaml: null },
+      ]),
+    );
+    this.#ctx = { ...this.#ctx, tree: { ...tree, pages } };
   }
 
   /** Renders the rest in slices, yielding between them so requests are served meanwhile. */
@@ -162,7 +190,6 @@ export class ContentSite {
       while (i < this.paths.length && performance.now() < until) this.get(this.paths[i++]!);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.#searchIndex();
     this.#release();
   }
 
@@ -170,17 +197,10 @@ export class ContentSite {
     return this.#served.size;
   }
 
+  /** Searches every page: one not rendered yet is rendered first, so no result is missing. */
   search(query: string) {
-    return this.#searchIndex().search(query);
-  }
-
-  #searchIndex(): SiteSearch {
-    if (!this.#search) {
-      this.renderAll();
-      this.#search = new SiteSearch([...this.#texts.values()]);
-      this.#texts.clear();
-    }
-    return this.#search;
+    if (this.#served.size < this.paths.length) this.renderAll();
+    return this.#search.search(query);
   }
 }
 
@@ -189,7 +209,7 @@ export function buildContentSite(
   tree: ContentTree,
   views: nunjucks.Environment,
   data: ContentData = emptyContentData,
-  options: { devNotices?: boolean } = {},
+  options: ContentSiteOptions = {},
 ): ContentSite {
   const site = new ContentSite(tree, views, data, options);
   site.renderAll();

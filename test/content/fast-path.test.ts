@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -74,5 +75,31 @@ describe('content pages over real HTTP', () => {
     const missing = await get(port, '/no-such-page');
     expect(missing.status).toBe(404);
     expect(missing.body.toString()).toContain('Page not found');
+  });
+});
+
+describe('content pages with no room to keep their raw and brotli forms (CONTENT_CACHE_MB=0)', () => {
+  let service: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    service = await startTestApp({ env: { CONTENT_CACHE_MB: '0' } });
+    await service.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (service.app.server.address() as AddressInfo).port;
+  });
+  afterAll(() => service?.close());
+
+  it('still gives every reader the same page, made from the gzip form each time', async () => {
+    const plain = await get(port, IQTS);
+    expect(plain.status).toBe(200);
+    expect(plain.body.toString('utf8')).toContain('international qualified teacher status');
+    const gzip = await get(port, IQTS, { 'accept-encoding': 'gzip' });
+    const br = await get(port, IQTS, { 'accept-encoding': 'br' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    expect((await get(port, IQTS)).body.equals(plain.body)).toBe(true);
+    expect((await service.app.inject(IQTS)).rawPayload.equals(plain.body)).toBe(true);
   });
 });
