@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { fromRoot } from '../../shared/paths.ts';
 import { regionByName } from '../../shared/places/countries.ts';
-import { findPlaces } from '../../shared/places/places.ts';
+import { findPlacesOnce } from '../../shared/places/places.ts';
 import type { Coverage } from './coverage.ts';
 import { providerSlug, type Approach, type Delivery, type PageApproach, type PublicFacts } from './model.ts';
 
@@ -122,7 +122,7 @@ export function coverageFromReference(c: ReferenceProvider['coverage']): Coverag
       return { kind: 'region', region: region.id };
     }
     case 'campus': {
-      const place = findPlaces(`${c.campus}, ${c.country}`, 1)[0];
+      const place = findPlacesOnce(`${c.campus}, ${c.country}`, 1)[0];
       if (!place) throw new Error(`${REFERENCE_FILE}: unknown campus place "${c.campus}"`);
       // The public page says "commutable distance" without a figure: the radius is not stated.
       return {
