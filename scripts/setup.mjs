@@ -86,8 +86,8 @@ if (
   run('npm run --silent content:images');
 }
 
-// 5. The server code, for `npm start` (tests run the TypeScript directly).
+// 5. The server code, for `npm start` (tests run the TypeScript directly), bundled into one file.
 if (!forTests) {
-  const built = join(root, 'dist/src/main.js');
-  if (mtime(built) < Math.max(newest(join(root, 'src')), mtime(installed))) run('npm run --silent build:ts');
+  const built = join(root, 'dist/service.mjs');
+  if (mtime(built) < Math.max(newest(join(root, 'src')), mtime(installed))) run('npm run --silent build:service');
 }

@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../../src/shared/paths.ts';
 import { workDir, IQTS_PATH } from './context.ts';
 import { freePort, startAndWait } from './processes.ts';
 
-/** Starts the built service in production mode on a fresh SQLite file. */
+/** The Node.js flags `npm run serve` starts the service with (its young generation's size). */
+export const serveFlags = (): string[] =>
+  (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'));
+
+/** Starts the built service as `npm run serve` does, in production mode on a fresh SQLite file. */
 export async function startService(options: { contentDir?: string; env?: Record<string, string> } = {}) {
   const port = await freePort();
   const db = join(workDir, `bench-${port}.sqlite`);
   rmSync(db, { force: true });
-  const running = await startAndWait(process.execPath, [fromRoot('dist/src/main.js')], {
+  const running = await startAndWait(process.execPath, [...serveFlags(), fromRoot('dist/service.mjs')], {
     url: `http://127.0.0.1:${port}${IQTS_PATH}`,
     cwd: fromRoot('.'),
     env: {

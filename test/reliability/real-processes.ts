@@ -57,14 +57,16 @@ export interface ServiceProcess {
 
 /**
  * Starts the service as its own process on a free loopback port and waits until it
- * says it is ready (its log line carries the port it listens on).
+ * says it is ready (its log line carries the port it listens on). `bundle`: run that
+ * bundled file (what `npm run serve` runs) instead of the TypeScript.
  */
 export function startService(
   env: Record<string, string>,
-  options: { readyLines?: number } = {},
+  options: { readyLines?: number; bundle?: string } = {},
 ): Promise<ServiceProcess> {
   const readyLines = options.readyLines ?? 1;
-  const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('src/main.ts')], {
+  const args = options.bundle ? [options.bundle] : ['--import', 'tsx', fromRoot('src/main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: fromRoot(),
     env: quietEnv({ NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
