@@ -1,6 +1,7 @@
 /**
  * Bundles the service (src/main.ts and everything it imports, its npm packages included) into
- * one JavaScript file, dist/service.mjs, which `npm start` and `npm run serve` run. esbuild
+ * one JavaScript file, dist/service.mjs, which `npm start` and `npm run serve` run; and the
+ * static export likewise, dist/content-build.mjs, which `npm run content:build` runs. esbuild
  * strips the types; `npm run typecheck` (in `npm test`) is what checks them.
  *
  * Why: resolving, reading and linking some 1,500 separate modules was about a third of the
@@ -14,16 +15,16 @@
  * before.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import * as esbuild from 'esbuild';
 import { fromRoot } from '../src/shared/paths.ts';
 
-// The output file: dist/service.mjs, or the one given (a test bundles into a folder of its own).
-const outfile = process.argv[2] ?? fromRoot('dist/service.mjs');
+// The output folder: dist, or the one given (a test bundles into a folder of its own).
+const outdir = process.argv[2] ?? fromRoot('dist');
 
 const built = await esbuild.build({
-  entryPoints: [fromRoot('src/main.ts')],
-  outfile,
+  entryPoints: { service: fromRoot('src/main.ts'), 'content-build': fromRoot('src/content/cli/build.ts') },
+  outdir,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -43,7 +44,7 @@ const built = await esbuild.build({
 // V8 keeps a module's source for its life. One character past Latin-1 (a ’ in a regular
 // expression, which esbuild leaves as it is) would make all of it two bytes a character:
 // each is written as a \u escape instead, which means the same in strings and patterns.
-mkdirSync(dirname(outfile), { recursive: true });
+mkdirSync(outdir, { recursive: true });
 for (const file of built.outputFiles) {
   const text = file.path.endsWith('.mjs')
     ? file.text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)

@@ -86,8 +86,10 @@ if (
   run('npm run --silent content:images');
 }
 
-// 5. The server code, for `npm start` (tests run the TypeScript directly), bundled into one file.
+// 5. The server code and the static export, for `npm start` and `npm run content:build` (tests run the
+//    TypeScript directly), each bundled into one file.
 if (!forTests) {
-  const built = join(root, 'dist/service.mjs');
-  if (mtime(built) < Math.max(newest(join(root, 'src')), mtime(installed))) run('npm run --silent build:service');
+  const built = Math.min(mtime(join(root, 'dist/service.mjs')), mtime(join(root, 'dist/content-build.mjs')));
+  const sources = Math.max(newest(join(root, 'src')), mtime(installed), mtime(join(root, 'scripts/build-service.ts')));
+  if (built < sources) run('npm run --silent build:service');
 }

@@ -30,14 +30,7 @@ export async function staticExport(ctx: BenchContext): Promise<ScenarioResult> {
     const started = performance.now();
     execFileSync(
       process.execPath,
-      [
-        fromRoot('dist/src/content/cli/build.js'),
-        '--content',
-        oursIn,
-        '--out',
-        join(workDir, 'export-ours-out'),
-        ...extra,
-      ],
+      [fromRoot('dist/content-build.mjs'), '--content', oursIn, '--out', join(workDir, 'export-ours-out'), ...extra],
       { cwd: fromRoot('.'), stdio: 'pipe' },
     );
     return performance.now() - started;

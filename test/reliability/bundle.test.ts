@@ -1,4 +1,7 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { sql } from 'kysely';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,15 +10,16 @@ import { engines, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../h
 import { HttpBrowser, runScript, startService, type ServiceProcess } from './real-processes.ts';
 
 /**
- * `npm start` and `npm run serve` run the service bundled into one file (scripts/build-service.ts).
- * The bundle is made here from the sources, into a folder of its own inside the project (where it
- * finds node_modules and the content as dist/service.mjs does), and used as a person would.
+ * `npm start` and `npm run serve` run the service bundled into one file, and `npm run content:build`
+ * the static export (scripts/build-service.ts). The bundles are made here from the sources, into a
+ * folder of their own inside the project (where they find node_modules and the content as dist/
+ * does), and used as a person would.
  */
 const folder = fromRoot('var', `test-bundle-${process.pid}`);
 const bundle = `${folder}/service.mjs`;
 
 beforeAll(async () => {
-  const built = await runScript('build-service.ts', [bundle], {});
+  const built = await runScript('build-service.ts', [folder], {});
   expect(built.code, built.stderr).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -70,4 +74,47 @@ describe.each(engines)('the bundled service ($name)', (engine) => {
     },
     60_000,
   );
+});
+
+describe('the bundled static export', () => {
+  const work = mkdtempSync(join(tmpdir(), 'bundled-export-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const files = (dir: string) => {
+    const found = new Map<string, Buffer>();
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+      if (!entry.isDirectory()) {
+        const full = join(entry.parentPath, entry.name);
+        found.set(relative(dir, full), readFileSync(full));
+      }
+    return found;
+  };
+  const exportWith = (command: string[], out: string, threads: number) =>
+    execFileSync(
+      command[0]!,
+      [...command.slice(1), '--content', fromRoot('content'), '--out', out, '--threads', String(threads)],
+      {
+        cwd: fromRoot('.'),
+        encoding: 'utf8',
+        env: { ...process.env, SERVICE_URL: 'https://example.test' },
+      },
+    );
+
+  it("writes the repository's content byte for byte as the export from source does, on one thread and on two", () => {
+    const source = join(work, 'source');
+    expect(exportWith([fromRoot('node_modules/.bin/tsx'), fromRoot('src/content/cli/build.ts')], source, 1)).toMatch(
+      /on 1 thread;/,
+    );
+    const expected = files(source);
+    expect(expected.has('non-uk-teachers/international-qualified-teacher-status/index.html')).toBe(true);
+    for (const threads of [1, 2]) {
+      const out = join(work, `bundled-${threads}`);
+      expect(exportWith([process.execPath, `${folder}/content-build.mjs`], out, threads)).toMatch(
+        new RegExp(`on ${threads} threads?;`),
+      );
+      const got = files(out);
+      expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+      expect([...expected].filter(([path, bytes]) => !bytes.equals(got.get(path)!)).map(([path]) => path)).toEqual([]);
+    }
+  }, 120_000);
 });
