@@ -18,7 +18,10 @@ export type SearchablePage = Pick<RenderedPage, 'path' | 'title' | 'description'
 interface Doc {
   id: string;
   title: string;
+  /** Indexed: a page's description. A section has none: its opening words are in its text. */
   description: string;
+  /** Shown under the result's link, not indexed: the description, or the section's opening. */
+  summary: string;
   keywords: string;
   text: string;
   pageTitle: string;
@@ -77,7 +80,7 @@ export class SiteSearch {
   constructor(pages: SearchablePage[]) {
     this.#index = new MiniSearch<Doc>({
       fields: ['title', 'keywords', 'description', 'text'],
-      storeFields: ['title', 'description', 'pageTitle'],
+      storeFields: ['title', 'summary', 'pageTitle'],
       processTerm,
       searchOptions: { boost: { title: 4, keywords: 3, description: 2 }, prefix: true, fuzzy: 0.15 },
     });
@@ -95,6 +98,7 @@ export class SiteSearch {
         id: page.path,
         title: page.title,
         description: page.description,
+        summary: '', // a page's result reads its title and description from #pages
         keywords: page.keywords.join(' '),
         text: outsideSections(page.text, page.sections ?? []),
         pageTitle: '',
@@ -102,7 +106,8 @@ export class SiteSearch {
       ...(page.sections ?? []).map((s) => ({
         id: detached(`${page.path}#${s.id}`),
         title: detached(s.title),
-        description: detached(snippet(s.text)),
+        description: '',
+        summary: detached(snippet(s.text)),
         keywords: '',
         text: s.text,
         pageTitle: page.title,
@@ -141,7 +146,7 @@ export class SiteSearch {
           hits.push({
             path: id,
             title: r['title'] as string,
-            description: r['description'] as string,
+            description: r['summary'] as string,
             ...(r['pageTitle'] ? { pageTitle: r['pageTitle'] as string } : {}),
             score: r.score,
           });
