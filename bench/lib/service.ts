@@ -5,21 +5,28 @@ import { fromRoot } from '../../src/shared/paths.ts';
 import { workDir, IQTS_PATH } from './context.ts';
 import { freePort, startAndWait } from './processes.ts';
 
-/** The Node.js flags `npm run serve` starts the service with (its young generation's size). */
-export const serveFlags = (): string[] =>
-  (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve
-    .split(/\s+/)
-    .filter((word) => word.startsWith('--'));
+/** What `npm run serve` starts the service with: its environment settings and Node.js flags. */
+export function serveCommand(): { env: Record<string, string>; flags: string[] } {
+  const words = (
+    JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: { serve: string } }
+  ).scripts.serve.split(/\s+/);
+  return {
+    env: Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split('=', 2) as [string, string])),
+    flags: words.filter((w) => w.startsWith('--')),
+  };
+}
 
 /** Starts the built service as `npm run serve` does, in production mode on a fresh SQLite file. */
 export async function startService(options: { contentDir?: string; env?: Record<string, string> } = {}) {
   const port = await freePort();
   const db = join(workDir, `bench-${port}.sqlite`);
   rmSync(db, { force: true });
-  const running = await startAndWait(process.execPath, [...serveFlags(), fromRoot('dist/service.mjs')], {
+  const serve = serveCommand();
+  const running = await startAndWait(process.execPath, [...serve.flags, fromRoot('dist/service.mjs')], {
     url: `http://127.0.0.1:${port}${IQTS_PATH}`,
     cwd: fromRoot('.'),
     env: {
+      ...serve.env,
       NODE_ENV: 'production',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
