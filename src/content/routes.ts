@@ -6,6 +6,7 @@ import { renderPage } from '../platform/render.ts';
 import { SITEMAP_SERVICE_PATHS } from '../service-paths.ts';
 import { sitemapXml, type ContentSite } from './site.ts';
 import { atomFeed, FEED_PATH } from './blog.ts';
+import { onlyCommonWords } from './search.ts';
 
 const PAGE_SIZE = 10;
 const searchQuery = z.object({
@@ -92,6 +93,7 @@ export function registerContentRoutes(app: FastifyInstance, site: ContentSite, s
       noindex: true,
       q,
       searched: q.trim() !== '',
+      commonWordsOnly: onlyCommonWords(q),
       count: hits.length,
       results: shown,
       pagination: pagination(current, pages, href),

@@ -40,6 +40,12 @@ const processTerm = (term: string): string | null => {
 };
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
+/** True when a query has words but every one is too common to search by ("the", "to and for"). */
+export function onlyCommonWords(query: string): boolean {
+  const words = tokenize(query).filter((word) => word !== '');
+  return words.length > 0 && words.every((word) => processTerm(word) === null);
+}
+
 /** What the page's own entry indexes of its text: what no section holds, so no word is indexed twice. */
 function outsideSections(text: string, sections: PageSection[]): string {
   let rest = text;

@@ -219,6 +219,15 @@ describe('sitemap, robots and search', () => {
     const page = $(await t.app.inject('/search?q=zzzzqqqq'));
     expect(page('#results-heading').text()).toBe('0 results for ‘zzzzqqqq’');
     expect(page('main').text()).toContain('checking your spelling');
+    expect(page('main').text()).not.toContain('too common');
+  });
+
+  it('says when every word searched for is too common to search by, and what to try', async () => {
+    const page = $(await t.app.inject('/search?q=the+and'));
+    expect(page('#results-heading').text()).toBe('0 results for ‘the and’');
+    expect(page('main').text()).toContain('Words as common as ‘the and’ are on nearly every page');
+    expect(page('main').text()).toContain('Try a more specific word');
+    expect(page('main').text()).not.toContain('checking your spelling');
   });
 
   it('refuses a search term over 200 characters with a GOV.UK error', async () => {
