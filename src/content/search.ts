@@ -20,7 +20,7 @@ interface Doc {
   title: string;
   /** Indexed: a page's description. A section has none: its opening words are in its text. */
   description: string;
-  /** Shown under the result's link, not indexed: the description, or the section's opening. */
+  /** Stored, not indexed: a section's opening, shown under its link (a page's result reads #pages). */
   summary: string;
   keywords: string;
   text: string;
@@ -162,7 +162,7 @@ export class SiteSearch {
       const stored = this.#pages.get(path);
       if (!stored || !holdsAll(page.terms)) continue;
       // A page found through its sections ranks below the best of them, unless its own title,
-      // keywords or summary match too.
+      // keywords or description match too.
       hits.push({ path, ...stored, score: page.own + page.bestSection / 2 });
     }
     return hits.sort((a, b) => b.score - a.score);
