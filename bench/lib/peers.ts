@@ -38,12 +38,17 @@ export async function startBareFastify(port: number, htmlFile: string): Promise<
 }
 
 /** Node's own http server answering GET with the bytes of htmlFile and the headers in headersFile (JSON). */
-export async function startBareNodeHttp(port: number, htmlFile: string, headersFile: string): Promise<Peer> {
+export async function startBareNodeHttp(
+  port: number,
+  htmlFile: string,
+  headersFile: string,
+  runtime: { env?: Record<string, string>; flags?: string[] } = {},
+): Promise<Peer> {
   const url = `http://127.0.0.1:${port}/`;
   const running = await startAndWait(
     process.execPath,
-    [join(peersDir, 'bare-node-http.mjs'), String(port), htmlFile, headersFile],
-    { url, cwd: peersDir },
+    [...(runtime.flags ?? []), join(peersDir, 'bare-node-http.mjs'), String(port), htmlFile, headersFile],
+    { url, cwd: peersDir, ...(runtime.env ? { env: runtime.env } : {}) },
   );
   return { url, readyMs: running.readyMs, stop: running.stop };
 }

@@ -6,7 +6,7 @@ import { IQTS_PATH, workDir, type BenchContext } from '../lib/context.ts';
 import { startBareFastify, startBareNodeHttp, startPrototypeKit } from '../lib/peers.ts';
 import { freePort, startAndWait } from '../lib/processes.ts';
 import { contender, type ScenarioResult } from '../lib/report.ts';
-import { startService } from '../lib/service.ts';
+import { serveCommand, startService } from '../lib/service.ts';
 import { median } from '../lib/stats.ts';
 import { runWrk } from '../lib/wrk.ts';
 
@@ -47,7 +47,7 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
     return r;
   };
   const stopAll = () => Promise.all(running.map((r) => r.stop()));
-  let ours, nginx, bare, node, kit;
+  let ours, nginx, bare, node, nodeAlike, kit;
   try {
     ours = await started(startService());
     const response = await fetch(ours.url + IQTS_PATH, { headers: { 'accept-encoding': 'identity' } });
@@ -66,6 +66,16 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
     node = await started(
       startBareNodeHttp(await freePort(), join(workDir, 'iqts.html'), join(workDir, 'iqts-headers.json')),
     );
+    // The same peer with the Node.js settings `npm run serve` uses (a 2 MB young-generation
+    // semi-space for memory, two malloc arenas): what the server code costs, settings alike.
+    nodeAlike = await started(
+      startBareNodeHttp(
+        await freePort(),
+        join(workDir, 'iqts.html'),
+        join(workDir, 'iqts-headers.json'),
+        serveCommand(),
+      ),
+    );
     kit = await started(startPrototypeKit(await freePort(), join(workDir, 'iqts-main.html')));
   } catch (error) {
     await stopAll();
@@ -82,6 +92,7 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
     { name: 'nginx, 1 worker, same bytes', url: nginx.url },
     { name: 'bare Fastify, same bytes from memory', url: bare.url },
     { name: 'bare node:http, same bytes and headers from memory', url: node.url },
+    { name: 'bare node:http, as above, with the service’s Node.js settings', url: nodeAlike.url },
     { name: 'GOV.UK Prototype Kit, same page', url: kit.url },
   ];
   const runs = new Map(
@@ -148,6 +159,7 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
       { label: 'iQTS p99 latency (ms)', value: p99, goal: '< 20', met: p99 < 20 },
     ],
     notes: [
+      `Against bare node:http run with the service’s own Node.js settings (\`${[...Object.entries(serveCommand().env).map(([k, v]) => `${k}=${v}`), ...serveCommand().flags].join(' ')}\`, from \`npm run serve\`), the iQTS service makes ${ratio('bare node:http, as above, with the service’s Node.js settings').toFixed(2)} of its requests per second. The 2 MB young-generation semi-space keeps the service under 200 MB (scenario 4); node:http’s default lets the young generation grow to 16 MB a semi-space, and collects it less often.`,
       'The Prototype Kit runs in production mode with USE_AUTH=false, USE_HTTPS=false and USE_AUTO_STORE_DATA=false. With its default USE_AUTO_STORE_DATA=true every request without a cookie writes a session file after reading all the others, so it slows down the longer it runs (tens of req/s after a few seconds here).',
     ],
   };
