@@ -77,6 +77,9 @@ declare module 'fastify' {
   }
 }
 
+/** How long an idle keep-alive connection stays open: Fastify's default. */
+export const KEEP_ALIVE_MS = 72_000;
+
 /** How often content pages that show the service's data check it for changes made elsewhere. */
 const CONTENT_DATA_REFRESH_MS = 60_000;
 
@@ -103,10 +106,16 @@ export async function buildApp({ config, database, renderContent = 'now' }: AppD
   // Content pages are answered before Fastify once the app is ready (content/fast-path.ts).
   let fastPath: FastPath | undefined;
   const app = Fastify({
-    serverFactory: (handler) =>
-      createServer((request, response) => {
+    serverFactory: (handler) => {
+      const server = createServer((request, response) => {
         if (!fastPath?.(request, response)) handler(request, response);
-      }),
+      });
+      // Fastify's own keep-alive (it applies none of its server options to a server made here):
+      // longer than a load balancer's usual 60 s, so the service never closes a connection
+      // the balancer is about to reuse (Node's 5 s default would, now and then: a 502).
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
+    },
     logger:
       config.logLevel === 'silent'
         ? false

@@ -56,6 +56,14 @@ describe('content pages over real HTTP', () => {
     });
   }
 
+  it('keeps an idle connection open for 72 seconds, content page or not, as a load balancer in front expects', async () => {
+    for (const path of [IQTS, '/eligibility']) {
+      const answer = await get(port, path);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['keep-alive']).toBe('timeout=72');
+    }
+  });
+
   it('answers a trailing slash, a query string, a repeat visit and HEAD as before', async () => {
     const page = await get(port, IQTS);
     expect((await get(port, `${IQTS}/`)).body.equals(page.body)).toBe(true);
