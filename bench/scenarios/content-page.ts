@@ -159,7 +159,7 @@ export async function contentPage(ctx: BenchContext): Promise<ScenarioResult> {
       { label: 'iQTS p99 latency (ms)', value: p99, goal: '< 20', met: p99 < 20 },
     ],
     notes: [
-      `Against bare node:http run with the service’s own Node.js settings (\`${[...Object.entries(serveCommand().env).map(([k, v]) => `${k}=${v}`), ...serveCommand().flags].join(' ')}\`, from \`npm run serve\`), the iQTS service makes ${ratio('bare node:http, as above, with the service’s Node.js settings').toFixed(2)} of its requests per second. The 2 MB young-generation semi-space keeps the service under 200 MB (scenario 4); node:http’s default lets the young generation grow to 16 MB a semi-space, and collects it less often.`,
+      `Against bare node:http run with the service’s own Node.js settings (\`${[...Object.entries(serveCommand().env).map(([k, v]) => `${k}=${v}`), ...serveCommand().flags].join(' ')}\`, from \`npm run serve\`), the iQTS service makes ${ratio('bare node:http, as above, with the service’s Node.js settings').toFixed(2)} of its requests per second. Those settings keep the service under 200 MB (scenario 4); the two node:http rows differ only in them, and the spread of each row over its rounds is how much this machine moves from one run to the next.`,
       'The Prototype Kit runs in production mode with USE_AUTH=false, USE_HTTPS=false and USE_AUTO_STORE_DATA=false. With its default USE_AUTO_STORE_DATA=true every request without a cookie writes a session file after reading all the others, so it slows down the longer it runs (tens of req/s after a few seconds here).',
     ],
   };
