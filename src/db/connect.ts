@@ -67,6 +67,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite runs schema changes inside transactions; Kysely's adapter says it does not, so its
+ * migrator ran each statement on its own. Saying so runs every pending migration in one
+ * transaction: all of them apply or none (a failed start no longer leaves a half-built
+ * schema), with one sync to disk instead of one a statement (143 on a new database).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 /** How many prepared statements SQLite keeps: the service's queries, with room for IN lists of many lengths. */
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -97,7 +109,7 @@ export function preparedOnce(database: SqliteDatabase.Database, size = STATEMENT
 
 function sqliteDialect(database: SqliteDatabase.Database): KyselyDialect {
   return {
-    createAdapter: () => new SqliteAdapter(),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createDriver: () => new ImmediateSqliteDriver({ database: preparedOnce(database) }),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),

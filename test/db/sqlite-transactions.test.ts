@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
+import { Migrator, sql, type Migration } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../src/db/connect.ts';
 
@@ -44,6 +44,39 @@ describe('SQLite transactions beside another writer', () => {
     await worker.terminate();
     const rows = (await db.selectFrom('notes').select('text').execute()).map((r) => r.text).sort();
     expect(rows).toEqual(['from the other writer', 'from the transaction']);
+    await handle.close();
+  });
+});
+
+describe('SQLite migrations', () => {
+  it('apply all together or not at all: a migration that fails leaves none of the run behind, and a fixed run then applies', async () => {
+    const handle = await connectDatabase(`sqlite:${join(dir, 'migrations.sqlite')}`);
+    const tables = async () =>
+      (
+        await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name like 'step_%'`.execute(
+          handle.db,
+        )
+      ).rows.map((r) => r.name);
+    const create = (name: string): Migration => ({
+      up: async (db) => void (await db.schema.createTable(name).addColumn('id', 'integer').execute()),
+    });
+    const migrator = (third: Migration) =>
+      new Migrator({
+        db: handle.db,
+        provider: { getMigrations: async () => ({ '1': create('step_one'), '2': create('step_two'), '3': third }) },
+      });
+
+    const failed = await migrator({
+      up: async () => {
+        throw new Error('the third step fails');
+      },
+    }).migrateToLatest();
+    expect(String(failed.error)).toContain('the third step fails');
+    expect(await tables()).toEqual([]);
+
+    const fixed = await migrator(create('step_three')).migrateToLatest();
+    expect(fixed.error).toBeUndefined();
+    expect((await tables()).sort()).toEqual(['step_one', 'step_three', 'step_two']);
     await handle.close();
   });
 });

@@ -213,56 +213,62 @@ export async function loadReferenceProviders(
   providers = readReferenceProviders(),
   now = new Date(),
 ): Promise<number> {
-  const existing = new Map(
-    (await db.selectFrom('providers').select(['slug', 'public_facts']).execute()).map((r) => [r.slug, r.public_facts]),
-  );
-  const stamp = now.toISOString();
-  let added = 0;
-  for (const p of providers) {
-    const slug = providerSlug(p.name);
-    const publicFacts = JSON.stringify(publicFactsFromReference(p.facts));
-    if (existing.has(slug)) {
-      // The public pages' facts are reference data: refreshed from the file. The provider's own values are kept.
-      if (existing.get(slug) !== publicFacts)
-        await db
-          .updateTable('providers')
-          .set({ public_facts: publicFacts, updated_at: stamp })
-          .where('slug', '=', slug)
-          .execute();
-      continue;
+  // One transaction: one sync to disk for the whole file, not one a provider.
+  return db.transaction().execute(async (trx) => {
+    const existing = new Map(
+      (await trx.selectFrom('providers').select(['slug', 'public_facts']).execute()).map((r) => [
+        r.slug,
+        r.public_facts,
+      ]),
+    );
+    const stamp = now.toISOString();
+    let added = 0;
+    for (const p of providers) {
+      const slug = providerSlug(p.name);
+      const publicFacts = JSON.stringify(publicFactsFromReference(p.facts));
+      if (existing.has(slug)) {
+        // The public pages' facts are reference data: refreshed from the file. The provider's own values are kept.
+        if (existing.get(slug) !== publicFacts)
+          await trx
+            .updateTable('providers')
+            .set({ public_facts: publicFacts, updated_at: stamp })
+            .where('slug', '=', slug)
+            .execute();
+        continue;
+      }
+      const last = p.listed.at(-1)!;
+      const listedNow = last.to === null;
+      // Two processes starting together may both try: the slug's unique key keeps one row.
+      const inserted = await trx
+        .insertInto('providers')
+        .values({
+          slug,
+          name: p.name,
+          website: p.website,
+          contact_email: null,
+          status: listedNow ? 'approved' : 'no-longer-offering',
+          approved_on: day(p.listed[0]!.from),
+          status_changed_on: listedNow ? null : day(last.to!),
+          listed_periods: JSON.stringify(p.listed),
+          coverage: JSON.stringify(coverageFromReference(p.coverage)),
+          coverage_note: p.coverage.note ?? null,
+          delivery: p.coverage.mode === 'in-person' ? JSON.stringify(['in-person']) : null,
+          placement_approaches: null,
+          phases: null,
+          subjects: null,
+          study_modes: null,
+          fee_min_pence: null,
+          fee_max_pence: null,
+          start_months: null,
+          public_facts: publicFacts,
+          source: `DfE's public list of iQTS providers (${REFERENCE_FILE})`,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+        .onConflict((oc) => oc.column('slug').doNothing())
+        .executeTakeFirst();
+      added += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
     }
-    const last = p.listed.at(-1)!;
-    const listedNow = last.to === null;
-    // Two processes starting together may both try: the slug's unique key keeps one row.
-    const inserted = await db
-      .insertInto('providers')
-      .values({
-        slug,
-        name: p.name,
-        website: p.website,
-        contact_email: null,
-        status: listedNow ? 'approved' : 'no-longer-offering',
-        approved_on: day(p.listed[0]!.from),
-        status_changed_on: listedNow ? null : day(last.to!),
-        listed_periods: JSON.stringify(p.listed),
-        coverage: JSON.stringify(coverageFromReference(p.coverage)),
-        coverage_note: p.coverage.note ?? null,
-        delivery: p.coverage.mode === 'in-person' ? JSON.stringify(['in-person']) : null,
-        placement_approaches: null,
-        phases: null,
-        subjects: null,
-        study_modes: null,
-        fee_min_pence: null,
-        fee_max_pence: null,
-        start_months: null,
-        public_facts: publicFacts,
-        source: `DfE's public list of iQTS providers (${REFERENCE_FILE})`,
-        created_at: stamp,
-        updated_at: stamp,
-      })
-      .onConflict((oc) => oc.column('slug').doNothing())
-      .executeTakeFirst();
-    added += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
-  }
-  return added;
+    return added;
+  });
 }
