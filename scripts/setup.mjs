@@ -86,10 +86,12 @@ if (
   run('npm run --silent content:images');
 }
 
-// 5. The server code and the static export, for `npm start` and `npm run content:build` (tests run the
-//    TypeScript directly), each bundled into one file.
+// 5. The server code (and its launcher) and the static export, for `npm start` and `npm run
+//    content:build` (tests run the TypeScript directly), each bundled into one file.
 if (!forTests) {
-  const built = Math.min(mtime(join(root, 'dist/service.mjs')), mtime(join(root, 'dist/content-build.mjs')));
+  const built = Math.min(
+    ...['dist/service.mjs', 'dist/service.cjs', 'dist/content-build.mjs'].map((file) => mtime(join(root, file))),
+  );
   const sources = Math.max(newest(join(root, 'src')), mtime(installed), mtime(join(root, 'scripts/build-service.ts')));
   if (built < sources) run('npm run --silent build:service');
 }

@@ -9,6 +9,7 @@ import { startRetentionJob } from './jobs/retention.ts';
 import { startDeadlinesJob } from './features/deadlines/job.ts';
 import { startTallyFolding } from './features/oversight/tallies.ts';
 import { loadReferenceProviders } from './features/providers/reference-data.ts';
+import { compiledCode } from './platform/compiled-code.ts';
 import { transportFromConfig } from './notifications/transports.ts';
 import { startOutboxWorker } from './notifications/worker.ts';
 
@@ -142,6 +143,7 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const rendering = performance.now();
+  const code = compiledCode();
   void app.contentSite.renderInBackground().then(() => {
     const errors = app.contentSite.problems.filter((p) => p.severity === 'error');
     for (const problem of errors)
@@ -150,11 +152,14 @@ async function serve(config: Config, options: { prepare: boolean }): Promise<voi
       { pages: app.contentSite.rendered, ms: Math.round(performance.now() - rendering) },
       'content pages rendered',
     );
+    // By now the code a start and a page need is compiled: kept, the next start skips compiling it.
+    if (code?.save()) app.log.info('compiled code saved for the next start');
   });
   app.log.info(
     {
       url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
       dialect: database.dialect,
+      ...(code ? { code: code.state } : {}),
       ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}),
     },
     'iQTS service ready',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sql } from 'kysely';
@@ -74,6 +74,53 @@ describe.each(engines)('the bundled service ($name)', (engine) => {
     },
     60_000,
   );
+});
+
+describe('the bundled service keeps its compiled code between starts', () => {
+  const caches = () => readdirSync(folder).filter((name) => name.endsWith('.v8cache'));
+  const page = '/non-uk-teachers/international-qualified-teacher-status';
+
+  /** One start on a database of its own: how its code was compiled, the iQTS page, and whether it saved the code. */
+  const startOnce = async () => {
+    const database = await openTestDatabase('sqlite');
+    const service = await startService({ DATABASE_URL: database.url, RETENTION_INTERVAL_MINUTES: '0' }, { bundle });
+    try {
+      const ready = service.logs.find((entry) => entry['msg'] === 'iQTS service ready')!;
+      const content = await new HttpBrowser(service.port).get(page);
+      await service.waitForLog((entry) => entry['msg'] === 'content pages rendered');
+      // Saving follows the rendered pages' log line at once, when it happens at all.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const saved = service.logs.some((entry) => entry['msg'] === 'compiled code saved for the next start');
+      return { code: ready['code'], status: content.status, h1: cheerio.load(content.body)('h1').text(), saved };
+    } finally {
+      await service.stop();
+      await database.dispose();
+    }
+  };
+
+  it('compiles and saves on a first start, starts from the saved code next time, and compiles again when the file is damaged', async () => {
+    for (const name of caches()) rmSync(join(folder, name));
+
+    const first = await startOnce();
+    expect(first).toMatchObject({ code: 'compiled', status: 200, saved: true });
+    expect(first.h1).toContain('international qualified teacher status');
+    expect(caches()).toHaveLength(1);
+    const cacheFile = join(folder, caches()[0]!);
+
+    const second = await startOnce();
+    expect(second).toEqual({ ...first, code: 'from cache', saved: false });
+
+    // A file cut short, then one of other bytes: V8 refuses each, the service compiles and writes a good one.
+    const good = readFileSync(cacheFile);
+    for (const damaged of [good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 7)]) {
+      writeFileSync(cacheFile, damaged);
+      const again = await startOnce();
+      expect(again).toEqual({ ...first, code: 'cache refused', saved: true });
+      expect(readFileSync(cacheFile).equals(damaged)).toBe(false);
+      expect(caches()).toHaveLength(1);
+    }
+    expect((await startOnce()).code).toBe('from cache');
+  }, 180_000);
 });
 
 describe('the bundled static export', () => {
