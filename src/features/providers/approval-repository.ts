@@ -15,7 +15,7 @@ import {
 } from './approval.ts';
 import { PLACE_HOLDING_STATES } from './cohort-cap.ts';
 import { providerSlug, type Provider } from './model.ts';
-import { providerFromRow } from './repository.ts';
+import { NOTHING_STATED_YET, providerFromRow } from './repository.ts';
 
 /**
  * The DfE's side of providers: their approval life and cohort cap. Every change is one
@@ -194,13 +194,7 @@ export async function recordProviderApplication(
         coverage: JSON.stringify({ kind: 'unknown' }),
         coverage_note: null,
         delivery: null,
-        placement_approaches: null,
-        phases: null,
-        subjects: null,
-        study_modes: null,
-        fee_min_pence: null,
-        fee_max_pence: null,
-        start_months: null,
+        ...NOTHING_STATED_YET,
         public_facts: null,
         source: 'Recorded by the DfE when the provider applied for approval',
         created_at: stamp,

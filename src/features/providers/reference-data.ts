@@ -7,6 +7,7 @@ import { fromRoot } from '../../shared/paths.ts';
 import { regionByName } from '../../shared/places/countries.ts';
 import { findPlacesOnce } from '../../shared/places/places.ts';
 import type { Coverage } from './coverage.ts';
+import { NOTHING_STATED_YET } from './repository.ts';
 import { providerSlug, type Approach, type Delivery, type PageApproach, type PublicFacts } from './model.ts';
 
 /**
@@ -253,13 +254,7 @@ export async function loadReferenceProviders(
           coverage: JSON.stringify(coverageFromReference(p.coverage)),
           coverage_note: p.coverage.note ?? null,
           delivery: p.coverage.mode === 'in-person' ? JSON.stringify(['in-person']) : null,
-          placement_approaches: null,
-          phases: null,
-          subjects: null,
-          study_modes: null,
-          fee_min_pence: null,
-          fee_max_pence: null,
-          start_months: null,
+          ...NOTHING_STATED_YET,
           public_facts: publicFacts,
           source: `DfE's public list of iQTS providers (${REFERENCE_FILE})`,
           created_at: stamp,

@@ -7,6 +7,17 @@ import type { Provider, ProviderStatus, PublicFacts } from './model.ts';
 
 const list = <T>(text: string | null): T[] | null => (text === null ? null : (JSON.parse(text) as T[]));
 
+/** A new provider row's own values: none until the provider states them on its profile. */
+export const NOTHING_STATED_YET = {
+  placement_approaches: null,
+  phases: null,
+  subjects: null,
+  study_modes: null,
+  fee_min_pence: null,
+  fee_max_pence: null,
+  start_months: null,
+} as const;
+
 export function providerFromRow(row: Selectable<ProviderTable>): Provider {
   return {
     id: row.id,
