@@ -78,7 +78,7 @@ declare module 'fastify' {
 }
 
 /** How long an idle keep-alive connection stays open: Fastify's default. */
-export const KEEP_ALIVE_MS = 72_000;
+const KEEP_ALIVE_MS = 72_000;
 
 /** How often content pages that show the service's data check it for changes made elsewhere. */
 const CONTENT_DATA_REFRESH_MS = 60_000;
